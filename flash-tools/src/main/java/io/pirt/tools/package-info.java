@@ -1,0 +1,2 @@
+/** The {@code pirt} command-line tool. */
+package io.pirt.tools;

@@ -1,0 +1,2 @@
+/** GPIO and UART for applications, on real boards and on the simulated board. */
+package io.pirt.hal;
