@@ -1,0 +1,129 @@
+package io.pirt.threading;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What every blocking primitive of this package shares: the lock that guards all wait
+ * queues and the priority-inheritance graph, the propagation of effective priorities
+ * along that graph, and the parking of a waiting thread.
+ *
+ * <p>Implementation notes. Each primitive has a lock-free fast path (one CAS on its own
+ * state) for the cases that need no waiting. Everything that involves a waiter — queueing,
+ * granting, cancelling after a timeout or interrupt, handing a Lock to the next holder,
+ * moving a signalled Condition waiter to its Lock — runs under the one {@link #LOCK}.
+ * One lock makes transitive priority inheritance a plain walk along the chain
+ * thread -> lock it waits for -> holder -> lock that holder waits for -> ..., with no
+ * lock ordering to get wrong; on a 2- to 4-core board the slow paths it serialises are
+ * short (no user code, no allocation beyond one waiter node, at most one system call per
+ * priority change) and rare compared with the parks and wake-ups around them.
+ *
+ * <p>A waiting thread parks; whoever grants it (a release, a signal, a set) sets its
+ * waiter's status and unparks it directly. Nothing polls.
+ */
+final class Scheduler {
+    /** Guards every WaitQueue, every Thread's inheritance state and every Lock's holder while queued. */
+    static final ReentrantLock LOCK = new ReentrantLock();
+
+    /** Where effective priorities reach the operating system; replaced once, at configuration. */
+    private static volatile PrioritySink sink = PrioritySink.NONE;
+
+    /** Longest wait measured in nanoseconds (about 146 years); longer timeouts are clamped to it. */
+    private static final long MAX_WAIT_NANOS = 1L << 62;
+
+    /** Outcomes of {@link #park}. */
+    static final int PARK_GRANTED = 0, PARK_TIMED_OUT = 1, PARK_INTERRUPTED = 2;
+
+    private Scheduler() {
+    }
+
+    static void setSink(PrioritySink newSink) {
+        sink = newSink;
+    }
+
+    static PrioritySink sink() {
+        return sink;
+    }
+
+    /** Nanoseconds to wait for a timeout in milliseconds >= 0, clamped so deadline arithmetic cannot overflow. */
+    static long nanos(long timeoutMs) {
+        return timeoutMs >= TimeUnit.NANOSECONDS.toMillis(MAX_WAIT_NANOS) ? MAX_WAIT_NANOS : TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    }
+
+    /**
+     * Parks the calling thread until {@code w} leaves {@link Waiter#WAITING}, its deadline
+     * passes, or the thread is interrupted. With {@code timed} false the deadline is ignored.
+     * A timeout is reported only once the deadline has really passed: parks that return
+     * early are resumed.
+     */
+    static int park(Waiter w, boolean timed, long deadlineNanos, Object blocker) {
+        for (;;) {
+            if (w.status != Waiter.WAITING) return PARK_GRANTED;
+            if (w.carrier.isInterrupted()) return PARK_INTERRUPTED;
+            if (timed) {
+                long remaining = deadlineNanos - System.nanoTime();
+                if (remaining <= 0) return PARK_TIMED_OUT;
+                LockSupport.parkNanos(blocker, remaining);
+            } else {
+                LockSupport.park(blocker);
+            }
+        }
+    }
+
+    /**
+     * Parks the calling thread, deaf to interrupts, until {@code w} is {@link Waiter#GRANTED}.
+     * The interrupt status is cleared while parked (park would return at once otherwise)
+     * and set again before returning if it was set.
+     */
+    static void parkUntilGranted(Waiter w, Object blocker) {
+        boolean interrupted = false;
+        while (w.status != Waiter.GRANTED) {
+            LockSupport.park(blocker);
+            interrupted |= java.lang.Thread.interrupted();
+        }
+        if (interrupted) w.carrier.interrupt();
+    }
+
+    /** Sets {@code w} granted and wakes its thread. Caller holds LOCK and has removed w from its queue. */
+    static void grant(Waiter w) {
+        w.thread.blockedOn = null;
+        w.status = Waiter.GRANTED;
+        LockSupport.unpark(w.carrier);
+    }
+
+    /** Puts {@code w} in {@code q} and records what its thread is blocked on. Caller holds LOCK. */
+    static void enqueue(WaitQueue q, Waiter w) {
+        q.add(w);
+        w.thread.blockedOn = w;
+    }
+
+    /** Takes {@code w} out of its queue after a timeout or interrupt. Caller holds LOCK. */
+    static void dequeue(Waiter w) {
+        w.queue.remove(w);
+        w.thread.blockedOn = null;
+    }
+
+    /**
+     * Recomputes {@code t}'s effective priority — the maximum of its own priority and the
+     * priorities of the first waiters of the Locks it holds — and, if it changed, moves
+     * {@code t} in the queue it waits in and does the same for the holder of that Lock,
+     * and so on along the chain. Caller holds LOCK. Terminates on cycles (a deadlock)
+     * because priorities only move to a fixed point in a bounded range.
+     */
+    static void updateEffectivePriority(Thread t) {
+        while (t != null) {
+            int p = t.getPriority();
+            for (int i = 0, n = t.contendedLocks.size(); i < n; i++) {
+                p = Math.max(p, t.contendedLocks.get(i).waiters.topPriority());
+            }
+            if (p == t.effectivePriority()) return;
+            t.setEffectivePriority(p);
+            sink.effectivePriorityChanged(t, p);
+            Waiter w = t.blockedOn;
+            if (w == null || w.queue == null) return;
+            w.queue.reorder(w);
+            t = w.queue.holder();
+        }
+    }
+}

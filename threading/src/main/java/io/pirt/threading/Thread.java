@@ -1,0 +1,257 @@
+package io.pirt.threading;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An activity run in its own thread of control, with a priority from {@link #PRIO_LOWEST}
+ * to {@link #PRIO_HIGHEST}. Give it a {@link Runnable} or override {@link #run()}, then
+ * {@link #start(int)} it once.
+ *
+ * <p>A Thread runs on a {@code java.lang.Thread} of its own (it does not extend it, whose
+ * {@code join}, {@code isAlive} and {@code getName} are final). {@link #current()} gives
+ * the calling thread's Thread, adopting threads this package did not start (such as
+ * {@code main}) at {@link #PRIO_NORMAL}.
+ *
+ * <p>What {@code run()} throws is kept in {@link #getExc()} and reported once on standard
+ * error with the thread's name. {@link #getIdent()} is the Linux thread id where there is
+ * one (else the JVM's thread id), available from the return of {@code start()} and kept
+ * after the thread ends.
+ *
+ * <p>Thread-safe. Actions of a thread happen-before another thread returns from
+ * {@code join()} on it having seen it end.
+ */
+public class Thread {
+    public static final int PRIO_LOWEST = 1, PRIO_LOWER = 2, PRIO_LOW = 3,
+            PRIO_NORMAL = 4, PRIO_HIGH = 5, PRIO_HIGHER = 6, PRIO_HIGHEST = 7;
+
+    private static final AtomicInteger NEXT_NUMBER = new AtomicInteger(1);
+    private static final ThreadLocal<Thread> ADOPTED = ThreadLocal.withInitial(Thread::adoptCurrent);
+
+    private final Runnable target;
+    private volatile String name;
+
+    /** Set once by start(); false forever before it. Guarded by this. */
+    private boolean started;
+    /** The carrier; null before start() (and for adopted threads, the foreign thread itself). */
+    private volatile java.lang.Thread carrier;
+    /** Linux thread id (or JVM id); null until the carrier has published it, never changed after. */
+    private volatile Integer ident;
+    private volatile Throwable exc;
+    /** Set when run() has ended; join() waits on it. */
+    private final Event ended = new Event();
+    /** Own priority: as given to start(), PRIO_NORMAL before. */
+    private volatile int priority = PRIO_NORMAL;
+    /** Own priority raised by priority inheritance; written under Scheduler.LOCK. */
+    private volatile int effectivePriority = PRIO_NORMAL;
+
+    /** Locks this thread holds that have waiters (they raise its effective priority). Guarded by Scheduler.LOCK. */
+    final List<Lock> contendedLocks = new ArrayList<>(2);
+    /** The waiter this thread is blocked as, null when not blocked in a queue. Guarded by Scheduler.LOCK. */
+    Waiter blockedOn;
+
+    /** A thread whose activity is this object's {@link #run()}, overridden by a subclass. */
+    public Thread() {
+        this(null, null);
+    }
+
+    /** A thread that runs {@code target}; named "Thread-N". */
+    public Thread(Runnable target) {
+        this(target, null);
+    }
+
+    /** A thread that runs {@code target} (may be null: nothing runs), named {@code name} or, if null, "Thread-N". */
+    public Thread(Runnable target, String name) {
+        this.target = target;
+        this.name = name != null ? name : "Thread-" + NEXT_NUMBER.getAndIncrement();
+    }
+
+    /** The record of a thread this package did not start: running, at PRIO_NORMAL, already "started". */
+    private static Thread adoptCurrent() {
+        java.lang.Thread self = java.lang.Thread.currentThread();
+        Thread t = new Thread(null, self.getName());
+        t.started = true;
+        t.carrier = self;
+        t.ident = Idents.currentThreadIdent();
+        return t;
+    }
+
+    /**
+     * The calling thread's Thread. For a thread this package did not start, a Thread that
+     * stands for it is made on first call (named as the Java thread, PRIO_NORMAL, alive;
+     * {@code start()} and {@code join()} on it throw).
+     */
+    public static Thread current() {
+        java.lang.Thread self = java.lang.Thread.currentThread();
+        return self instanceof Carrier c ? c.thread : ADOPTED.get();
+    }
+
+    /** Starts the thread at {@link #PRIO_NORMAL} with the platform's default stack. */
+    public void start() {
+        start(PRIO_NORMAL, 0);
+    }
+
+    /** Starts the thread at {@code prio} with the platform's default stack. */
+    public void start(int prio) {
+        start(prio, 0);
+    }
+
+    /**
+     * Starts the thread's activity at priority {@code prio}, with a stack of {@code size}
+     * bytes (a hint the JVM may round up; {@code size <= 0} means the platform's default).
+     * Returns once the new thread exists and its ident is known.
+     *
+     * @throws IllegalArgumentException if {@code prio} is outside PRIO_LOWEST..PRIO_HIGHEST
+     * @throws IllegalStateException if this thread was already started
+     */
+    public void start(int prio, int size) {
+        checkPriority(prio);
+        synchronized (this) {
+            if (started) throw new IllegalStateException("thread " + name + " was already started; a thread can be started once");
+            started = true;
+        }
+        priority = prio;
+        effectivePriority = prio;
+        Carrier c = new Carrier(this, size);
+        carrier = c;
+        c.start();
+        c.identPublished.await();
+    }
+
+    static void checkPriority(int prio) {
+        if (prio < PRIO_LOWEST || prio > PRIO_HIGHEST) {
+            throw new IllegalArgumentException("priority " + prio + " is outside PRIO_LOWEST (" + PRIO_LOWEST
+                    + ") .. PRIO_HIGHEST (" + PRIO_HIGHEST + ")");
+        }
+    }
+
+    /** The thread's activity: runs the target given to the constructor, if any. Override it in a subclass. */
+    public void run() {
+        if (target != null) target.run();
+    }
+
+    /** Waits until this thread ends, without bound. */
+    public void join() {
+        join(-1);
+    }
+
+    /**
+     * Waits until this thread ends or {@code timeoutMs} passes (negative: no bound; 0: do
+     * not wait). Returns nothing; call {@link #isAlive()} to tell whether it timed out.
+     *
+     * @throws IllegalStateException if the thread was not started, or is the calling thread
+     * @throws ThreadInterruptedException if the caller is interrupted while waiting
+     */
+    public void join(long timeoutMs) {
+        synchronized (this) {
+            if (!started) throw new IllegalStateException("cannot join thread " + name + ": it was not started");
+        }
+        if (this == current()) throw new IllegalStateException("thread " + name + " cannot join itself");
+        if (carrier != null && !(carrier instanceof Carrier)) {
+            throw new IllegalStateException("cannot join thread " + name + ": it was not started by pirt");
+        }
+        ended.await(timeoutMs);
+    }
+
+    /** True from {@code start()} until just after {@code run()} ends. */
+    public boolean isAlive() {
+        java.lang.Thread c = carrier;
+        return c != null && !ended.isSet() && (c instanceof Carrier || c.isAlive());
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    /** Renames the thread (its carrier too, so stack dumps agree). */
+    public void setName(String name) {
+        this.name = name;
+        java.lang.Thread c = carrier;
+        if (c instanceof Carrier) c.setName(name);
+    }
+
+    /** The Linux thread id (the JVM's thread id where there is none); null before start(), kept after exit. */
+    public Integer getIdent() {
+        return ident;
+    }
+
+    /** What {@code run()} threw, or null. */
+    public Throwable getExc() {
+        return exc;
+    }
+
+    /** The priority given to {@code start()}; PRIO_NORMAL before. */
+    public int getPriority() {
+        return priority;
+    }
+
+    /** The priority the thread runs at now: its own, or higher while it holds a Lock a higher-priority thread waits for. */
+    public int getEffectivePriority() {
+        return effectivePriority;
+    }
+
+    int effectivePriority() {
+        return effectivePriority;
+    }
+
+    /** Caller holds Scheduler.LOCK. */
+    void setEffectivePriority(int p) {
+        effectivePriority = p;
+    }
+
+    /** The carrier this thread runs on, or null before start(). */
+    java.lang.Thread carrier() {
+        return carrier;
+    }
+
+    @Override
+    public String toString() {
+        return "Thread[" + name + ", ident=" + ident + ", prio=" + priority + ", effective=" + effectivePriority + "]";
+    }
+
+    /** Runs on the carrier: publish the ident, let the OS know the priority, run, record what was thrown. */
+    private void runOnCarrier(Carrier c) {
+        try {
+            try {
+                ident = Idents.currentThreadIdent();
+            } finally {
+                c.identPublished.set(); // start() must return even if the ident could not be read
+            }
+            Scheduler.sink().threadStarted(this);
+            run();
+        } catch (Throwable e) {
+            exc = e;
+            report(e);
+        } finally {
+            ended.set();
+        }
+    }
+
+    /** Writes the uncaught exception once, with the thread's name, in one write so lines don't interleave. */
+    private void report(Throwable e) {
+        StringWriter text = new StringWriter();
+        text.append("Exception in thread \"").append(name).append("\" ");
+        e.printStackTrace(new PrintWriter(text, true));
+        System.err.print(text);
+        System.err.flush();
+    }
+
+    /** The java.lang.Thread a pirt Thread runs on; lets current() find its Thread without a lookup. */
+    static final class Carrier extends java.lang.Thread {
+        final Thread thread;
+        final Event identPublished = new Event();
+
+        Carrier(Thread thread, int stackSizeBytes) {
+            super(null, null, thread.name, Math.max(0, stackSizeBytes));
+            this.thread = thread;
+        }
+
+        @Override
+        public void run() {
+            thread.runOnCarrier(this);
+        }
+    }
+}
