@@ -2,19 +2,15 @@ package io.pirt.threading;
 
 /**
  * The one place where this package's priorities reach the operating system's scheduler.
- * The default does nothing: every ordering and inheritance guarantee of this package holds
- * without it.
+ * {@link #none(String)} does nothing (every ordering and inheritance guarantee of this
+ * package holds without it); {@link LinuxScheduling} makes them Linux scheduling policies.
  */
 interface PrioritySink {
-    PrioritySink NONE = new PrioritySink() {
-        @Override
-        public void threadStarted(Thread t) {
-        }
+    /** The mode in force. */
+    SchedulingMode mode();
 
-        @Override
-        public void effectivePriorityChanged(Thread t, int priority) {
-        }
-    };
+    /** One line for people: the mode and why it is in force. */
+    String description();
 
     /** Called on {@code t}'s own carrier thread before {@code run()}, with its effective priority set. */
     void threadStarted(Thread t);
@@ -24,4 +20,28 @@ interface PrioritySink {
      * (priority inheritance begins, grows or ends). Must be quick and must not block.
      */
     void effectivePriorityChanged(Thread t, int priority);
+
+    /** A sink that tells the operating system nothing, for the reason given. */
+    static PrioritySink none(String reason) {
+        String line = "pirt: scheduling NONE: " + reason + "; priorities order wait queues and inheritance inside the JVM only";
+        return new PrioritySink() {
+            @Override
+            public SchedulingMode mode() {
+                return SchedulingMode.NONE;
+            }
+
+            @Override
+            public String description() {
+                return line;
+            }
+
+            @Override
+            public void threadStarted(Thread t) {
+            }
+
+            @Override
+            public void effectivePriorityChanged(Thread t, int priority) {
+            }
+        };
+    }
 }

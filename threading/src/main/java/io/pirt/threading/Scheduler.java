@@ -26,8 +26,10 @@ final class Scheduler {
     /** Guards every WaitQueue, every Thread's inheritance state and every Lock's holder while queued. */
     static final ReentrantLock LOCK = new ReentrantLock();
 
-    /** Where effective priorities reach the operating system; replaced once, at configuration. */
-    private static volatile PrioritySink sink = PrioritySink.NONE;
+    /** The configuration handed in before first use, or null for the system properties. Guarded by Scheduler.class. */
+    private static RealtimeConfig config;
+    /** Where effective priorities reach the operating system; decided once, at first use. */
+    private static volatile PrioritySink sink;
 
     /** Longest wait measured in nanoseconds (about 146 years); longer timeouts are clamped to it. */
     private static final long MAX_WAIT_NANOS = 1L << 62;
@@ -38,11 +40,31 @@ final class Scheduler {
     private Scheduler() {
     }
 
-    static void setSink(PrioritySink newSink) {
-        sink = newSink;
+    /**
+     * Sets the configuration the scheduling mode will be decided with.
+     *
+     * @throws IllegalStateException if the mode was already decided
+     */
+    static synchronized void configure(RealtimeConfig newConfig) {
+        if (sink != null) {
+            throw new IllegalStateException("scheduling was already decided at first use (" + sink.description()
+                    + "); configure it before the first thread starts");
+        }
+        config = newConfig;
     }
 
+    /** The sink in force, deciding it (and saying so on standard error) on first use. */
     static PrioritySink sink() {
+        PrioritySink s = sink;
+        return s != null ? s : decideSink();
+    }
+
+    private static synchronized PrioritySink decideSink() {
+        if (sink == null) {
+            PrioritySink decided = LinuxScheduling.decide(config != null ? config : RealtimeConfig.fromSystemProperties());
+            System.err.println(decided.description());
+            sink = decided;
+        }
         return sink;
     }
 
@@ -119,7 +141,7 @@ final class Scheduler {
             }
             if (p == t.effectivePriority()) return;
             t.setEffectivePriority(p);
-            sink.effectivePriorityChanged(t, p);
+            sink().effectivePriorityChanged(t, p);
             Waiter w = t.blockedOn;
             if (w == null || w.queue == null) return;
             w.queue.reorder(w);

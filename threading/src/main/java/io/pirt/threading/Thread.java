@@ -32,6 +32,8 @@ public class Thread {
     private static final ThreadLocal<Thread> ADOPTED = ThreadLocal.withInitial(Thread::adoptCurrent);
 
     private final Runnable target;
+    /** True for a Thread that stands for a thread pirt did not start (see current()). */
+    private final boolean adopted;
     private volatile String name;
 
     /** Set once by start(); false forever before it. Guarded by this. */
@@ -47,6 +49,11 @@ public class Thread {
     private volatile int priority = PRIO_NORMAL;
     /** Own priority raised by priority inheritance; written under Scheduler.LOCK. */
     private volatile int effectivePriority = PRIO_NORMAL;
+
+    /** Set under Scheduler.LOCK once run() has ended: the OS must not be told about this thread's id any more. */
+    private boolean exited;
+    /** True once the OS scheduler was given this thread's level. */
+    private volatile boolean nativePriorityApplied;
 
     /** Locks this thread holds that have waiters (they raise its effective priority). Guarded by Scheduler.LOCK. */
     final List<Lock> contendedLocks = new ArrayList<>(2);
@@ -65,14 +72,19 @@ public class Thread {
 
     /** A thread that runs {@code target} (may be null: nothing runs), named {@code name} or, if null, "Thread-N". */
     public Thread(Runnable target, String name) {
+        this(target, name, false);
+    }
+
+    private Thread(Runnable target, String name, boolean adopted) {
         this.target = target;
         this.name = name != null ? name : "Thread-" + NEXT_NUMBER.getAndIncrement();
+        this.adopted = adopted;
     }
 
     /** The record of a thread this package did not start: running, at PRIO_NORMAL, already "started". */
     private static Thread adoptCurrent() {
         java.lang.Thread self = java.lang.Thread.currentThread();
-        Thread t = new Thread(null, self.getName());
+        Thread t = new Thread(null, self.getName(), true);
         t.started = true;
         t.carrier = self;
         t.ident = Idents.currentThreadIdent();
@@ -115,6 +127,7 @@ public class Thread {
         }
         priority = prio;
         effectivePriority = prio;
+        Scheduler.sink(); // decide the scheduling mode now, on the starting thread, not on the new one
         Carrier c = new Carrier(this, size);
         carrier = c;
         c.start();
@@ -202,6 +215,23 @@ public class Thread {
         effectivePriority = p;
     }
 
+    boolean isAdopted() {
+        return adopted;
+    }
+
+    /** True once run() has ended (for an adopted thread: once its Java thread has). Caller holds Scheduler.LOCK. */
+    boolean hasExited() {
+        return exited || adopted && !carrier.isAlive();
+    }
+
+    boolean nativePriorityApplied() {
+        return nativePriorityApplied;
+    }
+
+    void markNativePriorityApplied() {
+        nativePriorityApplied = true;
+    }
+
     /** The carrier this thread runs on, or null before start(). */
     java.lang.Thread carrier() {
         return carrier;
@@ -226,6 +256,12 @@ public class Thread {
             exc = e;
             report(e);
         } finally {
+            Scheduler.LOCK.lock();
+            try {
+                exited = true;
+            } finally {
+                Scheduler.LOCK.unlock();
+            }
             ended.set();
         }
     }

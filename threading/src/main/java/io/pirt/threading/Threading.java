@@ -31,6 +31,31 @@ public final class Threading {
     }
 
     /**
+     * How priorities reach the operating system's scheduler in this process. Decided at first
+     * use (first thread started, or this call) from the configuration given to
+     * {@link #configureRealtime(RealtimeConfig)} or else the system properties described in
+     * {@link RealtimeConfig}; one line on standard error says which mode and why.
+     */
+    public static SchedulingMode schedulingMode() {
+        return Scheduler.sink().mode();
+    }
+
+    /** The line that says which scheduling mode is in force and why (see {@link #schedulingMode()}). */
+    public static String schedulingDescription() {
+        return Scheduler.sink().description();
+    }
+
+    /**
+     * Hands in the real-time configuration (priority table, CPU set, memory locking). Call it
+     * before the first thread starts.
+     *
+     * @throws IllegalStateException if the scheduling mode was already decided
+     */
+    public static void configureRealtime(RealtimeConfig config) {
+        Scheduler.configure(java.util.Objects.requireNonNull(config, "config"));
+    }
+
+    /**
      * Suspends the calling thread for {@code ms} milliseconds; never returns early. 0 yields
      * the processor.
      *

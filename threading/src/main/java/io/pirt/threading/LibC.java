@@ -1,0 +1,33 @@
+package io.pirt.threading;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+
+/** The Linux C library calls the scheduling layer needs. Each throws LastErrorException (errno) on failure. */
+interface LibC extends Library {
+    int SCHED_OTHER = 0, SCHED_FIFO = 1;
+    int PRIO_PROCESS = 0;
+    int MCL_CURRENT = 1, MCL_FUTURE = 2;
+
+    /** Loads libc; throws UnsatisfiedLinkError or a JNA error where that is impossible. */
+    static LibC load() {
+        return Native.load("c", LibC.class);
+    }
+
+    /** {@code param} is {@code struct sched_param}: one int, the priority. {@code pid} 0 is the calling thread. */
+    int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
+
+    int sched_getscheduler(int pid) throws LastErrorException;
+
+    int sched_getparam(int pid, int[] param) throws LastErrorException;
+
+    int setpriority(int which, int who, int prio) throws LastErrorException;
+
+    int sched_setaffinity(int pid, NativeLong cpusetsizeBytes, long[] mask) throws LastErrorException;
+
+    int mlockall(int flags) throws LastErrorException;
+
+    int geteuid();
+}

@@ -1,0 +1,203 @@
+package io.pirt.threading;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.NativeLong;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Priorities as Linux scheduling policies, through JNA: SCHED_FIFO with the configured
+ * table when the process may use it, else SCHED_OTHER with nice values in the same order.
+ *
+ * <p>A pirt thread gets its level's policy on its own carrier before {@code run()}, and
+ * pinned to the configured CPU set in FIFO mode. When priority inheritance changes a
+ * thread's effective priority, the thread's policy follows; a thread pirt did not start
+ * (adopted, such as {@code main}) gets the boosted policy while boosted and SCHED_OTHER,
+ * nice 0, afterwards. A thread that has ended is never touched (its Linux id may already
+ * belong to another thread).
+ *
+ * <p>Failures of the system calls never stop a thread: each kind is reported once on
+ * standard error.
+ */
+final class LinuxScheduling implements PrioritySink {
+    /** Nice value per level in NICE mode: same order as the levels, PRIO_HIGHEST at the default nice 0. */
+    private static final int[] NICE_VALUES = {12, 10, 8, 6, 4, 2, 0};
+    private static final int CAP_SYS_NICE = 23;
+
+    private final LibC libc;
+    private final SchedulingMode mode;
+    private final RealtimeConfig config;
+    private final String description;
+    /** Masks of the CPU set, or null for no pinning. */
+    private final long[] cpuMask;
+    /** Kinds of failure already reported. Guarded by itself. */
+    private final Set<String> reported = new HashSet<>();
+
+    private LinuxScheduling(LibC libc, SchedulingMode mode, RealtimeConfig config, String description) {
+        this.libc = libc;
+        this.mode = mode;
+        this.config = config;
+        this.description = description;
+        this.cpuMask = mode == SchedulingMode.FIFO && config.cpus().length > 0 ? mask(config.cpus()) : null;
+    }
+
+    /**
+     * Decides the mode for this process: the one {@code config} asks for, or the best it may
+     * use. Probes SCHED_FIFO on a short-lived thread of its own, so no caller's policy changes.
+     */
+    static PrioritySink decide(RealtimeConfig config) {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return PrioritySink.none("not Linux (" + System.getProperty("os.name") + ")");
+        }
+        if (config.mode() == SchedulingMode.NONE) {
+            return PrioritySink.none("pirt.scheduling=none was asked for");
+        }
+        LibC libc;
+        try {
+            libc = LibC.load();
+        } catch (LinkageError e) {
+            return PrioritySink.none("the C library could not be loaded through JNA (" + e + ")");
+        }
+        String memory = config.lockMemory() ? lockMemory(libc) : "";
+        String fifoRefused = null;
+        if (config.mode() == null || config.mode() == SchedulingMode.FIFO) {
+            fifoRefused = probeFifo(libc, config.fifoPriority(Thread.PRIO_HIGHEST));
+            if (fifoRefused == null) {
+                String cpus = config.cpus().length == 0 ? "all CPUs" : "pinned to CPUs " + Arrays.toString(config.cpus());
+                return new LinuxScheduling(libc, SchedulingMode.FIFO, config, "pirt: scheduling FIFO: SCHED_FIFO "
+                        + Arrays.toString(config.fifoPriorities()) + " for PRIO_LOWEST..PRIO_HIGHEST, " + cpus
+                        + ", permitted because " + whyPermitted(libc) + memory);
+            }
+        }
+        String why = fifoRefused == null ? "pirt.scheduling=nice was asked for" : "SCHED_FIFO refused: " + fifoRefused;
+        return new LinuxScheduling(libc, SchedulingMode.NICE, config, "pirt: scheduling NICE: SCHED_OTHER with nice "
+                + Arrays.toString(NICE_VALUES) + " for PRIO_LOWEST..PRIO_HIGHEST (" + why + ")" + memory);
+    }
+
+    /** Null if the calling process may use SCHED_FIFO at {@code priority}, else why not. */
+    private static String probeFifo(LibC libc, int priority) {
+        String[] refusal = new String[1];
+        java.lang.Thread probe = new java.lang.Thread(() -> {
+            try {
+                libc.sched_setscheduler(0, LibC.SCHED_FIFO, new int[] {priority});
+            } catch (LastErrorException e) {
+                refusal[0] = "sched_setscheduler(SCHED_FIFO, " + priority + ") failed with " + errno(e)
+                        + "; run as root, grant CAP_SYS_NICE, or raise RLIMIT_RTPRIO (systemd: LimitRTPRIO=" + priority + ")";
+            }
+        }, "pirt-fifo-probe");
+        probe.start();
+        try {
+            probe.join();
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+            return "interrupted while probing SCHED_FIFO";
+        }
+        return refusal[0];
+    }
+
+    private static String whyPermitted(LibC libc) {
+        if (libc.geteuid() == 0) return "the process runs as root";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:") && (Long.parseUnsignedLong(line.substring(7).trim(), 16) >> CAP_SYS_NICE & 1) == 1) {
+                    return "the process has CAP_SYS_NICE";
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return "of RLIMIT_RTPRIO (capabilities unreadable: " + e.getMessage() + ")";
+        }
+        return "of RLIMIT_RTPRIO";
+    }
+
+    private static String lockMemory(LibC libc) {
+        try {
+            libc.mlockall(LibC.MCL_CURRENT | LibC.MCL_FUTURE);
+            return "; memory locked (mlockall)";
+        } catch (LastErrorException e) {
+            return "; memory NOT locked: mlockall failed with " + errno(e) + " (raise RLIMIT_MEMLOCK, systemd: LimitMEMLOCK=infinity)";
+        }
+    }
+
+    @Override
+    public SchedulingMode mode() {
+        return mode;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void threadStarted(Thread t) {
+        // Policy first, CPU set second: pinned first, a thread still at SCHED_OTHER could wait behind a
+        // real-time thread spinning on its new CPU before it ever reached its own priority.
+        apply(0, t, t.effectivePriority(), true);
+        if (cpuMask != null) {
+            try {
+                libc.sched_setaffinity(0, new NativeLong(cpuMask.length * 8L), cpuMask);
+            } catch (LastErrorException e) {
+                reportOnce("affinity", "cannot pin thread " + t.getName() + " to CPUs " + Arrays.toString(config.cpus()) + ": " + errno(e));
+            }
+        }
+    }
+
+    @Override
+    public void effectivePriorityChanged(Thread t, int priority) {
+        Integer tid = t.getIdent();
+        if (tid == null || t.hasExited()) return; // not running yet, or gone: its id may belong to another thread now
+        if (t.isAdopted()) {
+            apply(tid, t, priority, priority != t.getPriority()); // boosted: the level; boost over: back to SCHED_OTHER
+        } else if (t.nativePriorityApplied()) {
+            apply(tid, t, priority, true); // else threadStarted has yet to run and will apply the effective priority
+        }
+    }
+
+    /** Puts thread {@code tid} (0: the caller) at {@code level}, or back to SCHED_OTHER nice 0 if not {@code atLevel}. */
+    private void apply(int tid, Thread t, int level, boolean atLevel) {
+        try {
+            if (!atLevel) {
+                libc.sched_setscheduler(tid, LibC.SCHED_OTHER, new int[] {0});
+                libc.setpriority(LibC.PRIO_PROCESS, tid, 0);
+            } else if (mode == SchedulingMode.FIFO) {
+                libc.sched_setscheduler(tid, LibC.SCHED_FIFO, new int[] {config.fifoPriority(level)});
+            } else {
+                libc.setpriority(LibC.PRIO_PROCESS, tid, NICE_VALUES[level - 1]);
+            }
+            t.markNativePriorityApplied();
+        } catch (LastErrorException e) {
+            reportOnce(mode + "/" + e.getErrorCode(), "cannot set thread " + t.getName() + " (tid " + (tid == 0 ? t.getIdent() : tid)
+                    + ") to level " + level + " in " + mode + " mode: " + errno(e)
+                    + (mode == SchedulingMode.NICE ? " (raising a thread's nice value back needs CAP_SYS_NICE or RLIMIT_NICE)" : ""));
+        }
+    }
+
+    private void reportOnce(String kind, String message) {
+        synchronized (reported) {
+            if (!reported.add(kind)) return;
+        }
+        System.err.println("pirt: " + message + " (further failures of this kind are not reported)");
+    }
+
+    private static long[] mask(int[] cpus) {
+        int max = Arrays.stream(cpus).max().orElse(0);
+        long[] mask = new long[Math.max(16, max / 64 + 1)]; // at least glibc's 1024-bit cpu_set_t
+        for (int cpu : cpus) mask[cpu / 64] |= 1L << (cpu % 64);
+        return mask;
+    }
+
+    private static String errno(LastErrorException e) {
+        String name = switch (e.getErrorCode()) {
+            case 1 -> "EPERM";
+            case 3 -> "ESRCH";
+            case 12 -> "ENOMEM";
+            case 22 -> "EINVAL";
+            default -> "errno";
+        };
+        return name + " (" + e.getErrorCode() + ")";
+    }
+}

@@ -1,0 +1,107 @@
+package io.pirt.threading;
+
+import static io.pirt.threading.Thread.PRIO_HIGHEST;
+import static io.pirt.threading.Thread.PRIO_LOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Levels become SCHED_FIFO priorities from the configured table, and the kernel sees
+ * priority-inheritance boosts come and go. Runs in a JVM of its own (surefire execution
+ * "realtime"); skipped where the process may not use SCHED_FIFO.
+ */
+@Tag("realtime")
+@Timeout(30)
+class NativePriorityTest {
+    private static final int[] TABLE = {11, 13, 17, 19, 23, 29, 31};
+
+    @BeforeAll
+    static void configure() {
+        Threading.configureRealtime(new RealtimeConfig(null, TABLE, new int[0], false));
+        assumeTrue(Threading.schedulingMode() == SchedulingMode.FIFO,
+                "SCHED_FIFO is not permitted for this process: " + Threading.schedulingDescription());
+    }
+
+    @Test
+    void everyLevelRunsAtItsTablePriority() {
+        List<Thread> threads = new ArrayList<>();
+        List<KernelView> seen = new ArrayList<>();
+        for (int level = Thread.PRIO_LOWEST; level <= PRIO_HIGHEST; level++) {
+            KernelView[] view = new KernelView[1];
+            Thread t = new Thread(() -> view[0] = KernelView.of(Thread.current()), "level");
+            t.start(level);
+            t.join(5_000);
+            assertTrue(!t.isAlive());
+            assertEquals(null, t.getExc());
+            threads.add(t);
+            seen.add(view[0]);
+        }
+        for (int level = Thread.PRIO_LOWEST; level <= PRIO_HIGHEST; level++) {
+            KernelView v = seen.get(level - 1);
+            assertEquals(KernelView.SCHED_FIFO, v.policy(), "policy of level " + level);
+            assertEquals(TABLE[level - 1], v.rtPriority(), "SCHED_FIFO priority of level " + level);
+        }
+    }
+
+    @Test
+    void kernelSeesTheBoostDuringInheritanceAndItsEndAfter() {
+        Lock lock = new Lock();
+        Event release = new Event();
+        Event released = new Event();
+        Event done = new Event();
+        Thread low = new Thread(() -> {
+            lock.acquire();
+            release.await();
+            lock.release();
+            released.set();
+            done.await();
+        }, "low");
+        low.start(PRIO_LOW);
+        Parking.awaitParked(low);
+        assertEquals(TABLE[PRIO_LOW - 1], KernelView.of(low).rtPriority());
+
+        Thread top = new Thread(() -> {
+            lock.acquire();
+            lock.release();
+        }, "top");
+        top.start(PRIO_HIGHEST);
+        Parking.awaitParked(top);
+        assertEquals(new KernelView(KernelView.SCHED_FIFO, TABLE[PRIO_HIGHEST - 1], 0), KernelView.of(low), "boosted");
+
+        release.set();
+        assertTrue(released.await(5_000));
+        assertEquals(new KernelView(KernelView.SCHED_FIFO, TABLE[PRIO_LOW - 1], 0), KernelView.of(low), "boost over");
+        done.set();
+        low.join(5_000);
+        top.join(5_000);
+        assertEquals(null, top.getExc());
+    }
+
+    @Test
+    void adoptedThreadIsBoostedAndThenReturnsToOrdinaryScheduling() {
+        Thread self = Thread.current(); // this JUnit thread: not started by pirt
+        KernelView before = KernelView.of(self);
+        assertEquals(KernelView.SCHED_OTHER, before.policy());
+        Lock lock = new Lock();
+        lock.acquire();
+        Thread top = new Thread(() -> {
+            lock.acquire();
+            lock.release();
+        }, "top");
+        top.start(PRIO_HIGHEST);
+        Parking.awaitParked(top);
+        assertEquals(KernelView.SCHED_FIFO, KernelView.of(self).policy());
+        assertEquals(TABLE[PRIO_HIGHEST - 1], KernelView.of(self).rtPriority());
+        lock.release();
+        assertEquals(new KernelView(KernelView.SCHED_OTHER, 0, 0), KernelView.of(self));
+        top.join(5_000);
+    }
+}
