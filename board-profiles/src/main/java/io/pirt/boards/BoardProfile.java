@@ -1,0 +1,181 @@
+package io.pirt.boards;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything pirt knows about one board, resolved from its profile file and the profiles
+ * it extends (docs/board-profiles.md). Immutable and safe to share between threads.
+ *
+ * <p>Instances come from {@link BoardProfiles} and {@link BoardDetector}, which have
+ * already checked them: aliases point to pins, pin names and lines are unique, the
+ * real-time table is complete and increasing, the status LED (if any) is a pin.
+ */
+public final class BoardProfile {
+    private final String id;
+    private final String name;
+    /** Profile this one was resolved from, or null. */
+    private final String extendsId;
+    /** Where the profile was read from: a resource path or a file path. */
+    private final String origin;
+    private final List<String> matchPrefixes;
+    private final String soc;
+    private final int cpuCores;
+    private final String gpioChipLabel;
+    private final String gpioProvider;
+    /** In profile order; names, lines and header numbers unique. */
+    private final List<Pin> pins;
+    /** Pin name to pin, for {@link #findPin}; same pins as {@link #pins}. */
+    private final Map<String, Pin> pinsByName;
+    /** Alias to pin name; every target is a key of pinsByName; no alias is a pin name. */
+    private final Map<String, String> aliases;
+    private final Map<String, SerialPortSpec> serialPorts;
+    private final String consoleDevice;
+    /** Alias or pin name of the status LED, or null when the board has none pirt can drive. */
+    private final String statusLedRef;
+    /** Why there is no status LED, or a remark about it; empty if the profile says nothing. */
+    private final String statusLedNote;
+    private final RealtimeTable realtime;
+    private final List<String> sources;
+
+    BoardProfile(String id, String name, String extendsId, String origin, List<String> matchPrefixes,
+                 String soc, int cpuCores, String gpioChipLabel, String gpioProvider, List<Pin> pins,
+                 Map<String, String> aliases, Map<String, SerialPortSpec> serialPorts,
+                 String consoleDevice, String statusLedRef, String statusLedNote,
+                 RealtimeTable realtime, List<String> sources) {
+        this.id = id;
+        this.name = name;
+        this.extendsId = extendsId;
+        this.origin = origin;
+        this.matchPrefixes = List.copyOf(matchPrefixes);
+        this.soc = soc;
+        this.cpuCores = cpuCores;
+        this.gpioChipLabel = gpioChipLabel;
+        this.gpioProvider = gpioProvider;
+        this.pins = List.copyOf(pins);
+        Map<String, Pin> byName = new LinkedHashMap<>();
+        for (Pin p : pins) {
+            byName.put(p.name(), p);
+        }
+        this.pinsByName = Collections.unmodifiableMap(byName);
+        this.aliases = Collections.unmodifiableMap(new LinkedHashMap<>(aliases));
+        this.serialPorts = Collections.unmodifiableMap(new LinkedHashMap<>(serialPorts));
+        this.consoleDevice = consoleDevice;
+        this.statusLedRef = statusLedRef;
+        this.statusLedNote = statusLedNote;
+        this.realtime = realtime;
+        this.sources = List.copyOf(sources);
+    }
+
+    /** The profile's id, e.g. {@code rpi-4b}; equals its file name without {@code .yaml}. */
+    public String id() {
+        return id;
+    }
+
+    /** The display name, e.g. {@code Raspberry Pi 4 Model B}. */
+    public String name() {
+        return name;
+    }
+
+    /** The id of the profile this one extends, if any. */
+    public Optional<String> extendsId() {
+        return Optional.ofNullable(extendsId);
+    }
+
+    /** Where the profile was read from: a class-path resource or a file path. */
+    public String origin() {
+        return origin;
+    }
+
+    /** Device-tree model prefixes this profile is detected by; empty if only chosen by id. */
+    public List<String> matchPrefixes() {
+        return matchPrefixes;
+    }
+
+    /** The system on chip, e.g. {@code BCM2711}. */
+    public String soc() {
+        return soc;
+    }
+
+    /** The number of CPU cores. */
+    public int cpuCores() {
+        return cpuCores;
+    }
+
+    /** The label of the GPIO chip that carries the pins, e.g. {@code pinctrl-bcm2711}. */
+    public String gpioChipLabel() {
+        return gpioChipLabel;
+    }
+
+    /** How pins are driven: {@code gpiod} on a real board, {@code sim} on the simulated one. */
+    public String gpioProvider() {
+        return gpioProvider;
+    }
+
+    /** All pins, in the order of the profile. */
+    public List<Pin> pins() {
+        return pins;
+    }
+
+    /** Aliases ({@code LED0}) to the names of the pins they stand for. */
+    public Map<String, String> aliases() {
+        return aliases;
+    }
+
+    /** Serial ports by name ({@code SERIAL0}, ...), in the order of the profile. */
+    public Map<String, SerialPortSpec> serialPorts() {
+        return serialPorts;
+    }
+
+    /** The device the pirt console runs on: a path, or a {@code pty:} placeholder. */
+    public String consoleDevice() {
+        return consoleDevice;
+    }
+
+    /** The LED the runtime shows its status on, or empty when the board has none it can drive. */
+    public Optional<Pin> statusLed() {
+        return statusLedRef == null ? Optional.empty() : findPin(statusLedRef);
+    }
+
+    /** Why the board has no usable status LED, or a remark about the one it has; may be empty. */
+    public String statusLedNote() {
+        return statusLedNote;
+    }
+
+    /** The priority table and CPU set for real-time threads. */
+    public RealtimeTable realtime() {
+        return realtime;
+    }
+
+    /** Where the profile's facts come from: URLs and document names. */
+    public List<String> sources() {
+        return sources;
+    }
+
+    /**
+     * The pin with this name or alias, e.g. {@code "D17"} or {@code "LED0"}.
+     *
+     * @throws IllegalArgumentException naming the board and listing its pins and aliases,
+     *                                  if the profile has no such pin or alias
+     */
+    public Pin pin(String nameOrAlias) {
+        return findPin(nameOrAlias).orElseThrow(() -> new IllegalArgumentException(
+                "board " + id + " has no pin or alias '" + nameOrAlias + "'; pins: "
+                        + String.join(", ", pinsByName.keySet())
+                        + (aliases.isEmpty() ? "; no aliases" : "; aliases: " + String.join(", ", aliases.keySet()))));
+    }
+
+    /** The pin with this name or alias, or empty. */
+    public Optional<Pin> findPin(String nameOrAlias) {
+        String pinName = aliases.getOrDefault(nameOrAlias, nameOrAlias);
+        return Optional.ofNullable(pinsByName.get(pinName));
+    }
+
+    @Override
+    public String toString() {
+        return "BoardProfile[" + id + ", " + name + "]";
+    }
+}

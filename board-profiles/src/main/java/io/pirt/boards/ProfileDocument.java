@@ -1,0 +1,45 @@
+package io.pirt.boards;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One profile file, read and checked on its own (types, ranges, names, unknown fields)
+ * but not yet combined with the profiles it extends. Fields a file does not set are null
+ * (or empty collections); whether they are required is decided on the resolved profile.
+ *
+ * @param file      label used in messages: a class-path resource or a file path
+ * @param path      the file on disk, or null for a built-in (class-path) profile
+ * @param pins      in file order; names unique within the file
+ * @param sources   in file order
+ */
+record ProfileDocument(
+        String file,
+        Path path,
+        String id,
+        String name,
+        String extendsId,
+        List<String> match,
+        Located<String> soc,
+        Located<Integer> cpuCores,
+        Located<String> chipLabel,
+        Located<String> provider,
+        List<Located<Pin>> pins,
+        Map<String, Located<String>> aliases,
+        Map<String, Located<SerialPortSpec>> serial,
+        Located<String> console,
+        Located<StatusLedSpec> statusLed,
+        Map<String, Located<Integer>> priorities,
+        Located<List<Integer>> cpus,
+        List<String> sources) {
+
+    /**
+     * {@code chosen.statusLed} as written.
+     *
+     * @param ref  alias or pin name, or null for "no LED pirt can drive"
+     * @param note explanation; non-empty when {@code ref} is null
+     */
+    record StatusLedSpec(String ref, String note) {
+    }
+}

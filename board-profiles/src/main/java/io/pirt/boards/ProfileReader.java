@@ -1,0 +1,452 @@
+package io.pirt.boards;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads one profile file (or the index) into a {@link ProfileDocument}, checking what can
+ * be checked in one file alone: the format version, that every field is known and has the
+ * right type and range, names and patterns, and that no pin name repeats. Checks that need
+ * the resolved profile (aliases point to pins, lines unique, ...) are in
+ * {@link ProfileResolver}.
+ *
+ * <p>Implementation notes: YAML is parsed by Jackson into a tree with duplicate-key
+ * detection on, then walked by hand. Every error is thrown at once as a
+ * {@link ProfileException} of the form {@code FILE: FIELD.PATH: problem}; the first
+ * problem found is reported, which keeps messages short and exact.
+ */
+final class ProfileReader {
+    /** The only format version this code reads. */
+    static final int FORMAT_VERSION = 1;
+
+    static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    static final Pattern PIN_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
+    static final Pattern SERIAL_NAME = Pattern.compile("SERIAL[0-9]+");
+    static final Set<String> PROVIDERS = Set.of("gpiod", "sim");
+    static final int MAX_LINE = 1023;
+    static final int MAX_CPU_CORES = 64;
+
+    private static final List<String> TOP_FIELDS = List.of("version", "id", "name", "extends", "match",
+            "soc", "cpuCores", "gpio", "pins", "aliases", "serial", "chosen", "realtime", "sources");
+    private static final List<String> GPIO_FIELDS = List.of("chipLabel", "provider");
+    private static final List<String> PIN_FIELDS = List.of("name", "line", "header", "caps", "activeLow", "kernelDriver");
+    private static final List<String> SERIAL_FIELDS = List.of("device", "description");
+    private static final List<String> CHOSEN_FIELDS = List.of("console", "statusLed");
+    private static final List<String> STATUS_LED_FIELDS = List.of("alias", "note");
+    private static final List<String> REALTIME_FIELDS = List.of("priorities", "cpus");
+    private static final List<String> INDEX_FIELDS = List.of("version", "profiles");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** The file label every message of this reader starts with. */
+    private final String file;
+
+    private ProfileReader(String file) {
+        this.file = file;
+    }
+
+    /**
+     * Parses YAML into a tree.
+     *
+     * @throws ProfileException naming {@code file} if it is not YAML, is empty or cannot be read
+     */
+    static JsonNode parse(String file, InputStream in) {
+        try (in) {
+            JsonNode root = YAML.readTree(in);
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                throw new ProfileException(file + ": the file is empty; a profile starts with 'version: "
+                        + FORMAT_VERSION + "'");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            JsonLocation where = e.getLocation();
+            String at = where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+            throw new ProfileException(file + ": not valid YAML" + at + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ProfileException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the index of built-in profiles: the ids, in listing order, unique. */
+    static List<String> readIndex(String file, JsonNode root) {
+        ProfileReader r = new ProfileReader(file);
+        r.object(root, "");
+        r.onlyFields(root, "", INDEX_FIELDS);
+        r.version(root);
+        JsonNode list = r.required(root, "", "profiles");
+        r.list(list, "profiles");
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "profiles[" + i + "]";
+            String id = r.matching(list.get(i), at, ID, "a profile id (lower case letters, digits and '-')");
+            if (!ids.add(id)) {
+                throw r.problem(at, "'" + id + "' is listed twice");
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    /**
+     * Reads one profile file.
+     *
+     * @param file       label for messages
+     * @param path       the file on disk, or null for a class-path profile
+     * @param expectedId the id the file name implies; the file's {@code id} must equal it
+     */
+    static ProfileDocument read(String file, Path path, String expectedId, JsonNode root) {
+        return new ProfileReader(file).document(path, expectedId, root);
+    }
+
+    private ProfileDocument document(Path path, String expectedId, JsonNode root) {
+        object(root, "");
+        // Version first: a newer format may have fields this code does not know.
+        version(root);
+        onlyFields(root, "", TOP_FIELDS);
+
+        String id = matching(required(root, "", "id"), "id", ID, "a profile id (lower case letters, digits and '-')");
+        if (!id.equals(expectedId)) {
+            throw problem("id", "'" + id + "' does not match the file name '" + expectedId
+                    + ".yaml': a profile's id is its file name without .yaml");
+        }
+        String name = text(required(root, "", "name"), "name");
+        String extendsId = root.has("extends")
+                ? matching(root.get("extends"), "extends", ID, "a profile id")
+                : null;
+        List<String> match = root.has("match") ? textList(root.get("match"), "match") : List.of();
+
+        Located<String> soc = optionalText(root, "", "soc");
+        Located<Integer> cpuCores = root.has("cpuCores")
+                ? located(integer(root.get("cpuCores"), "cpuCores", 1, MAX_CPU_CORES), "cpuCores")
+                : null;
+
+        Located<String> chipLabel = null;
+        Located<String> provider = null;
+        if (root.has("gpio")) {
+            JsonNode gpio = root.get("gpio");
+            object(gpio, "gpio");
+            onlyFields(gpio, "gpio", GPIO_FIELDS);
+            chipLabel = optionalText(gpio, "gpio", "chipLabel");
+            provider = optionalText(gpio, "gpio", "provider");
+            if (provider != null && !PROVIDERS.contains(provider.value())) {
+                throw problem("gpio.provider", "unknown provider '" + provider.value()
+                        + "'; known: gpiod (a real board, through the GPIO character device), sim (the simulated board)");
+            }
+        }
+
+        List<Located<Pin>> pins = root.has("pins") ? pins(root.get("pins")) : List.of();
+        Map<String, Located<String>> aliases = root.has("aliases") ? aliases(root.get("aliases")) : Map.of();
+        Map<String, Located<SerialPortSpec>> serial = root.has("serial") ? serial(root.get("serial")) : Map.of();
+
+        Located<String> console = null;
+        Located<ProfileDocument.StatusLedSpec> statusLed = null;
+        if (root.has("chosen")) {
+            JsonNode chosen = root.get("chosen");
+            object(chosen, "chosen");
+            onlyFields(chosen, "chosen", CHOSEN_FIELDS);
+            if (chosen.has("console")) {
+                console = located(device(chosen.get("console"), "chosen.console"), "chosen.console");
+            }
+            if (chosen.has("statusLed")) {
+                statusLed = located(statusLed(chosen.get("statusLed")), "chosen.statusLed");
+            }
+        }
+
+        Map<String, Located<Integer>> priorities = Map.of();
+        Located<List<Integer>> cpus = null;
+        if (root.has("realtime")) {
+            JsonNode realtime = root.get("realtime");
+            object(realtime, "realtime");
+            onlyFields(realtime, "realtime", REALTIME_FIELDS);
+            if (realtime.has("priorities")) {
+                priorities = priorities(realtime.get("priorities"));
+            }
+            if (realtime.has("cpus")) {
+                cpus = located(cpus(realtime.get("cpus")), "realtime.cpus");
+            }
+        }
+
+        List<String> sources = root.has("sources") ? textList(root.get("sources"), "sources") : List.of();
+
+        return new ProfileDocument(file, path, id, name, extendsId, match, soc, cpuCores, chipLabel, provider,
+                pins, aliases, serial, console, statusLed, priorities, cpus, sources);
+    }
+
+    private void version(JsonNode root) {
+        if (!root.has("version")) {
+            throw problem("version", "missing (required; this pirt reads format version " + FORMAT_VERSION + ")");
+        }
+        int version = integer(root.get("version"), "version", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (version != FORMAT_VERSION) {
+            throw problem("version", "unsupported format version " + version + "; this pirt reads version "
+                    + FORMAT_VERSION + " (docs/board-profiles.md)");
+        }
+    }
+
+    private List<Located<Pin>> pins(JsonNode node) {
+        list(node, "pins");
+        List<Located<Pin>> pins = new ArrayList<>();
+        Map<String, String> pathByName = new LinkedHashMap<>();
+        for (int i = 0; i < node.size(); i++) {
+            String at = "pins[" + i + "]";
+            JsonNode p = node.get(i);
+            object(p, at);
+            onlyFields(p, at, PIN_FIELDS);
+            String name = matching(required(p, at, "name"), at + ".name", PIN_NAME,
+                    "a pin name (upper case letters, digits and '_', starting with a letter)");
+            String earlier = pathByName.putIfAbsent(name, at);
+            if (earlier != null) {
+                throw problem(at + ".name", "pin '" + name + "' is already defined at " + earlier);
+            }
+            int line = integer(required(p, at, "line"), at + ".line", 0, MAX_LINE);
+            JsonNode headerNode = required(p, at, "header");
+            OptionalInt header = headerNode.isNull()
+                    ? OptionalInt.empty()
+                    : OptionalInt.of(integer(headerNode, at + ".header", 1, Integer.MAX_VALUE));
+            Set<Capability> caps = capabilities(required(p, at, "caps"), at + ".caps");
+            boolean activeLow = p.has("activeLow") && bool(p.get("activeLow"), at + ".activeLow");
+            Optional<String> kernelDriver = p.has("kernelDriver")
+                    ? Optional.of(text(p.get("kernelDriver"), at + ".kernelDriver"))
+                    : Optional.empty();
+            pins.add(new Located<>(new Pin(name, line, header, caps, activeLow, kernelDriver), file, at));
+        }
+        return List.copyOf(pins);
+    }
+
+    private Set<Capability> capabilities(JsonNode node, String at) {
+        list(node, at);
+        if (node.isEmpty()) {
+            throw problem(at, "empty; list what the pin can do: gpio, pwm, uart, i2c, spi");
+        }
+        Set<Capability> caps = EnumSet.noneOf(Capability.class);
+        for (int i = 0; i < node.size(); i++) {
+            String capAt = at + "[" + i + "]";
+            String name = text(node.get(i), capAt);
+            Capability cap = Capability.fromFileName(name).orElseThrow(() -> problem(capAt,
+                    "unknown capability '" + name + "'; known: gpio, pwm, uart, i2c, spi"));
+            if (!caps.add(cap)) {
+                throw problem(capAt, "'" + name + "' is listed twice");
+            }
+        }
+        return caps;
+    }
+
+    private Map<String, Located<String>> aliases(JsonNode node) {
+        object(node, "aliases");
+        Map<String, Located<String>> aliases = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String at = "aliases." + e.getKey();
+            if (!PIN_NAME.matcher(e.getKey()).matches()) {
+                throw problem(at, "'" + e.getKey() + "' is not an alias name (upper case letters, digits and '_', "
+                        + "starting with a letter, e.g. LED0)");
+            }
+            String target = matching(e.getValue(), at, PIN_NAME, "the name of a pin");
+            aliases.put(e.getKey(), new Located<>(target, file, at));
+        }
+        return aliases;
+    }
+
+    private Map<String, Located<SerialPortSpec>> serial(JsonNode node) {
+        object(node, "serial");
+        Map<String, Located<SerialPortSpec>> ports = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String at = "serial." + e.getKey();
+            if (!SERIAL_NAME.matcher(e.getKey()).matches()) {
+                throw problem(at, "'" + e.getKey() + "' is not a serial port name: use SERIAL0, SERIAL1, ...");
+            }
+            JsonNode port = e.getValue();
+            object(port, at);
+            onlyFields(port, at, SERIAL_FIELDS);
+            String device = device(required(port, at, "device"), at + ".device");
+            String description = text(required(port, at, "description"), at + ".description");
+            ports.put(e.getKey(), new Located<>(new SerialPortSpec(e.getKey(), device, description), file, at + ".device"));
+        }
+        return ports;
+    }
+
+    private ProfileDocument.StatusLedSpec statusLed(JsonNode node) {
+        String at = "chosen.statusLed";
+        object(node, at);
+        onlyFields(node, at, STATUS_LED_FIELDS);
+        JsonNode alias = required(node, at, "alias");
+        String ref = alias.isNull() ? null : matching(alias, at + ".alias", PIN_NAME, "an alias or pin name, or null");
+        String note = node.has("note") ? text(node.get("note"), at + ".note") : "";
+        if (ref == null && note.isEmpty()) {
+            throw problem(at + ".note", "missing: with alias null, say why the board has no status LED pirt can drive");
+        }
+        return new ProfileDocument.StatusLedSpec(ref, note);
+    }
+
+    private Map<String, Located<Integer>> priorities(JsonNode node) {
+        String at = "realtime.priorities";
+        object(node, at);
+        onlyFields(node, at, RealtimeTable.LEVEL_NAMES);
+        Map<String, Located<Integer>> priorities = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String levelAt = at + "." + e.getKey();
+            int priority = integer(e.getValue(), levelAt, 1, RealtimeTable.MAX_FIFO_PRIORITY);
+            priorities.put(e.getKey(), new Located<>(priority, file, levelAt));
+        }
+        return priorities;
+    }
+
+    private List<Integer> cpus(JsonNode node) {
+        String at = "realtime.cpus";
+        list(node, at);
+        List<Integer> cpus = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            int cpu = integer(node.get(i), at + "[" + i + "]", 0, MAX_CPU_CORES - 1);
+            if (cpus.contains(cpu)) {
+                throw problem(at + "[" + i + "]", "CPU " + cpu + " is listed twice");
+            }
+            cpus.add(cpu);
+        }
+        return List.copyOf(cpus);
+    }
+
+    /** A device path: absolute, or a {@code pty:NAME} placeholder. */
+    private String device(JsonNode node, String at) {
+        String device = text(node, at);
+        boolean placeholder = device.startsWith(SerialPortSpec.PTY_PREFIX)
+                && device.length() > SerialPortSpec.PTY_PREFIX.length();
+        if (!device.startsWith("/") && !placeholder) {
+            throw problem(at, "'" + device + "' is not a device path: give an absolute path such as /dev/serial0, "
+                    + "or pty:NAME for a pseudo-terminal on the simulated board");
+        }
+        return device;
+    }
+
+    // ---- generic checks ------------------------------------------------------------
+
+    private void onlyFields(JsonNode node, String at, List<String> allowed) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!allowed.contains(field)) {
+                String hint = allowed.stream()
+                        .filter(a -> a.toLowerCase(Locale.ROOT).equals(field.toLowerCase(Locale.ROOT)))
+                        .findFirst()
+                        .map(a -> "did you mean '" + a + "'? ")
+                        .orElse("");
+                throw problem(join(at, field), "unknown field; " + hint + "allowed here: " + String.join(", ", allowed));
+            }
+        }
+    }
+
+    private JsonNode required(JsonNode node, String at, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            throw problem(join(at, field), "missing (required)");
+        }
+        return value;
+    }
+
+    private Located<String> optionalText(JsonNode node, String at, String field) {
+        return node.has(field) ? located(text(node.get(field), join(at, field)), join(at, field)) : null;
+    }
+
+    private <T> Located<T> located(T value, String at) {
+        return new Located<>(value, file, at);
+    }
+
+    private void object(JsonNode node, String at) {
+        if (!node.isObject()) {
+            throw problem(at.isEmpty() ? "(top level)" : at, "must be a mapping of fields, got " + describe(node));
+        }
+    }
+
+    private void list(JsonNode node, String at) {
+        if (!node.isArray()) {
+            throw problem(at, "must be a list, got " + describe(node));
+        }
+    }
+
+    private String text(JsonNode node, String at) {
+        if (!node.isTextual()) {
+            throw problem(at, "must be a string, got " + describe(node));
+        }
+        String text = node.textValue().strip();
+        if (text.isEmpty()) {
+            throw problem(at, "must not be empty");
+        }
+        return text;
+    }
+
+    private List<String> textList(JsonNode node, String at) {
+        list(node, at);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            texts.add(text(node.get(i), at + "[" + i + "]"));
+        }
+        return List.copyOf(texts);
+    }
+
+    private String matching(JsonNode node, String at, Pattern pattern, String what) {
+        String text = text(node, at);
+        if (!pattern.matcher(text).matches()) {
+            throw problem(at, "'" + text + "' is not " + what);
+        }
+        return text;
+    }
+
+    private int integer(JsonNode node, String at, int min, int max) {
+        String range = max == Integer.MAX_VALUE ? min + " or more" : min + ".." + max;
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw problem(at, "must be an integer " + range + ", got " + describe(node));
+        }
+        int value = node.intValue();
+        if (value < min || value > max) {
+            throw problem(at, "out of range: " + value + " (must be " + range + ")");
+        }
+        return value;
+    }
+
+    private boolean bool(JsonNode node, String at) {
+        if (!node.isBoolean()) {
+            throw problem(at, "must be true or false, got " + describe(node));
+        }
+        return node.booleanValue();
+    }
+
+    private ProfileException problem(String at, String problem) {
+        return new ProfileException(file + ": " + at + ": " + problem);
+    }
+
+    private static String join(String at, String field) {
+        return at.isEmpty() ? field : at + "." + field;
+    }
+
+    private static String describe(JsonNode node) {
+        if (node.isTextual()) {
+            return "\"" + node.textValue() + "\" (a string)";
+        }
+        if (node.isNumber()) {
+            return node.asText() + " (a number)";
+        }
+        if (node.isBoolean()) {
+            return node.asText() + " (a boolean)";
+        }
+        if (node.isNull()) {
+            return "null";
+        }
+        return node.isArray() ? "a list" : "a mapping";
+    }
+}
