@@ -1,0 +1,154 @@
+package io.pirt.hal;
+
+import io.pirt.boards.BoardDetector;
+import io.pirt.boards.BoardProfile;
+import io.pirt.boards.BoardProfiles;
+import io.pirt.boards.Capability;
+import io.pirt.boards.Pin;
+import io.pirt.boards.ProfileException;
+import io.pirt.hal.sim.SimulatedGpio;
+import io.pirt.hal.sim.Wiring;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The board an application runs on: its profile, and its GPIO pins by profile name (D17) or
+ * alias (LED0, BTN0). The GPIO backend comes from the profile ({@code gpio.provider}): the
+ * simulated board's, or Pi4J's gpiod provider on a Raspberry Pi.
+ *
+ * <p>{@link #current()} is the process's board, chosen from system properties (set by the
+ * runtime that starts the application): {@code pirt.board.file} (a profile file), else
+ * {@code pirt.board} (a built-in profile id), else detection from the device tree under
+ * {@code pirt.root} (default {@code /}); for the simulated board, {@code pirt.sim.wiring}
+ * names a wiring file (docs/hal.md). Thread-safe.
+ */
+public final class Board implements AutoCloseable {
+    private static Board current; // guarded by Board.class
+
+    private final BoardProfile profile;
+    private final GpioLines lines;
+    /** Open pins by profile pin name. Guarded by this. */
+    private final Map<String, GpioPin> open = new HashMap<>();
+
+    private Board(BoardProfile profile, GpioLines lines) {
+        this.profile = profile;
+        this.lines = lines;
+    }
+
+    /** A board with the given profile and GPIO backend (tests, and the runtime, choose their own). */
+    public static Board open(BoardProfile profile, GpioLines lines) {
+        return new Board(profile, lines);
+    }
+
+    /**
+     * The process's board, opened on first call from the system properties (see the class
+     * comment).
+     *
+     * @throws HalException if no profile fits or the GPIO backend cannot start; the message says why
+     */
+    public static synchronized Board current() {
+        if (current == null) current = fromSystemProperties();
+        return current;
+    }
+
+    private static Board fromSystemProperties() {
+        BoardProfile profile;
+        try {
+            BoardProfiles builtIn = BoardProfiles.builtIn();
+            String file = System.getProperty("pirt.board.file");
+            String id = System.getProperty("pirt.board");
+            if (file != null) {
+                profile = builtIn.loadFile(Path.of(file));
+            } else if (id != null) {
+                profile = builtIn.get(id);
+            } else {
+                profile = new BoardDetector(builtIn).detect(Path.of(System.getProperty("pirt.root", "/"))).profile();
+            }
+        } catch (ProfileException e) {
+            throw new HalException("cannot tell which board this is: " + e.getMessage(), e);
+        }
+        return new Board(profile, backendFor(profile));
+    }
+
+    private static GpioLines backendFor(BoardProfile profile) {
+        return switch (profile.gpioProvider()) {
+            case "sim" -> {
+                String wiring = System.getProperty("pirt.sim.wiring");
+                yield new SimulatedGpio(profile, wiring == null ? Wiring.none() : Wiring.load(Path.of(wiring), profile));
+            }
+            case "gpiod" -> throw new HalException("the gpiod backend is being wired in"); // replaced once Pi4jGpio lands
+            default -> throw new HalException("board profile " + profile.id() + " names GPIO provider '" + profile.gpioProvider()
+                    + "', which this pirt does not have (it has: sim, gpiod)");
+        };
+    }
+
+    public BoardProfile profile() {
+        return profile;
+    }
+
+    /**
+     * Opens pin {@code nameOrAlias} (D17, LED0) in {@code mode}; it is the caller's until closed.
+     *
+     * @throws HalException if the board has no such pin (the message lists the pins it has),
+     *     the pin cannot do GPIO, or it is already open
+     */
+    public GpioPin pin(String nameOrAlias, PinMode mode) {
+        Pin pin = profile.findPin(nameOrAlias).orElseThrow(() -> new HalException("board " + profile.id() + " has no pin '"
+                + nameOrAlias + "'; its pins are " + profile.pins().stream().map(Pin::name).toList() + " and aliases "
+                + profile.aliases().keySet()));
+        if (!pin.has(Capability.GPIO)) {
+            throw new HalException("pin " + pin.name() + " of board " + profile.id() + " cannot be used as GPIO (it can do "
+                    + pin.capabilities() + ")");
+        }
+        GpioPin p;
+        synchronized (this) {
+            if (open.containsKey(pin.name())) {
+                throw new HalException("pin " + pin.name() + (nameOrAlias.equals(pin.name()) ? "" : " (" + nameOrAlias + ")")
+                        + " is already in use as " + open.get(pin.name()).mode() + "; close it before opening it again");
+            }
+            p = new GpioPin(this, pin, mode);
+            open.put(pin.name(), p);
+        }
+        try {
+            lines.configure(pin, mode);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                open.remove(pin.name());
+            }
+            throw e;
+        }
+        return p;
+    }
+
+    /** True if pin {@code nameOrAlias} is open by this process. */
+    public synchronized boolean isOpen(String nameOrAlias) {
+        return profile.findPin(nameOrAlias).map(p -> open.containsKey(p.name())).orElse(false);
+    }
+
+    GpioLines lines() {
+        return lines;
+    }
+
+    void release(GpioPin p, Pin pin) {
+        synchronized (this) {
+            if (open.get(pin.name()) != p) return;
+            open.remove(pin.name());
+        }
+        lines.release(pin);
+    }
+
+    /** Closes every open pin and the backend. */
+    @Override
+    public void close() {
+        GpioPin[] pins;
+        synchronized (this) {
+            pins = open.values().toArray(GpioPin[]::new);
+        }
+        for (GpioPin p : pins) p.close();
+        lines.close();
+        synchronized (Board.class) {
+            if (current == this) current = null;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.pirt.hal;
+
+import io.pirt.boards.Pin;
+import io.pirt.threading.Thread;
+
+/**
+ * One GPIO pin of the board, claimed by the application until {@link #close()}: read,
+ * write, toggle, and edge callbacks. Get it from {@link Board#pin(String, PinMode)}.
+ *
+ * <p>Levels are logical: {@code true} is active (high, unless the profile says the pin is
+ * active-low). Thread-safe.
+ */
+public final class GpioPin implements AutoCloseable {
+    private final Board board;
+    private final Pin pin;
+    private final PinMode mode;
+    /** The edge callback, or null. Guarded by this. */
+    private EdgeWatch watch;
+    private volatile boolean closed;
+
+    GpioPin(Board board, Pin pin, PinMode mode) {
+        this.board = board;
+        this.pin = pin;
+        this.mode = mode;
+    }
+
+    /** The pin's name in the board profile (D17), whatever alias it was opened by. */
+    public String name() {
+        return pin.name();
+    }
+
+    /** The line on the GPIO chip (the BCM number on a Raspberry Pi). */
+    public int line() {
+        return pin.line();
+    }
+
+    public PinMode mode() {
+        return mode;
+    }
+
+    /** The pin's level: what drives an input, or what an output was set to. */
+    public boolean read() {
+        checkOpen();
+        return board.lines().read(pin);
+    }
+
+    /**
+     * Drives the output to {@code active}.
+     *
+     * @throws HalException if the pin is an input
+     */
+    public void write(boolean active) {
+        checkOpen();
+        if (mode.isInput()) throw new HalException("pin " + pin.name() + " is open as " + mode + ": only an OUTPUT pin can be written");
+        board.lines().write(pin, active);
+    }
+
+    /** Drives the output to the opposite of its level; returns the new level. */
+    public synchronized boolean toggle() {
+        boolean next = !read();
+        write(next);
+        return next;
+    }
+
+    /**
+     * Calls {@code callback} on a thread at {@link Thread#PRIO_HIGHEST} (as Zerynth runs pin
+     * interrupts at top priority) for each {@code edge}, after {@code debounceMs} of stable
+     * level (0: no debouncing).
+     *
+     * @throws HalException if the pin is an output or already has a callback
+     */
+    public EdgeWatch onEdge(Edge edge, long debounceMs, EdgeCallback callback) {
+        return onEdge(edge, debounceMs, Thread.PRIO_HIGHEST, callback);
+    }
+
+    /** As {@link #onEdge(Edge, long, EdgeCallback)}, with the callback thread at {@code priority}. */
+    public synchronized EdgeWatch onEdge(Edge edge, long debounceMs, int priority, EdgeCallback callback) {
+        checkOpen();
+        if (!mode.isInput()) throw new HalException("pin " + pin.name() + " is an OUTPUT: edge callbacks need an input pin");
+        if (watch != null && !watch.isClosed()) {
+            throw new HalException("pin " + pin.name() + " already has an edge callback; close its EdgeWatch first");
+        }
+        EdgeWatch w = new EdgeWatch(pin.name(), edge, debounceMs, priority, board.lines().read(pin), callback);
+        watch = w;
+        board.lines().listen(pin, w::record);
+        return w;
+    }
+
+    /** Stops any callback and gives the pin back; it can then be opened again. */
+    @Override
+    public void close() {
+        EdgeWatch w;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            w = watch;
+        }
+        if (w != null) w.close();
+        board.release(this, pin);
+    }
+
+    private void checkOpen() {
+        if (closed) throw new HalException("pin " + pin.name() + " was closed; open it again with Board.pin()");
+    }
+
+    @Override
+    public String toString() {
+        return "GpioPin[" + pin.name() + ", line " + pin.line() + ", " + mode + "]";
+    }
+}
