@@ -145,7 +145,7 @@ public class Condition {
     }
 
     private boolean awaitNanos(Thread me, boolean timed, long deadlineNanos) {
-        Waiter w = new Waiter(me);
+        Waiter w = me.waiter();
         Scheduler.LOCK.lock();
         try {
             if (w.carrier.isInterrupted()) throw new ThreadInterruptedException();

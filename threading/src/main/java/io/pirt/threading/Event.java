@@ -56,7 +56,7 @@ public class Event {
         if (flag) return true;
         if (timeoutMs == 0) return false;
         long deadlineNanos = timeoutMs > 0 ? System.nanoTime() + Scheduler.nanos(timeoutMs) : 0;
-        Waiter w = new Waiter(Thread.current());
+        Waiter w = Thread.current().waiter();
         Scheduler.LOCK.lock();
         try {
             if (flag) return true;

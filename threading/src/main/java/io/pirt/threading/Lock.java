@@ -124,7 +124,7 @@ public class Lock {
     }
 
     private boolean acquireSlow(Thread me, boolean timed, long deadlineNanos) {
-        Waiter w = new Waiter(me);
+        Waiter w = me.waiter();
         Scheduler.LOCK.lock();
         try {
             if (w.carrier.isInterrupted()) throw new ThreadInterruptedException();
@@ -213,7 +213,7 @@ public class Lock {
      */
     void acquireUninterruptibly(Thread me) {
         if (STATE.compareAndSet(this, null, me)) return;
-        Waiter w = new Waiter(me);
+        Waiter w = me.waiter();
         Scheduler.LOCK.lock();
         try {
             if (enqueueOrTake(w)) return;

@@ -111,7 +111,7 @@ public class Semaphore {
     }
 
     private boolean acquireSlow(boolean timed, long deadlineNanos) {
-        Waiter w = new Waiter(Thread.current());
+        Waiter w = Thread.current().waiter();
         Scheduler.LOCK.lock();
         try {
             if (w.carrier.isInterrupted()) throw new ThreadInterruptedException();

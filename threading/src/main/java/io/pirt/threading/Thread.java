@@ -59,6 +59,8 @@ public class Thread {
     final List<Lock> contendedLocks = new ArrayList<>(2);
     /** The waiter this thread is blocked as, null when not blocked in a queue. Guarded by Scheduler.LOCK. */
     Waiter blockedOn;
+    /** This thread's waiter, made on its first wait; only this thread calls waiter(). */
+    private Waiter waiter;
 
     /** A thread whose activity is this object's {@link #run()}, overridden by a subclass. */
     public Thread() {
@@ -213,6 +215,13 @@ public class Thread {
     /** Caller holds Scheduler.LOCK. */
     void setEffectivePriority(int p) {
         effectivePriority = p;
+    }
+
+    /** The calling thread's waiter, reset for a new wait. Call only on this Thread's own Java thread. */
+    Waiter waiter() {
+        Waiter w = waiter;
+        if (w == null) waiter = w = new Waiter(this);
+        return w.reset();
     }
 
     boolean isAdopted() {

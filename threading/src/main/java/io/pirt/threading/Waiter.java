@@ -1,8 +1,9 @@
 package io.pirt.threading;
 
 /**
- * One thread blocked in one call: a node of a {@link WaitQueue}. A waiter is created for
- * each wait and dropped after it.
+ * One thread blocked in one call: a node of a {@link WaitQueue}. Each thread has one,
+ * reused for every wait ({@link Thread#waiter()}), since a thread blocks in one call at a
+ * time and every wait ends with its waiter out of every queue; so waiting allocates nothing.
  *
  * <p>{@code status} is written under {@link Scheduler#LOCK} and read without it by the
  * parked thread, hence volatile. The links and {@code key} are guarded by
@@ -17,7 +18,8 @@ final class Waiter {
     static final int GRANTED = 2;
 
     final Thread thread;
-    final java.lang.Thread carrier;
+    /** The Java thread that waits; set by reset(), by that thread. */
+    java.lang.Thread carrier;
     volatile int status = WAITING;
 
     /** The queue this waiter is in, null once removed. Guarded by Scheduler.LOCK. */
@@ -28,6 +30,17 @@ final class Waiter {
 
     Waiter(Thread thread) {
         this.thread = thread;
-        this.carrier = java.lang.Thread.currentThread();
+    }
+
+    /**
+     * Makes this waiter ready for a new wait of the calling thread. A late unpark left over
+     * from the previous wait can only cause a spurious wake-up, which the parking loops absorb.
+     */
+    Waiter reset() {
+        carrier = java.lang.Thread.currentThread();
+        queue = null;
+        prev = next = null;
+        status = WAITING;
+        return this;
     }
 }
