@@ -130,6 +130,11 @@ public final class Board implements AutoCloseable {
         return lines;
     }
 
+    /** The simulated board's GPIO, to press its buttons and look at its LEDs; empty on a real board. */
+    public java.util.Optional<SimulatedGpio> simulation() {
+        return lines instanceof SimulatedGpio sim ? java.util.Optional.of(sim) : java.util.Optional.empty();
+    }
+
     void release(GpioPin p, Pin pin) {
         synchronized (this) {
             if (open.get(pin.name()) != p) return;

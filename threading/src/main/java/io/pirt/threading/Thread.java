@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +32,8 @@ public class Thread {
 
     private static final AtomicInteger NEXT_NUMBER = new AtomicInteger(1);
     private static final ThreadLocal<Thread> ADOPTED = ThreadLocal.withInitial(Thread::adoptCurrent);
+    /** Threads started and not ended, and adopted threads (pruned once their Java thread ends). */
+    private static final Set<Thread> LIVE = ConcurrentHashMap.newKeySet();
 
     private final Runnable target;
     /** True for a Thread that stands for a thread pirt did not start (see current()). */
@@ -90,6 +94,7 @@ public class Thread {
         t.started = true;
         t.carrier = self;
         t.ident = Idents.currentThreadIdent();
+        LIVE.add(t);
         return t;
     }
 
@@ -132,6 +137,7 @@ public class Thread {
         Scheduler.sink(); // decide the scheduling mode now, on the starting thread, not on the new one
         Carrier c = new Carrier(this, size);
         carrier = c;
+        LIVE.add(this);
         c.start();
         c.identPublished.await();
     }
@@ -146,6 +152,16 @@ public class Thread {
     /** The thread's activity: runs the target given to the constructor, if any. Override it in a subclass. */
     public void run() {
         if (target != null) target.run();
+    }
+
+    /**
+     * Interrupts the thread: the blocking call it is in (or its next one) throws
+     * {@link ThreadInterruptedException}. The runtime does this to stop an application. Does
+     * nothing before start() or after the thread ended.
+     */
+    public void interrupt() {
+        java.lang.Thread c = carrier;
+        if (c != null && !ended.isSet()) c.interrupt();
     }
 
     /** Waits until this thread ends, without bound. */
@@ -196,6 +212,32 @@ public class Thread {
     /** What {@code run()} threw, or null. */
     public Throwable getExc() {
         return exc;
+    }
+
+    /**
+     * What the thread is doing, for people: "new", "running", "blocked" (on a Java monitor),
+     * "waiting" (in a Lock, Semaphore, Condition, Event, join or sleep, without or with a
+     * timeout: "waiting (timed)"), or "ended".
+     */
+    public String getStatus() {
+        java.lang.Thread c = carrier;
+        if (c == null) return "new";
+        if (ended.isSet()) return "ended";
+        return switch (c.getState()) {
+            case NEW, RUNNABLE -> "running";
+            case BLOCKED -> "blocked";
+            case WAITING -> "waiting";
+            case TIMED_WAITING -> "waiting (timed)";
+            case TERMINATED -> "ended";
+        };
+    }
+
+    /** The threads of this process that pirt knows and that have not ended: started ones and adopted ones. */
+    static List<Thread> live() {
+        LIVE.removeIf(t -> t.adopted && !t.carrier.isAlive());
+        List<Thread> all = new ArrayList<>(LIVE);
+        all.sort(java.util.Comparator.comparing(t -> t.ident == null ? Integer.MAX_VALUE : t.ident));
+        return all;
     }
 
     /** The priority given to {@code start()}; PRIO_NORMAL before. */
@@ -271,6 +313,7 @@ public class Thread {
             } finally {
                 Scheduler.LOCK.unlock();
             }
+            LIVE.remove(this);
             ended.set();
         }
     }

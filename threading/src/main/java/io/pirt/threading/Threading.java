@@ -31,6 +31,15 @@ public final class Threading {
     }
 
     /**
+     * A snapshot of this process's live threads: those started through this package and not
+     * ended, and the threads it adopted (see {@link Thread#current()}) that are still running,
+     * ordered by ident.
+     */
+    public static java.util.List<Thread> threads() {
+        return Thread.live();
+    }
+
+    /**
      * How priorities reach the operating system's scheduler in this process. Decided at first
      * use (first thread started, or this call) from the configuration given to
      * {@link #configureRealtime(RealtimeConfig)} or else the system properties described in

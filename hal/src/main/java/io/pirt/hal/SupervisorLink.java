@@ -1,0 +1,112 @@
+package io.pirt.hal;
+
+import io.pirt.threading.Thread;
+import io.pirt.threading.Threading;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The application process's end of its link to the runtime: a Unix domain socket whose path
+ * the runtime passes in {@code pirt.supervisor.socket}. Text lines, one message each
+ * (docs/runtime.md, "Supervision link"). The application sends {@code hello PID},
+ * {@code beat} every {@link #BEAT_MS} ms, {@code healthy}, and answers requests; the runtime
+ * sends {@code ps}, {@code stop}, {@code gpio ...}.
+ */
+final class SupervisorLink {
+    static final long BEAT_MS = 250;
+    private static volatile SupervisorLink current;
+
+    private final SocketChannel channel;
+    private final OutputStream out;
+
+    private SupervisorLink(SocketChannel channel) {
+        this.channel = channel;
+        this.out = Channels.newOutputStream(channel);
+    }
+
+    static SupervisorLink current() {
+        return current;
+    }
+
+    /** Connects to the runtime named by {@code pirt.supervisor.socket}, if any, and starts the heartbeat and the request reader. */
+    static void connectIfSupervised() throws IOException {
+        String path = System.getProperty("pirt.supervisor.socket");
+        if (path == null) return;
+        SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(path)));
+        SupervisorLink link = new SupervisorLink(ch);
+        current = link;
+        link.send("hello " + ProcessHandle.current().pid());
+        daemon("pirt-heartbeat", link::beat).start();
+        daemon("pirt-supervisor-link", link::serve).start();
+    }
+
+    private static java.lang.Thread daemon(String name, Runnable r) {
+        java.lang.Thread t = new java.lang.Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Sends one line; a broken link means the runtime is gone, and the process ends with it. */
+    synchronized void send(String line) {
+        try {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            lost(e);
+        }
+    }
+
+    private void beat() {
+        for (;;) {
+            if (Supervisor.watchdogSatisfied()) send("beat");
+            try {
+                java.lang.Thread.sleep(BEAT_MS); // a timer, not a synchronisation: the beat is periodic by nature
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                handle(line);
+            }
+            lost(new IOException("the runtime closed the supervision link"));
+        } catch (IOException e) {
+            lost(e);
+        }
+    }
+
+    private void handle(String line) {
+        String[] w = line.trim().split("\\s+");
+        switch (w[0]) {
+            case "ps" -> {
+                StringBuilder reply = new StringBuilder("threads");
+                for (Thread t : Threading.threads()) {
+                    reply.append('\t').append(t.getName().replace('\t', ' ').replace('|', '/')).append('|').append(t.getIdent())
+                            .append('|').append(t.getPriority()).append('|').append(t.getEffectivePriority()).append('|').append(t.getStatus());
+                }
+                send(reply.toString());
+            }
+            case "stop" -> {
+                for (Thread t : Threading.threads()) t.interrupt();
+            }
+            case "gpio" -> send("gpio " + GpioRequests.answer(w));
+            default -> send("error unknown request '" + w[0] + "'");
+        }
+    }
+
+    private void lost(IOException e) {
+        // Without its runtime the application must not run on unsupervised: end the process.
+        System.err.println("pirt: lost the link to the runtime (" + e.getMessage() + "); stopping the application");
+        Runtime.getRuntime().halt(3);
+    }
+}
