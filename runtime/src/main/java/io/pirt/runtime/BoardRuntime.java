@@ -1,0 +1,187 @@
+package io.pirt.runtime;
+
+import io.pirt.boards.BoardProfile;
+import io.pirt.hal.Board;
+import io.pirt.hal.sim.SimulatedGpio;
+import io.pirt.hal.sim.Wiring;
+import io.pirt.runtime.console.ConsolePort;
+import io.pirt.runtime.console.SerialConsole;
+import io.pirt.runtime.console.ShellCommands;
+import io.pirt.runtime.log.ConsoleLog;
+import io.pirt.runtime.supervisor.AppEvents;
+import io.pirt.runtime.supervisor.AppSpec;
+import io.pirt.runtime.supervisor.AppState;
+import io.pirt.runtime.supervisor.AppSupervisor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The board runtime: console, application supervisor and restart policy, put together for
+ * one board. A crashed or hung application is started again after a back-off (1 s, doubling
+ * to 30 s, back to 1 s once it has run for a minute); one that exits normally stays stopped.
+ */
+public final class BoardRuntime implements AutoCloseable {
+    /** Settings of one runtime; see Main's options. */
+    public record Settings(BoardProfile profile, Path stateDir, String consoleDevice, int consoleBaud, Optional<AppSpec> devApp,
+                           List<Path> appLibraries, Optional<Path> wiring, long startTimeoutMs, long hangTimeoutMs, long stopGraceMs) {
+    }
+
+    private static final long MAX_BACKOFF_MS = 30_000;
+    private static final long STABLE_RUN_MS = 60_000;
+
+    private final Settings settings;
+    private final ConsoleLog log;
+    private final AppSupervisor supervisor;
+    private final SerialConsole console;
+    private final ShellCommands commands;
+    /** The application last started, for restart. Guarded by this. */
+    private AppSpec lastApp;
+    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
+        java.lang.Thread t = new java.lang.Thread(r, "app-restarts");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Guarded by this. */
+    private long backoffMs = 1_000;
+    private long lastStartNanos;
+    private Board localBoard;
+    private volatile boolean closed;
+
+    public BoardRuntime(Settings settings, ConsolePort.Opener consoleOpener) throws IOException {
+        this.settings = settings;
+        this.log = new ConsoleLog(settings.stateDir().resolve("log"), 2_000);
+        this.supervisor = new AppSupervisor(settings.stateDir().resolve("run"), log, settings.appLibraries(), new RestartPolicy(),
+                settings.startTimeoutMs(), settings.hangTimeoutMs(), settings.stopGraceMs());
+        this.commands = new ShellCommands(settings.profile(), version(), supervisor, log, this::restart, this::localBoard);
+        this.console = new SerialConsole(consoleOpener, settings.consoleDevice(), log, commands);
+    }
+
+    /** The runtime's version, from the build. */
+    public static String version() {
+        Properties p = new Properties();
+        try (InputStream in = BoardRuntime.class.getResourceAsStream("version.properties")) {
+            if (in != null) p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the runtime's version resource", e);
+        }
+        return p.getProperty("version", "unknown");
+    }
+
+    /** Starts the console and, if there is one, the application. */
+    public void start() throws IOException {
+        log.runtime("pirt runtime " + version() + " on " + settings.profile().id() + " (" + settings.profile().name()
+                + "), console " + settings.consoleDevice());
+        console.start();
+        if (settings.devApp().isPresent()) startApp(settings.devApp().get());
+    }
+
+    private String restart() {
+        AppSpec app;
+        synchronized (this) {
+            app = lastApp;
+        }
+        if (app == null) return "error: there is no application to restart";
+        try {
+            startApp(app);
+            return "restarted " + app.name();
+        } catch (IOException e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
+    private void startApp(AppSpec app) throws IOException {
+        synchronized (this) {
+            lastApp = app;
+            lastStartNanos = System.nanoTime();
+            commands.releasePins();
+            if (localBoard != null) { // the application takes the board's lines
+                localBoard.close();
+                localBoard = null;
+            }
+        }
+        supervisor.start(withBoardProperties(app));
+    }
+
+    /** The application learns its board from the runtime, so both agree on it. */
+    private AppSpec withBoardProperties(AppSpec app) {
+        Map<String, String> props = new HashMap<>(app.properties());
+        String origin = settings.profile().origin();
+        if (origin.startsWith("/")) props.putIfAbsent("pirt.board.file", origin);
+        else props.putIfAbsent("pirt.board", settings.profile().id());
+        settings.wiring().ifPresent(w -> props.putIfAbsent("pirt.sim.wiring", w.toString()));
+        return new AppSpec(app.name(), app.classpath(), app.mainClass(), app.args(), app.jvmFlags(), props);
+    }
+
+    private synchronized Board localBoard() {
+        if (localBoard == null) {
+            BoardProfile p = settings.profile();
+            localBoard = p.gpioProvider().equals("sim")
+                    ? Board.open(p, new SimulatedGpio(p, settings.wiring().map(w -> Wiring.load(w, p)).orElse(Wiring.none())))
+                    : Board.current();
+        }
+        return localBoard;
+    }
+
+    public AppSupervisor supervisor() {
+        return supervisor;
+    }
+
+    public ConsoleLog log() {
+        return log;
+    }
+
+    private final class RestartPolicy implements AppEvents {
+        @Override
+        public void started(AppSpec app) {
+        }
+
+        @Override
+        public void healthy(AppSpec app) {
+            log.runtime("application " + app.name() + " says it is healthy");
+        }
+
+        @Override
+        public void ended(AppSpec app, AppState state, String detail) {
+            if (closed || (state != AppState.CRASHED && state != AppState.HUNG)) return;
+            long delay;
+            synchronized (BoardRuntime.this) {
+                if (System.nanoTime() - lastStartNanos > TimeUnit.MILLISECONDS.toNanos(STABLE_RUN_MS)) backoffMs = 1_000;
+                delay = backoffMs;
+                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+            }
+            log.runtime("restarting " + app.name() + " in " + delay + " ms");
+            restarts.schedule(() -> {
+                if (closed || supervisor.current().isPresent()) return;
+                try {
+                    startApp(app);
+                } catch (IOException e) {
+                    log.runtime("cannot restart " + app.name() + ": " + e.getMessage());
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Stops the application and the console. */
+    @Override
+    public void close() {
+        closed = true;
+        restarts.shutdownNow();
+        supervisor.close();
+        log.runtime("pirt runtime stopping");
+        console.close();
+        synchronized (this) {
+            if (localBoard != null) localBoard.close();
+        }
+        log.close();
+    }
+}

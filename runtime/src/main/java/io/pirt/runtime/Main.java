@@ -1,0 +1,129 @@
+package io.pirt.runtime;
+
+import io.pirt.boards.BoardDetector;
+import io.pirt.boards.BoardProfile;
+import io.pirt.boards.BoardProfiles;
+import io.pirt.boards.Detection;
+import io.pirt.boards.ProfileException;
+import io.pirt.runtime.console.SerialDevicePort;
+import io.pirt.runtime.supervisor.AppSpec;
+import io.pirt.threading.Event;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pirt-runtime}: the daemon on the board. Runs until SIGTERM/SIGINT, then stops the
+ * application and the console. Exit codes: 0 stopped cleanly, 1 could not start, 2 usage.
+ */
+@Command(name = "pirt-runtime", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "The pirt board runtime: serial console, application supervisor.")
+public final class Main implements Callable<Integer> {
+    @Option(names = "--board", paramLabel = "ID", description = "Board profile id (rpi-4b, virtual, ...); default: detect from the device tree.")
+    String boardId;
+
+    @Option(names = "--board-file", paramLabel = "PATH", description = "A board profile file, for a custom carrier board.")
+    Path boardFile;
+
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", description = "Root of the file system to detect the board in (default: ${DEFAULT-VALUE}).")
+    Path root;
+
+    @Option(names = "--state", paramLabel = "DIR", defaultValue = "/var/lib/pirt", description = "State directory: log, sockets, bundles (default: ${DEFAULT-VALUE}).")
+    Path state;
+
+    @Option(names = "--console", paramLabel = "DEVICE", description = "Console device; default: the profile's (a pseudo-terminal path on the virtual board).")
+    String console;
+
+    @Option(names = "--baud", defaultValue = "115200", description = "Console baud rate on a UART (default: ${DEFAULT-VALUE}).")
+    int baud;
+
+    @Option(names = "--app-jar", paramLabel = "JAR", description = "Run this application jar (development; repeat for more jars).")
+    List<Path> appJars = new ArrayList<>();
+
+    @Option(names = "--app-main", paramLabel = "CLASS", description = "Main class of the --app-jar application.")
+    String appMain;
+
+    @Option(names = "--app-libs", paramLabel = "CLASSPATH", description = "The pirt libraries for applications; default: this runtime's class path without its runtime-only parts.")
+    String appLibs;
+
+    @Option(names = "--app-jvm-flag", paramLabel = "FLAG", description = "A JVM flag for the application (repeatable); default: the real-time set (docs/runtime.md).")
+    List<String> appJvmFlags;
+
+    @Option(names = "--wiring", paramLabel = "FILE", description = "Wiring of the simulated board (virtual board only).")
+    Path wiring;
+
+    @Option(names = "--hang-timeout-ms", defaultValue = "3000", description = "No heartbeat for this long is a hang (default: ${DEFAULT-VALUE}).")
+    long hangTimeoutMs;
+
+    @Option(names = "--start-timeout-ms", defaultValue = "20000", description = "No word from a new application for this long is a failed start (default: ${DEFAULT-VALUE}).")
+    long startTimeoutMs;
+
+    @Option(names = "--stop-grace-ms", defaultValue = "2000", description = "Time an interrupted application has to end before it is killed (default: ${DEFAULT-VALUE}).")
+    long stopGraceMs;
+
+    /** JVM flags that gave the best latency tail for real-time applications (docs/realtime.md). */
+    static final List<String> REALTIME_JVM_FLAGS = List.of("-XX:+UseZGC", "-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch");
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        BoardProfile profile;
+        try {
+            profile = profile();
+        } catch (ProfileException e) {
+            System.err.println("pirt-runtime: " + e.getMessage());
+            return 1;
+        }
+        String device = console != null ? console : profile.consoleDevice();
+        if (device.startsWith("pty:")) {
+            System.err.println("pirt-runtime: board " + profile.id() + " has no console device of its own (" + device
+                    + "); give one with --console PATH (`pirt sim` does)");
+            return 2;
+        }
+        Optional<AppSpec> app = Optional.empty();
+        if (!appJars.isEmpty()) {
+            if (appMain == null) {
+                System.err.println("pirt-runtime: --app-jar needs --app-main CLASS");
+                return 2;
+            }
+            app = Optional.of(new AppSpec(appJars.get(0).getFileName().toString(), appJars, appMain, List.of(),
+                    appJvmFlags != null ? appJvmFlags : REALTIME_JVM_FLAGS, Map.of()));
+        }
+        BoardRuntime.Settings settings = new BoardRuntime.Settings(profile, state, device, baud, app,
+                AppLibraries.resolve(appLibs), Optional.ofNullable(wiring), startTimeoutMs, hangTimeoutMs, stopGraceMs);
+        Event stopped = new Event();
+        BoardRuntime runtime = new BoardRuntime(settings, () -> SerialDevicePort.open(device, baud));
+        Runtime.getRuntime().addShutdownHook(new java.lang.Thread(() -> {
+            runtime.close();
+            stopped.set();
+        }, "pirt-shutdown"));
+        runtime.start();
+        stopped.await();
+        return 0;
+    }
+
+    private BoardProfile profile() {
+        BoardProfiles builtIn = BoardProfiles.builtIn();
+        if (boardFile != null) return builtIn.loadFile(boardFile);
+        if (boardId != null) return builtIn.get(boardId);
+        Detection d = new BoardDetector(builtIn).detect(root);
+        System.err.println("pirt-runtime: board " + d.profile().id() + ": " + d.reason());
+        return d.profile();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"pirt-runtime " + BoardRuntime.version()};
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.pirt.runtime.console;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The byte streams of the console device while it is open. The serial device (jSerialComm)
+ * and in-memory streams in tests are its two kinds. {@code in().read} returns -1 or throws
+ * once the device is gone (cable out, terminal closed).
+ */
+public interface ConsolePort extends Closeable {
+    InputStream in();
+
+    OutputStream out();
+
+    /** Opens the console device, or fails with an IOException saying why (missing, busy, no permission). */
+    @FunctionalInterface
+    interface Opener {
+        ConsolePort open() throws IOException;
+    }
+}

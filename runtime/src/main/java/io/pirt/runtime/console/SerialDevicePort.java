@@ -1,0 +1,61 @@
+package io.pirt.runtime.console;
+
+import com.fazecast.jSerialComm.SerialPort;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The console on a serial device opened with jSerialComm: the USB gadget {@code /dev/ttyGS0},
+ * a UART, or on the virtual board a pseudo-terminal — the same code path in all three.
+ */
+public final class SerialDevicePort implements ConsolePort {
+    private final SerialPort port;
+    private final InputStream in;
+    private final OutputStream out;
+
+    private SerialDevicePort(SerialPort port) {
+        this.port = port;
+        this.in = port.getInputStream();
+        this.out = port.getOutputStream();
+    }
+
+    /**
+     * Opens {@code device} at {@code baud}, 8N1, reads blocking until data arrives.
+     *
+     * @throws IOException saying whether the device is missing, not accessible, or busy
+     */
+    public static SerialDevicePort open(String device, int baud) throws IOException {
+        Path path = Path.of(device);
+        if (!Files.exists(path)) throw new IOException("no such device " + device);
+        if (!Files.isReadable(path) || !Files.isWritable(path)) {
+            throw new IOException("no permission to use " + device + " (add the runtime's user to the device's group, e.g. dialout)");
+        }
+        SerialPort p = SerialPort.getCommPort(device);
+        p.setComPortParameters(baud, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
+        p.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
+        p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 0, 0);
+        if (!p.openPort()) {
+            throw new IOException("cannot open " + device + " (error " + p.getLastErrorCode() + " at " + p.getLastErrorLocation()
+                    + "; is another program using it?)");
+        }
+        return new SerialDevicePort(p);
+    }
+
+    @Override
+    public InputStream in() {
+        return in;
+    }
+
+    @Override
+    public OutputStream out() {
+        return out;
+    }
+
+    @Override
+    public void close() {
+        port.closePort();
+    }
+}
