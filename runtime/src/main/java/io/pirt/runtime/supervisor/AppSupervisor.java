@@ -257,10 +257,15 @@ public final class AppSupervisor implements AutoCloseable {
         events.ended(r.spec, end, why);
     }
 
+    /**
+     * How long the watcher may wait before something could be due: until the heartbeat
+     * deadline once linked; before that until the start deadline, but no longer than one hang
+     * timeout, since the link may come up (and its heartbeat deadline start) meanwhile.
+     */
     private long nextDeadlineMs(Run r) {
         long now = System.nanoTime();
         long deadline = r.linked ? r.lastBeatNanos + TimeUnit.MILLISECONDS.toNanos(hangTimeoutMs)
-                : r.startedNanos + TimeUnit.MILLISECONDS.toNanos(startTimeoutMs);
+                : Math.min(r.startedNanos + TimeUnit.MILLISECONDS.toNanos(startTimeoutMs), now + TimeUnit.MILLISECONDS.toNanos(hangTimeoutMs));
         return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now) + 1);
     }
 

@@ -1,0 +1,160 @@
+package io.pirt.runtime.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pirt.runtime.log.ConsoleLog;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The application runs in a child JVM; whatever it does, the supervisor sees it and says so. */
+@Timeout(60)
+class AppSupervisorTest {
+    @TempDir
+    Path state;
+    private ConsoleLog log;
+    private AppSupervisor supervisor;
+    private final BlockingQueue<String> events = new ArrayBlockingQueue<>(20);
+
+    /** Everything on the test class path but this module's own classes is what an application links against. */
+    static List<Path> pirtLibraries() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !e.contains("runtime" + File.separator + "target")).map(Path::of).toList();
+    }
+
+    static AppSpec testApp(String mode) {
+        return new AppSpec("test-app-" + mode, List.of(Path.of("target/test-classes")), TestApp.class.getName(), List.of(mode),
+                List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"), Map.of("pirt.scheduling", "none", "pirt.board", "virtual"));
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        log = new ConsoleLog(state.resolve("log"), 100);
+        supervisor = new AppSupervisor(state.resolve("run"), log, pirtLibraries(), new AppEvents() {
+            @Override
+            public void started(AppSpec app) {
+                events.add("started");
+            }
+
+            @Override
+            public void healthy(AppSpec app) {
+                events.add("healthy");
+            }
+
+            @Override
+            public void ended(AppSpec app, AppState end, String detail) {
+                events.add(end + ": " + detail);
+            }
+        }, 20_000, 1_000, 1_000);
+    }
+
+    @AfterEach
+    void stop() {
+        supervisor.close();
+        log.close();
+    }
+
+    private String next() throws InterruptedException {
+        String e = events.poll(30, TimeUnit.SECONDS);
+        assertTrue(e != null, "no event from the supervisor within 30 s; log: " + log.recent(30));
+        return e;
+    }
+
+    private boolean logged(String line) {
+        return log.recent(500).contains(line);
+    }
+
+    @Test
+    void exitingApplicationIsReportedExitedAfterItsOutput() throws Exception {
+        supervisor.start(testApp("exit"));
+        assertEquals("started", next());
+        assertEquals("EXITED: exited (status 0)", next());
+        List<String> lines = log.recent(500);
+        assertTrue(lines.indexOf("[app] bye") >= 0 && lines.indexOf("[app] bye") < lines.indexOf("[pirt] application test-app-exit exited (status 0)"), lines.toString());
+        assertEquals(AppState.EXITED, supervisor.state());
+    }
+
+    @Test
+    void exceptionOutOfMainIsACrashWithItsStackTraceOnTheConsole() throws Exception {
+        supervisor.start(testApp("crash"));
+        assertEquals("started", next());
+        assertEquals("CRASHED: crashed (exit status 1)", next());
+        assertTrue(log.recent(500).stream().anyMatch(l -> l.startsWith("[app!]") && l.contains("the application failed on purpose")));
+    }
+
+    @Test
+    void systemExitIsACrashWithItsStatus() throws Exception {
+        supervisor.start(testApp("sysexit"));
+        assertEquals("started", next());
+        assertEquals("CRASHED: crashed (exit status 7)", next());
+    }
+
+    @Test
+    void applicationThatStopsKickingItsWatchdogIsKilledAsHung() throws Exception {
+        supervisor.start(testApp("hang"));
+        assertEquals("started", next());
+        long t0 = System.nanoTime();
+        String end = next();
+        assertTrue(end.startsWith("HUNG: hung: no heartbeat for "), end);
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
+        assertTrue(log.recent(500).stream().anyMatch(l -> l.startsWith("[pirt] application test-app-hang hung: no heartbeat")));
+    }
+
+    @Test
+    void stopInterruptsTheThreadsAndTheApplicationUnwindsBeforeTheGracePeriod() throws Exception {
+        supervisor.start(testApp("run"));
+        assertEquals("started", next());
+        assertEquals("healthy", next());
+        long t0 = System.nanoTime();
+        supervisor.stop();
+        assertEquals("STOPPED: stopped on request", next());
+        assertTrue(logged("[app] interrupted, unwinding main"), log.recent(20).toString());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(1_000), "it was killed, not unwound");
+        assertTrue(!logged("[pirt] application test-app-run did not end within 1000 ms of its interrupt; killing it"));
+    }
+
+    @Test
+    void psListsTheApplicationsThreadsWithPriorities() throws Exception {
+        supervisor.start(testApp("threads"));
+        assertEquals("started", next());
+        String reply = "";
+        for (int i = 0; i < 50 && !reply.contains("Thread-"); i++) { // the threads start right after the link is up
+            reply = supervisor.ask("ps", 2_000);
+        }
+        assertTrue(reply.startsWith("threads\t"), reply);
+        assertTrue(reply.contains("\tsensor-worker|"), reply);
+        assertTrue(reply.matches(".*\tsensor-worker\\|\\d+\\|6\\|6\\|waiting.*"), reply);
+        assertTrue(reply.matches(".*\tmain\\|\\d+\\|4\\|4\\|.*"), reply);
+    }
+
+    @Test
+    void outputFloodNeverBlocksTheApplicationAndDropsAreCounted() throws Exception {
+        supervisor.start(testApp("flood"));
+        assertEquals("started", next());
+        // Nobody reads the console queue (100 lines): the application must still get through all its output.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!logged("[app] flood done")) {
+            assertTrue(System.nanoTime() < deadline, "the application's output got stuck");
+            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+        String notice = log.takeForConsole(0);
+        assertTrue(notice.matches("\\[pirt\\] \\d+ lines dropped .*"), notice);
+        String ring = Files.readString(state.resolve("log/console.log")) + (Files.exists(state.resolve("log/console.log.1"))
+                ? Files.readString(state.resolve("log/console.log.1")) : "");
+        assertTrue(ring.contains("[app] line 19999\n"), "the ring file keeps what the console dropped");
+    }
+}

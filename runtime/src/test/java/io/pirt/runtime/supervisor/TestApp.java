@@ -1,0 +1,55 @@
+package io.pirt.runtime.supervisor;
+
+import io.pirt.hal.Supervisor;
+import io.pirt.threading.Event;
+import io.pirt.threading.Lock;
+import io.pirt.threading.Thread;
+import io.pirt.threading.ThreadInterruptedException;
+import io.pirt.threading.Threading;
+
+/** An application for the supervisor's tests; what it does is its first argument. */
+public final class TestApp {
+    private TestApp() {
+    }
+
+    public static void main(String[] args) {
+        switch (args[0]) {
+            case "exit" -> System.out.println("bye");
+            case "crash" -> throw new IllegalStateException("the application failed on purpose");
+            case "sysexit" -> System.exit(7);
+            case "hang" -> {
+                Supervisor.watchdog(300);
+                System.out.println("deadlocking");
+                Lock lock = new Lock();
+                lock.acquire();
+                lock.acquire(); // never kicks the watchdog again
+            }
+            case "flood" -> {
+                for (int i = 0; i < 20_000; i++) System.out.println("line " + i);
+                System.out.println("flood done");
+                waitUntilInterrupted();
+            }
+            case "threads" -> {
+                Thread worker = new Thread(TestApp::waitUntilInterrupted, "sensor-worker");
+                worker.start(Thread.PRIO_HIGHER);
+                Threading.thread(TestApp::waitUntilInterrupted, Thread.PRIO_LOW);
+                System.out.println("threads started");
+                waitUntilInterrupted();
+            }
+            case "run" -> {
+                Supervisor.markHealthy();
+                System.out.println("running");
+                waitUntilInterrupted();
+            }
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    private static void waitUntilInterrupted() {
+        try {
+            new Event().await();
+        } catch (ThreadInterruptedException e) {
+            System.out.println("interrupted, unwinding " + Thread.current().getName());
+        }
+    }
+}
