@@ -39,7 +39,7 @@ final class GpioRequests {
                 return "ok " + w[2] + (w[1].equals("press") ? " pressed" : " released");
             }
             return "error usage: gpio read PIN | gpio write PIN 0|1 | gpio press BUTTON | gpio release BUTTON";
-        } catch (HalException e) {
+        } catch (HalException | IllegalArgumentException e) { // IllegalArgumentException: no such pin in the profile
             return "error " + e.getMessage();
         }
     }

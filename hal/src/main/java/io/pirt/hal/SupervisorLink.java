@@ -77,7 +77,13 @@ final class SupervisorLink {
     private void serve() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
-                handle(line);
+                try {
+                    handle(line);
+                } catch (RuntimeException e) { // one bad request must not cut the link
+                    send("error " + e);
+                    System.err.println("pirt: the runtime's request '" + line + "' failed:");
+                    e.printStackTrace();
+                }
             }
             lost(new IOException("the runtime closed the supervision link"));
         } catch (IOException e) {

@@ -89,11 +89,13 @@ public final class SerialConsole implements AutoCloseable {
                 if (n < 0) return "end of input";
                 for (int i = 0; i < n; i++) {
                     int b = buf[i] & 0xff;
+                    String[] typed = new String[1];
                     write(() -> {
                         StringBuilder echo = new StringBuilder();
-                        editor.type(b, echo, line -> runCommand(line, echo));
+                        editor.type(b, echo, line -> typed[0] = line);
                         return echo;
                     });
+                    if (typed[0] != null) runCommand(typed[0]);
                 }
             }
             return "closed";
@@ -104,11 +106,18 @@ public final class SerialConsole implements AutoCloseable {
         }
     }
 
-    /** Runs a typed command; its output goes into {@code echo}, followed by a new prompt. Called under `this`. */
-    private void runCommand(String line, StringBuilder echo) {
+    /**
+     * Runs a typed command, without the console's lock (a command may wait seconds for the
+     * application, and log lines keep flowing meanwhile), then shows its output and a new prompt.
+     */
+    private void runCommand(String line) {
         String output = commands.execute(line);
-        if (!output.isEmpty()) echo.append(output.replace("\n", "\r\n")).append("\r\n");
-        editor.redraw(echo);
+        write(() -> {
+            StringBuilder out = new StringBuilder();
+            if (!output.isEmpty()) out.append(output.replace("\n", "\r\n")).append("\r\n");
+            editor.redraw(out);
+            return out;
+        });
     }
 
     private void writeLoop() {

@@ -121,7 +121,7 @@ public final class ShellCommands {
                 || (w.length == 4 && w[1].equals("write") && (w[3].equals("0") || w[3].equals("1")));
         if (!ok) return "error: usage: gpio read PIN | gpio write PIN 0|1 | gpio press BUTTON | gpio release BUTTON";
         if (supervisor.current().isPresent()) {
-            String reply = supervisor.ask(String.join(" ", w), 2_000);
+            String reply = supervisor.ask(String.join(" ", w), 10_000); // the first use opens the application's board: slow in a cold JVM
             return reply.startsWith("gpio ok ") ? reply.substring(8) : reply.replaceFirst("^(gpio )?error ", "error: ");
         }
         return localGpio(w);

@@ -13,7 +13,7 @@ public final class TestApp {
     }
 
     public static void main(String[] args) {
-        switch (args[0]) {
+        switch (args.length == 0 ? "run" : args[0]) {
             case "exit" -> System.out.println("bye");
             case "crash" -> throw new IllegalStateException("the application failed on purpose");
             case "sysexit" -> System.exit(7);

@@ -1,0 +1,117 @@
+package io.pirt.runtime.sim;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A virtual board: the real runtime process ({@code io.pirt.runtime.Main --board virtual})
+ * with its console on one end of a {@link VirtualCable}; the host opens {@link #port()}.
+ * What {@code pirt sim} runs, and what end-to-end tests start. The runtime's own standard
+ * error (not its console) goes to {@code STATE/runtime.err}.
+ */
+public final class VirtualBoard implements AutoCloseable {
+    private final VirtualCable cable;
+    private final Process runtime;
+    private final Path stateDir;
+
+    private VirtualBoard(VirtualCable cable, Process runtime, Path stateDir) {
+        this.cable = cable;
+        this.runtime = runtime;
+        this.stateDir = stateDir;
+    }
+
+    /** How to start one. {@code extraArgs} go to the runtime (e.g. {@code --app-jar}). */
+    public record Options(Path stateDir, int baud, CableFaults faults, Path wiring, List<String> extraArgs) {
+        public Options {
+            extraArgs = List.copyOf(extraArgs);
+        }
+
+        public static Options at(Path stateDir) {
+            return new Options(stateDir, 0, CableFaults.NONE, null, List.of());
+        }
+
+        public Options baud(int b) {
+            return new Options(stateDir, b, faults, wiring, extraArgs);
+        }
+
+        public Options faults(CableFaults f) {
+            return new Options(stateDir, baud, f, wiring, extraArgs);
+        }
+
+        public Options wiring(Path w) {
+            return new Options(stateDir, baud, faults, w, extraArgs);
+        }
+
+        public Options args(List<String> a) {
+            return new Options(stateDir, baud, faults, wiring, a);
+        }
+    }
+
+    /**
+     * Starts the cable and the runtime process, with the class path of this JVM (which must
+     * hold the runtime and its libraries).
+     *
+     * @throws IOException if the runtime process cannot be started
+     */
+    public static VirtualBoard start(Options o) throws IOException {
+        Files.createDirectories(o.stateDir());
+        VirtualCable cable = new VirtualCable(o.stateDir().resolve("cable"), o.baud(), o.faults());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-Xmx128m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("io.pirt.runtime.Main");
+        cmd.addAll(List.of("--board", "virtual", "--state", o.stateDir().toString(), "--console", cable.boardPort().toString()));
+        if (o.wiring() != null) cmd.addAll(List.of("--wiring", o.wiring().toString()));
+        cmd.addAll(o.extraArgs());
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(o.stateDir().resolve("runtime.err").toFile())).start();
+        } catch (IOException e) {
+            cable.close();
+            throw new IOException("cannot start the virtual board's runtime: " + e.getMessage(), e);
+        }
+        return new VirtualBoard(cable, p, o.stateDir());
+    }
+
+    /** The host end of the cable: give it to the tool ({@code --port}). */
+    public Path port() {
+        return cable.hostPort();
+    }
+
+    public VirtualCable cable() {
+        return cable;
+    }
+
+    public Process runtimeProcess() {
+        return runtime;
+    }
+
+    /** What the runtime process printed on its own standard output and error. */
+    public String runtimeOutput() throws IOException {
+        Path f = stateDir.resolve("runtime.err");
+        return Files.exists(f) ? Files.readString(f) : "";
+    }
+
+    /** Stops the runtime (SIGTERM: it stops the application first), then the cable. */
+    @Override
+    public void close() {
+        runtime.destroy();
+        try {
+            if (!runtime.waitFor(15, TimeUnit.SECONDS)) {
+                System.err.println("pirt: the virtual board's runtime did not stop within 15 s of SIGTERM; killing it");
+                runtime.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+            runtime.destroyForcibly();
+        }
+        cable.close();
+    }
+}
