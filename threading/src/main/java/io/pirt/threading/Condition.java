@@ -153,7 +153,23 @@ public class Condition {
         } finally {
             Scheduler.LOCK.unlock();
         }
-        lock.release();
+        try {
+            lock.release();
+        } catch (IllegalStateException e) {
+            // Another thread released our lock (any thread may release a Lock): take the waiter back out.
+            boolean granted = false;
+            Scheduler.LOCK.lock();
+            try {
+                if (w.status == Waiter.WAITING) Scheduler.dequeue(w); // still ours to withdraw
+                else if (w.status == Waiter.SIGNALLED) lock.giveUp(w); // signalled meanwhile, queued on the lock
+                else granted = true; // signalled and handed the lock already
+            } finally {
+                Scheduler.LOCK.unlock();
+            }
+            if (granted) lock.release(); // we are not waiting any more: pass it on
+            throw new IllegalMonitorStateException("thread " + me.getName()
+                    + " no longer holds this condition's lock: another thread released it");
+        }
         int outcome = Scheduler.park(w, timed, deadlineNanos, this);
         if (outcome != Scheduler.PARK_GRANTED) {
             Scheduler.LOCK.lock();

@@ -173,8 +173,8 @@ public class Lock {
         return false;
     }
 
-    /** Takes a timed-out or interrupted waiter out of the queue. Caller holds Scheduler.LOCK; state is QUEUED. */
-    private void giveUp(Waiter w) {
+    /** Takes a timed-out, interrupted or withdrawn waiter out of the queue. Caller holds Scheduler.LOCK; state is QUEUED. */
+    void giveUp(Waiter w) {
         Scheduler.dequeue(w);
         Thread holder = queuedHolder;
         if (waiters.isEmpty()) {

@@ -128,18 +128,47 @@ public class Thread {
      */
     public void start(int prio, int size) {
         checkPriority(prio);
+        Scheduler.sink(); // decide the scheduling mode now, on the starting thread; if that fails nothing has changed
         synchronized (this) {
             if (started) throw new IllegalStateException("thread " + name + " was already started; a thread can be started once");
             started = true;
         }
-        priority = prio;
-        effectivePriority = prio;
-        Scheduler.sink(); // decide the scheduling mode now, on the starting thread, not on the new one
-        Carrier c = new Carrier(this, size);
-        carrier = c;
-        LIVE.add(this);
-        c.start();
-        c.identPublished.await();
+        Carrier c;
+        try {
+            priority = prio;
+            effectivePriority = prio;
+            c = new Carrier(this, size);
+            carrier = c;
+            LIVE.add(this);
+            c.start();
+        } catch (RuntimeException | Error e) { // e.g. OutOfMemoryError "unable to create native thread": it never ran
+            LIVE.remove(this);
+            carrier = null;
+            priority = effectivePriority = PRIO_NORMAL;
+            synchronized (this) {
+                started = false;
+            }
+            throw e;
+        }
+        awaitIdent(c);
+    }
+
+    /**
+     * Waits for the new thread's ident, deaf to interrupts: the thread runs whatever happens,
+     * so start() must not throw now. A pending interrupt stays set for the caller's next wait.
+     */
+    private static void awaitIdent(Carrier c) {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                c.identPublished.await();
+                break;
+            } catch (ThreadInterruptedException e) {
+                interrupted = true;
+                java.lang.Thread.interrupted();
+            }
+        }
+        if (interrupted) java.lang.Thread.currentThread().interrupt();
     }
 
     static void checkPriority(int prio) {

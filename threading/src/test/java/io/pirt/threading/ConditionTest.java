@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -166,9 +165,6 @@ class ConditionTest {
     }
 
     @Test
-    @Disabled("BUG: Condition.awaitNanos queues the waiter before lock.release(); when that release throws (another"
-            + " thread released the lock, which Lock allows), the waiter is left in the condition's queue: the next"
-            + " signal moves it to the lock, which is then handed to a thread that is not waiting")
     void waitForWhoseLockAnotherThreadReleasesLeavesNoPhantomWaiter() {
         Lock lock = new Lock();
         Condition cv = new Condition(lock);

@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -391,8 +390,6 @@ class ThreadTest {
     }
 
     @Test
-    @Disabled("BUG: start() marks the thread started before Scheduler.sink(), new Carrier and Carrier.start(), which"
-            + " can throw; after such a failure start() throws IllegalStateException forever and join() never returns")
     void startFromAFailedStartLeavesTheThreadStartableAndNotJoinable() throws Exception {
         // Scheduling is decided once per JVM, at the first start(): a child JVM with a bad setting
         // makes start() fail inside, after the priority check.
@@ -437,9 +434,7 @@ class ThreadTest {
     }
 
     @Test
-    @Disabled("BUG (to decide): start() waits for the new thread's ident with the interruptible Event.await, so called"
-            + " from an interrupted thread it throws ThreadInterruptedException although the thread was started")
-    void startFromAnInterruptedThreadStartsItAndReturnsWithItsIdent() {
+        void startFromAnInterruptedThreadStartsItAndReturnsWithItsIdent() {
         AtomicReference<Object> startOutcome = new AtomicReference<>();
         AtomicReference<Boolean> interruptKept = new AtomicReference<>();
         AtomicInteger runs = new AtomicInteger();
