@@ -2,6 +2,8 @@ package io.pirt.tools;
 
 import io.pirt.boards.ProfileException;
 import io.pirt.tools.boards.BoardsCommand;
+import io.pirt.tools.sim.DemoCommand;
+import io.pirt.tools.sim.SimCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -14,11 +16,11 @@ import picocli.CommandLine.Spec;
 
 /** The root {@code pirt} command: it only dispatches to its subcommands. */
 @Command(name = "pirt",
-        description = "The pirt tool: board profiles now; flashing and the console to come.",
+        description = "The pirt tool: run the demo, start a virtual board, look at board profiles.",
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT,
         versionProvider = PirtCommand.Version.class,
-        subcommands = {BoardsCommand.class},
+        subcommands = {DemoCommand.class, SimCommand.class, BoardsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure, the reason is on stderr", "2:usage error"})
 public final class PirtCommand implements Runnable {

@@ -77,7 +77,7 @@ public final class Board implements AutoCloseable {
                 String wiring = System.getProperty("pirt.sim.wiring");
                 yield new SimulatedGpio(profile, wiring == null ? Wiring.none() : Wiring.load(Path.of(wiring), profile));
             }
-            case "gpiod" -> throw new HalException("the gpiod backend is being wired in"); // replaced once Pi4jGpio lands
+            case "gpiod" -> io.pirt.hal.pi4j.Pi4jGpio.open(profile);
             default -> throw new HalException("board profile " + profile.id() + " names GPIO provider '" + profile.gpioProvider()
                     + "', which this pirt does not have (it has: sim, gpiod)");
         };

@@ -24,10 +24,12 @@ final class AppLibraries {
                 .toList();
     }
 
+    /** The runtime's own code and its command-line library: a jar by its name, or a module's class directory in a build tree. */
     private static boolean runtimeOnly(String entry) {
         String e = entry.replace('\\', '/');
-        String name = e.substring(e.lastIndexOf('/', e.endsWith("/") ? e.length() - 2 : e.length()) + 1);
+        while (e.endsWith("/")) e = e.substring(0, e.length() - 1);
+        String name = e.substring(e.lastIndexOf('/') + 1);
         return name.startsWith("pirt-runtime") || name.startsWith("pirt-flash-tools") || name.startsWith("picocli")
-                || e.contains("/runtime/target/") || e.contains("/flash-tools/target/");
+                || e.endsWith("/runtime/target/classes") || e.endsWith("/flash-tools/target/classes") || e.endsWith("/target/test-classes");
     }
 }

@@ -347,8 +347,16 @@ public class Thread {
         }
     }
 
-    /** Writes the uncaught exception once, with the thread's name, in one write so lines don't interleave. */
+    /**
+     * Writes the uncaught exception once, with the thread's name, in one write so lines don't
+     * interleave. A thread unwound by an interrupt (the runtime stopping the application) gets
+     * one line, not a stack trace.
+     */
     private void report(Throwable e) {
+        if (e instanceof ThreadInterruptedException) {
+            System.err.println("Thread \"" + name + "\" stopped: interrupted while waiting");
+            return;
+        }
         StringWriter text = new StringWriter();
         text.append("Exception in thread \"").append(name).append("\" ");
         e.printStackTrace(new PrintWriter(text, true));

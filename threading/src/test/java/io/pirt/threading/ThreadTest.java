@@ -177,6 +177,30 @@ class ThreadTest {
     }
 
     @Test
+    void threadUnwoundByAnInterruptIsReportedInOneLineWithoutAStackTrace() {
+        String name = "unwound-" + System.nanoTime();
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            Event never = new Event();
+            Thread t = new Thread(never::await, name);
+            t.start();
+            Await.parked(t, never);
+            t.interrupt();
+            t.join(Await.BOUND_MS);
+            assertFalse(t.isAlive());
+            assertTrue(t.getExc() instanceof ThreadInterruptedException, "getExc keeps it: " + t.getExc());
+        } finally {
+            System.setErr(original);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        List<String> lines = text.lines().filter(l -> l.contains(name)).toList();
+        assertEquals(List.of("Thread \"" + name + "\" stopped: interrupted while waiting"), lines, text);
+        assertFalse(text.contains("at io.pirt.threading.Event.await"), "no stack trace:\n" + text);
+    }
+
+    @Test
     void uncaughtExceptionIsReportedOnceOnStderrWithTheThreadName() {
         String name = "reporter-" + System.nanoTime();
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
