@@ -8,6 +8,7 @@ import io.pirt.runtime.console.ConsolePort;
 import io.pirt.runtime.console.SerialConsole;
 import io.pirt.runtime.console.ShellCommands;
 import io.pirt.runtime.log.ConsoleLog;
+import io.pirt.runtime.protocol.Response;
 import io.pirt.runtime.supervisor.AppEvents;
 import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.supervisor.AppState;
@@ -63,7 +64,15 @@ public final class BoardRuntime implements AutoCloseable {
         this.supervisor = new AppSupervisor(settings.stateDir().resolve("run"), log, settings.appLibraries(), new RestartPolicy(),
                 settings.startTimeoutMs(), settings.hangTimeoutMs(), settings.stopGraceMs());
         this.commands = new ShellCommands(settings.profile(), version(), supervisor, log, this::restart, this::localBoard);
-        this.console = new SerialConsole(consoleOpener, settings.consoleDevice(), log, commands);
+        SerialConsole.Services services = new SerialConsole.Services(settings.profile().id(), version(), commands,
+                this::request, null, null);
+        this.console = new SerialConsole(consoleOpener, settings.consoleDevice(), log, services);
+    }
+
+    /** A tool's request: the shell command of that name, its output as the answer. */
+    private Response request(String command, String argument) {
+        String output = commands.execute(argument.isEmpty() ? command : command + " " + argument);
+        return output.startsWith("error:") ? Response.failed(output) : Response.ok(output);
     }
 
     /** The runtime's version, from the build. */

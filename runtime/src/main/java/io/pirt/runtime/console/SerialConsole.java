@@ -1,54 +1,83 @@
 package io.pirt.runtime.console;
 
 import io.pirt.runtime.log.ConsoleLog;
+import io.pirt.runtime.protocol.ConsoleSource;
+import io.pirt.runtime.protocol.ProtocolEndpoint;
+import io.pirt.runtime.protocol.RequestHandler;
+import io.pirt.runtime.protocol.TransferSink;
 import io.pirt.threading.Event;
 import io.pirt.threading.Thread;
 import io.pirt.threading.ThreadInterruptedException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The runtime's console on the board's console device: a person's shell with line editing,
- * and the console log streamed above the line being typed.
+ * the console log streamed above the line being typed, and — on the same port — the wire
+ * protocol the {@code pirt} tool speaks (docs/protocol.md): the {@link ProtocolEndpoint}
+ * tells a person's text from a tool's frames, carries the console in frames while a tool
+ * is attached, and runs its requests and transfers.
  *
  * <p>The device may come and go (USB cable replugged, terminal closed on the host): the
- * console never stops the runtime for that. When reading fails it closes the device, says
+ * console never stops the runtime for that. When the port fails it closes the device, says
  * so in the log, and opens it again — at once, then backing off to every 2 s while it is
  * missing. Lines logged while no device is open are in the ring file for {@code log}.
+ *
+ * <p>Threads: the endpoint's (reading the port), {@code console-shell} (runs typed
+ * commands, which may wait seconds for the application), {@code console-writer} (the log),
+ * and {@code console-port} (opens and reopens the device).
  */
 public final class SerialConsole implements AutoCloseable {
     private static final long MAX_REOPEN_DELAY_MS = 2_000;
+    /** How long console output may wait for an attached tool to make room before it is dropped from the console. */
+    private static final long OUTPUT_WAIT_MS = 2_000;
+
+    /** What the console needs besides its device. */
+    public record Services(String boardId, String runtimeVersion, ShellCommands commands, RequestHandler requests,
+                           Path transferDir, TransferSink transfers) {
+    }
 
     private final ConsolePort.Opener opener;
     private final String deviceName;
     private final ConsoleLog log;
-    private final ShellCommands commands;
+    private final Services services;
+    /** Line editing state; guarded by `this`, as is writing to the endpoint. */
     private final LineEditor editor = new LineEditor();
-    /** The open port, or null. Writes to it, and the editor, are guarded by `this`. */
-    private volatile ConsolePort port;
+    private final BlockingQueue<String> typedLines = new ArrayBlockingQueue<>(16);
+    /** The endpoint on the open port, or null. */
+    private volatile ProtocolEndpoint endpoint;
+    /** Console lines the device refused (tool too slow, port failing); said before the next line. Guarded by `this`. */
+    private long undelivered;
     private volatile boolean closed;
     /** Set when close() is called, to cut the reopen back-off short. */
     private final Event closing = new Event();
-    private Thread reader, writer;
+    private Thread portThread, shellThread, writerThread;
 
-    public SerialConsole(ConsolePort.Opener opener, String deviceName, ConsoleLog log, ShellCommands commands) {
+    public SerialConsole(ConsolePort.Opener opener, String deviceName, ConsoleLog log, Services services) {
         this.opener = opener;
         this.deviceName = deviceName;
         this.log = log;
-        this.commands = commands;
+        this.services = services;
     }
 
-    /** Starts the reader and writer threads. */
+    /** Starts the console's threads. */
     public void start() {
-        reader = new Thread(this::readLoop, "console-reader");
-        writer = new Thread(this::writeLoop, "console-writer");
-        reader.start(Thread.PRIO_HIGH);
-        writer.start(Thread.PRIO_HIGH);
+        portThread = new Thread(this::portLoop, "console-port");
+        shellThread = new Thread(this::shellLoop, "console-shell");
+        writerThread = new Thread(this::writeLoop, "console-writer");
+        portThread.start(Thread.PRIO_HIGH);
+        shellThread.start(Thread.PRIO_HIGH);
+        writerThread.start(Thread.PRIO_HIGH);
     }
 
-    private void readLoop() {
+    /** Opens the device, serves it until it fails, and opens it again. */
+    private void portLoop() {
         long delayMs = 0;
         while (!closed) {
             ConsolePort p;
@@ -62,62 +91,91 @@ public final class SerialConsole implements AutoCloseable {
             }
             if (delayMs > 0) log.runtime("console " + deviceName + " is back");
             delayMs = 0;
-            port = p;
-            greet();
-            String lost = serve(p);
-            port = null;
+            Event failed = new Event();
+            String[] why = {"closed"};
+            ProtocolEndpoint.Builder b = ProtocolEndpoint.builder(watch(p.in(), failed, why), p.out())
+                    .identity(services.boardId(), services.runtimeVersion()).shell(this::typed);
+            if (services.requests() != null) b.requests(services.requests());
+            if (services.transfers() != null) b.transfers(services.transferDir(), services.transfers());
+            ProtocolEndpoint e = b.build();
+            endpoint = e;
+            e.start();
+            print(ConsoleSource.SHELL, () -> {
+                StringBuilder out = new StringBuilder("\r\npirt console: type help\r\n");
+                editor.redraw(out);
+                return out;
+            });
+            try {
+                failed.await();
+            } catch (ThreadInterruptedException ex) {
+                why[0] = "interrupted";
+            }
+            endpoint = null;
+            e.close();
             closeQuietly(p);
-            if (!closed) log.runtime("console " + deviceName + " lost (" + lost + "); reopening");
+            if (!closed) log.runtime("console " + deviceName + " lost (" + why[0] + "); reopening");
         }
     }
 
-    private void greet() {
-        write(() -> {
-            StringBuilder out = new StringBuilder("\r\npirt console: type help\r\n");
-            editor.redraw(out);
-            return out;
-        });
-    }
-
-    /** Reads and handles input until the port fails; returns why it stopped. */
-    private String serve(ConsolePort p) {
-        InputStream in = p.in();
-        byte[] buf = new byte[256];
-        try {
-            while (!closed) {
-                int n = in.read(buf);
-                if (n < 0) return "end of input";
-                for (int i = 0; i < n; i++) {
-                    int b = buf[i] & 0xff;
-                    String[] typed = new String[1];
-                    write(() -> {
-                        StringBuilder echo = new StringBuilder();
-                        editor.type(b, echo, line -> typed[0] = line);
-                        return echo;
-                    });
-                    if (typed[0] != null) runCommand(typed[0]);
+    /** The port's input, raising {@code failed} when it ends or fails (the endpoint's reader sees the same). */
+    private static InputStream watch(InputStream in, Event failed, String[] why) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    int n = super.read(b, off, len);
+                    if (n < 0) {
+                        why[0] = "end of input";
+                        failed.set();
+                    }
+                    return n;
+                } catch (IOException e) {
+                    why[0] = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    failed.set();
+                    throw e;
                 }
             }
-            return "closed";
-        } catch (IOException e) {
-            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        } catch (ThreadInterruptedException e) {
-            return "interrupted";
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+        };
+    }
+
+    /** Typed bytes, from the endpoint's reader: edit and echo; completed lines go to the shell thread. */
+    private void typed(byte[] bytes, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            int b = bytes[i] & 0xff;
+            print(ConsoleSource.SHELL, () -> {
+                StringBuilder echo = new StringBuilder();
+                editor.type(b, echo, line -> {
+                    if (!typedLines.offer(line)) echo.append("error: busy, '").append(line).append("' ignored\r\n");
+                });
+                return echo;
+            });
         }
     }
 
-    /**
-     * Runs a typed command, without the console's lock (a command may wait seconds for the
-     * application, and log lines keep flowing meanwhile), then shows its output and a new prompt.
-     */
-    private void runCommand(String line) {
-        String output = commands.execute(line);
-        write(() -> {
-            StringBuilder out = new StringBuilder();
-            if (!output.isEmpty()) out.append(output.replace("\n", "\r\n")).append("\r\n");
-            editor.redraw(out);
-            return out;
-        });
+    /** Runs typed commands, without the console's lock: a command may wait seconds for the application. */
+    private void shellLoop() {
+        try {
+            while (!closed) {
+                String line = typedLines.poll(500, TimeUnit.MILLISECONDS);
+                if (line == null) continue;
+                String output = services.commands().execute(line);
+                print(ConsoleSource.SHELL, () -> {
+                    StringBuilder out = new StringBuilder();
+                    if (!output.isEmpty()) out.append(output.replace("\n", "\r\n")).append("\r\n");
+                    editor.redraw(out);
+                    return out;
+                });
+            }
+        } catch (InterruptedException | ThreadInterruptedException e) {
+            if (!closed) log.runtime("console shell interrupted");
+        }
     }
 
     private void writeLoop() {
@@ -125,30 +183,46 @@ public final class SerialConsole implements AutoCloseable {
             while (!closed) {
                 String line = log.takeForConsole(500);
                 if (line == null) continue;
-                write(() -> {
+                print(sourceOf(line), () -> {
                     StringBuilder out = new StringBuilder();
-                    editor.printAbove(line, out);
+                    String notice = undelivered == 0 ? null
+                            : "[pirt] " + undelivered + " console lines not delivered (the port was busy or failing; `log` has them)";
+                    undelivered = 0;
+                    ProtocolEndpoint e = endpoint;
+                    if (e != null && e.toolAttached()) { // a tool shows lines its own way: plain lines, no terminal editing
+                        if (notice != null) out.append(notice).append('\n');
+                        out.append(line).append('\n');
+                    } else {
+                        if (notice != null) editor.printAbove(notice, out);
+                        editor.printAbove(line, out);
+                    }
                     return out;
                 });
             }
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | ThreadInterruptedException e) {
             if (!closed) log.runtime("console writer interrupted");
         }
     }
 
-    /** Builds output under the console's lock and writes it to the port, if one is open. */
-    private void write(java.util.function.Supplier<StringBuilder> build) {
+    private static ConsoleSource sourceOf(String line) {
+        if (line.startsWith("[app] ")) return ConsoleSource.APP_STDOUT;
+        if (line.startsWith("[app!] ")) return ConsoleSource.APP_STDERR;
+        return ConsoleSource.RUNTIME_LOG;
+    }
+
+    /** Builds output under the console's lock and prints it through the endpoint, if a port is open. */
+    private void print(ConsoleSource source, java.util.function.Supplier<StringBuilder> build) {
         synchronized (this) {
             StringBuilder text = build.get();
-            ConsolePort p = port;
-            if (p == null || text.isEmpty()) return;
+            ProtocolEndpoint e = endpoint;
+            if (e == null || text.isEmpty()) return;
+            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
             try {
-                OutputStream out = p.out();
-                out.write(text.toString().getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            } catch (IOException e) {
-                // The reader sees the same failure and reopens the device; nothing else to do here.
-                closeQuietly(p);
+                if (!e.consoleOut(source, bytes, 0, bytes.length, OUTPUT_WAIT_MS)) undelivered++;
+            } catch (IOException ex) {
+                undelivered++; // the port is failing: the port thread sees it too and reopens the device
+            } catch (InterruptedException ex) {
+                java.lang.Thread.currentThread().interrupt();
             }
         }
     }
@@ -165,12 +239,12 @@ public final class SerialConsole implements AutoCloseable {
     public void close() {
         closed = true;
         closing.set();
-        ConsolePort p = port;
-        if (p != null) closeQuietly(p);
-        if (reader != null) {
-            reader.interrupt();
-            reader.join(2_000);
+        ProtocolEndpoint e = endpoint;
+        if (e != null) e.close();
+        for (Thread t : new Thread[] {portThread, shellThread, writerThread}) {
+            if (t == null) continue;
+            t.interrupt();
+            t.join(2_000);
         }
-        if (writer != null) writer.join(2_000);
     }
 }

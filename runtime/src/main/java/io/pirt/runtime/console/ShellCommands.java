@@ -63,7 +63,7 @@ public final class ShellCommands {
             case "help" -> HELP;
             case "info" -> noArgs(w, this::info);
             case "ps" -> noArgs(w, this::ps);
-            case "log" -> log(w);
+            case "log", "logs" -> log(w);
             case "restart" -> noArgs(w, restart);
             case "stop" -> noArgs(w, () -> {
                 if (supervisor.current().isEmpty()) return "no application is running";

@@ -129,4 +129,36 @@ class VirtualBoardConsoleTest {
         term.expect("application: RUNNING", 10_000);
         assertTrue(board.runtimeProcess().isAlive());
     }
+
+    @Test
+    @Order(9)
+    void toolSessionMultiplexesTheConsoleAnswersRequestsAndLeavesTheTextConsoleUsable() throws Exception {
+        term.close();
+        com.fazecast.jSerialComm.SerialPort port = com.fazecast.jSerialComm.SerialPort.getCommPort(board.port().toString());
+        port.setComPortTimeouts(com.fazecast.jSerialComm.SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
+        assertTrue(port.openPort());
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (io.pirt.runtime.client.BoardClient client = io.pirt.runtime.client.BoardClient.connect(port.getInputStream(),
+                port.getOutputStream(), io.pirt.runtime.client.BoardClient.Options.defaults(), (source, line) -> lines.add(source + " " + line))) {
+            assertTrue(client.board().name().equals("virtual"), client.board().toString());
+            io.pirt.runtime.protocol.Response info = client.request("info", "");
+            assertTrue(info.status() == io.pirt.runtime.protocol.Response.Status.OK && info.body().contains("application: RUNNING"), info.toString());
+            io.pirt.runtime.protocol.Response bad = client.request("frobnicate", "");
+            assertTrue(bad.status() == io.pirt.runtime.protocol.Response.Status.FAILED && bad.body().contains("unknown command"), bad.toString());
+            assertTrue(client.request("restart", "").body().startsWith("restarted"));
+            // The application's output reaches the tool in frames, tagged with its source.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            String seen = "";
+            while (!seen.contains("APP_STDOUT [app] running") && System.nanoTime() < deadline) {
+                String l = lines.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (l != null) seen += l + "\n";
+            }
+            assertTrue(seen.contains("APP_STDOUT [app] running"), seen);
+        } finally {
+            port.closePort();
+        }
+        term = new HostTerminal(board.port()); // a person's session afterwards
+        term.type("info");
+        term.expect("application: RUNNING", 10_000);
+    }
 }
