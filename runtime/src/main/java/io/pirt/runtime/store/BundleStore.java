@@ -263,11 +263,15 @@ public final class BundleStore {
      * last commit) becomes committed again, after it verifies.
      *
      * @return what runs now; empty if the dropped trial had no committed bundle behind it
-     * @throws IllegalStateException if there is no trial and no verified previous bundle
-     * @throws IOException           if the state cannot be written
+     * @throws IllegalStateException    if there is no trial and no verified previous bundle
+     * @throws IllegalArgumentException if {@code reason} is blank
+     * @throws IOException              if the state cannot be written
      */
     public synchronized Optional<Slot> rollback(String reason) throws IOException {
         String why = reason.replaceAll("[\\r\\n]+", " ").strip();
+        if (why.isEmpty()) {
+            throw new IllegalArgumentException("a rollback needs a reason: it is what `bundles` shows afterwards");
+        }
         if (state.trial() != null) {
             dropTrial(why);
             return toRun();

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Cuts the power before every single file operation of each store change (and once after the
  * last), with and without losing unsynced writes, then boots the store again with real
  * operations: it must open, run the bundle from before the change or the one after it, and
- * that slot must hold exactly that bundle's jars.
+ * that slot must hold exactly that bundle's jars, and the store must take a new install.
  *
  * <p>Before each change the store holds demo 1.0 (kept for rollback) and demo 1.1 (committed);
  * the changes that need a trial also have demo 1.2 on trial with all its starts.
@@ -70,7 +70,7 @@ class BundleStorePowerCutTest {
         Path template = tmp.resolve("template");
         prepare(template, change);
         int operations = countOperations(template, change);
-        assertTrue(operations >= 4, change + " did only " + operations + " operations");
+        assertTrue(operations > 0, change + " did no file operation");
         Set<Integer> seen = new TreeSet<>();
         for (int k = 0; k <= operations; k++) {
             for (boolean loseUnsynced : new boolean[] {false, true}) {
@@ -107,7 +107,7 @@ class BundleStorePowerCutTest {
         int version = TestBundles.versionOf(running);
         assertTrue(change.oldOrNew.contains(version), where + ": runs 1." + version + ", neither old nor new");
         // The store must still work after the cut: a fresh install lands and verifies.
-        Slot next = TestBundles.install(store, REAL, 7);
+        Slot next = TestBundles.install(store, new CrashingFileOps(Long.MAX_VALUE, null), 7);
         assertEquals(7, TestBundles.versionOf(BundleStore.open(dir, REAL).toRun().orElseThrow()), where);
         assertTrue(next.onTrial(), where);
         return version;

@@ -104,6 +104,7 @@ class BundleStoreTest {
     void rollbackDropsTheTrial() throws IOException {
         BundleStore store = withCommitted();
         install(store, REAL, 1);
+        assertThrows(IllegalArgumentException.class, () -> store.rollback(" \n "));
         Slot now = store.rollback("missed 3 heartbeats").orElseThrow();
         assertEquals(0, versionOf(now));
         assertTrue(open().status().endsWith("last rollback: missed 3 heartbeats\n"), open().status());

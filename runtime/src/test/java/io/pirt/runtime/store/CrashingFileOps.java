@@ -17,7 +17,11 @@ import java.util.Set;
  * throwing {@link PowerCut}. With a {@code lostWrites} random, the cut also models the page
  * cache being lost: every file written since its last fsync is truncated to a random prefix
  * of what it held. Not modelled: directory entries lost for want of a directory fsync.
- * Single-threaded, like the store's changes.
+ *
+ * <p>Writes, renames, creations and deletions are done for real; fsyncs are only recorded:
+ * no real power is lost here, so what a cut keeps is decided by this model, and skipping the
+ * device flush keeps hundreds of reboots fast on a shared machine. Single-threaded, like the
+ * store's changes.
  */
 final class CrashingFileOps implements FileOps {
     private final FileOps real = FileOps.durable(warning -> {
@@ -76,14 +80,12 @@ final class CrashingFileOps implements FileOps {
     @Override
     public void fsync(Path file) throws IOException {
         step("fsync " + file);
-        real.fsync(file);
         unsynced.remove(file);
     }
 
     @Override
     public void fsyncDirectory(Path dir) throws IOException {
         step("fsync directory " + dir);
-        real.fsyncDirectory(dir);
     }
 
     @Override
