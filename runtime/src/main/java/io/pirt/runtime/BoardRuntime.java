@@ -8,6 +8,9 @@ import io.pirt.runtime.console.ConsolePort;
 import io.pirt.runtime.console.SerialConsole;
 import io.pirt.runtime.console.ShellCommands;
 import io.pirt.runtime.log.ConsoleLog;
+import io.pirt.runtime.store.BundleStore;
+import io.pirt.runtime.store.FileOps;
+import io.pirt.runtime.store.Slot;
 import io.pirt.runtime.protocol.Response;
 import io.pirt.runtime.supervisor.AppEvents;
 import io.pirt.runtime.supervisor.AppSpec;
@@ -34,7 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class BoardRuntime implements AutoCloseable {
     /** Settings of one runtime; see Main's options. */
     public record Settings(BoardProfile profile, Path stateDir, String consoleDevice, int consoleBaud, Optional<AppSpec> devApp,
-                           List<Path> appLibraries, Optional<Path> wiring, long startTimeoutMs, long hangTimeoutMs, long stopGraceMs) {
+                           List<Path> appLibraries, Optional<Path> wiring, long startTimeoutMs, long hangTimeoutMs, long stopGraceMs,
+                           Path trustedKeysDir, boolean developmentMode, long trialMs, List<String> appJvmFlags) {
     }
 
     private static final long MAX_BACKOFF_MS = 30_000;
@@ -45,6 +49,7 @@ public final class BoardRuntime implements AutoCloseable {
     private final AppSupervisor supervisor;
     private final SerialConsole console;
     private final ShellCommands commands;
+    private final Deployment deployment;
     /** The application last started, for restart. Guarded by this. */
     private AppSpec lastApp;
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -63,14 +68,49 @@ public final class BoardRuntime implements AutoCloseable {
         this.log = new ConsoleLog(settings.stateDir().resolve("log"), 2_000);
         this.supervisor = new AppSupervisor(settings.stateDir().resolve("run"), log, settings.appLibraries(), new RestartPolicy(),
                 settings.startTimeoutMs(), settings.hangTimeoutMs(), settings.stopGraceMs());
-        this.commands = new ShellCommands(settings.profile(), version(), supervisor, log, this::restart, this::localBoard);
+        BundleStore store = BundleStore.open(settings.stateDir().resolve("store"), FileOps.durable(log::runtime));
+        this.deployment = new Deployment(store, settings.trustedKeysDir(), settings.developmentMode(), settings.profile().id(),
+                version(), settings.trialMs(), log);
+        deployment.launcher(new Deployment.Launcher() {
+            @Override
+            public void run(Slot slot) throws IOException {
+                startApp(new AppSpec(slot.content().name() + " " + slot.content().version(), Deployment.jars(slot),
+                        slot.content().mainClass(), List.of(), settings.appJvmFlags(), Map.of()));
+            }
+
+            @Override
+            public void stopApp() {
+                supervisor.stop();
+            }
+        });
+        ShellCommands.Bundles bundles = new ShellCommands.Bundles() {
+            @Override
+            public String status() {
+                return deployment.status();
+            }
+
+            @Override
+            public String rollback() {
+                return deployment.rollback();
+            }
+
+            @Override
+            public String active() {
+                return deployment.active();
+            }
+        };
+        this.commands = new ShellCommands(settings.profile(), version(), supervisor, log, this::restart, this::localBoard, bundles);
         SerialConsole.Services services = new SerialConsole.Services(settings.profile().id(), version(), commands,
-                this::request, null, null);
+                this::request, settings.stateDir().resolve("incoming"), deployment);
         this.console = new SerialConsole(consoleOpener, settings.consoleDevice(), log, services);
     }
 
     /** A tool's request: the shell command of that name, its output as the answer. */
     private Response request(String command, String argument) {
+        if (command.equals("install-wait")) {
+            String verdict = deployment.awaitVerdict(argument);
+            return verdict.startsWith("error:") ? Response.failed(verdict) : Response.ok(verdict);
+        }
         String output = commands.execute(argument.isEmpty() ? command : command + " " + argument);
         return output.startsWith("error:") ? Response.failed(output) : Response.ok(output);
     }
@@ -90,8 +130,12 @@ public final class BoardRuntime implements AutoCloseable {
     public void start() throws IOException {
         log.runtime("pirt runtime " + version() + " on " + settings.profile().id() + " (" + settings.profile().name()
                 + "), console " + settings.consoleDevice());
+        if (settings.developmentMode()) {
+            log.runtime("development mode: unsigned bundles and downgrades are accepted; trusted keys: " + settings.trustedKeysDir());
+        }
         console.start();
         if (settings.devApp().isPresent()) startApp(settings.devApp().get());
+        else deployment.startFromStore();
     }
 
     private String restart() {
@@ -152,16 +196,20 @@ public final class BoardRuntime implements AutoCloseable {
     private final class RestartPolicy implements AppEvents {
         @Override
         public void started(AppSpec app) {
+            deployment.started();
         }
 
         @Override
         public void healthy(AppSpec app) {
             log.runtime("application " + app.name() + " says it is healthy");
+            deployment.healthy();
         }
 
         @Override
         public void ended(AppSpec app, AppState state, String detail) {
-            if (closed || (state != AppState.CRASHED && state != AppState.HUNG)) return;
+            if (closed || state == AppState.STOPPED) return;
+            if (deployment.ended(detail.startsWith(app.name() + " ") ? detail.substring(app.name().length() + 1) : detail)) return;
+            if (state != AppState.CRASHED && state != AppState.HUNG) return;
             long delay;
             synchronized (BoardRuntime.this) {
                 if (System.nanoTime() - lastStartNanos > TimeUnit.MILLISECONDS.toNanos(STABLE_RUN_MS)) backoffMs = 1_000;
@@ -185,6 +233,7 @@ public final class BoardRuntime implements AutoCloseable {
     public void close() {
         closed = true;
         restarts.shutdownNow();
+        deployment.close();
         supervisor.close();
         log.runtime("pirt runtime stopping");
         console.close();

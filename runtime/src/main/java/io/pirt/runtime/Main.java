@@ -55,6 +55,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--app-jvm-flag", paramLabel = "FLAG", description = "A JVM flag for the application (repeatable); default: the real-time set (docs/runtime.md).")
     List<String> appJvmFlags;
 
+    @Option(names = "--config", paramLabel = "DIR", defaultValue = "/etc/pirt", description = "Configuration directory; trusted signing keys are its keys/*.pub (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--dev", description = "Development mode: accept unsigned bundles and downgrades.")
+    boolean dev;
+
+    @Option(names = "--trial-ms", defaultValue = "10000", description = "A new bundle is committed after this much uptime, or when it calls markHealthy() (default: ${DEFAULT-VALUE}).")
+    long trialMs;
+
     @Option(names = "--wiring", paramLabel = "FILE", description = "Wiring of the simulated board (virtual board only).")
     Path wiring;
 
@@ -99,7 +108,8 @@ public final class Main implements Callable<Integer> {
                     appJvmFlags != null ? appJvmFlags : REALTIME_JVM_FLAGS, Map.of()));
         }
         BoardRuntime.Settings settings = new BoardRuntime.Settings(profile, state, device, baud, app,
-                AppLibraries.resolve(appLibs), Optional.ofNullable(wiring), startTimeoutMs, hangTimeoutMs, stopGraceMs);
+                AppLibraries.resolve(appLibs), Optional.ofNullable(wiring), startTimeoutMs, hangTimeoutMs, stopGraceMs,
+                config.resolve("keys"), dev, trialMs, appJvmFlags != null ? appJvmFlags : REALTIME_JVM_FLAGS);
         Event stopped = new Event();
         BoardRuntime runtime = new BoardRuntime(settings, () -> SerialDevicePort.open(device, baud));
         Runtime.getRuntime().addShutdownHook(new java.lang.Thread(() -> {

@@ -29,7 +29,21 @@ public final class ShellCommands {
             "stop                 stop the application",
             "gpio read PIN        a pin's level (D17, LED0)",
             "gpio write PIN 0|1   drive a pin no application owns",
-            "gpio press|release BUTTON   work a button of the simulated board");
+            "gpio press|release BUTTON   work a button of the simulated board",
+            "bundles              the bundle store's slots and their state",
+            "rollback             go back to the committed (or previous) bundle");
+
+    /** The bundle store's side of the shell; the runtime implements it. */
+    public interface Bundles {
+        /** The slots and their state. */
+        String status();
+
+        /** Rolls back and says what runs now, or a line starting with "error:". */
+        String rollback();
+
+        /** The bundle running and its state, for {@code info}. */
+        String active();
+    }
 
     private final BoardProfile profile;
     private final String runtimeVersion;
@@ -37,6 +51,7 @@ public final class ShellCommands {
     private final ConsoleLog log;
     private final Supplier<String> restart;
     private final Supplier<Board> localBoard;
+    private final Bundles bundles;
     private final long startedNanos = System.nanoTime();
     /** Pins this shell opened while no application ran, kept so written levels hold. Guarded by this. */
     private final Map<String, GpioPin> shellPins = new HashMap<>();
@@ -46,13 +61,14 @@ public final class ShellCommands {
      * @param localBoard the runtime's own board, for {@code gpio} while no application runs
      */
     public ShellCommands(BoardProfile profile, String runtimeVersion, AppSupervisor supervisor, ConsoleLog log,
-                         Supplier<String> restart, Supplier<Board> localBoard) {
+                         Supplier<String> restart, Supplier<Board> localBoard, Bundles bundles) {
         this.profile = profile;
         this.runtimeVersion = runtimeVersion;
         this.supervisor = supervisor;
         this.log = log;
         this.restart = restart;
         this.localBoard = localBoard;
+        this.bundles = bundles;
     }
 
     /** Runs one command line; returns its output (no trailing newline), empty for an empty line. */
@@ -71,6 +87,8 @@ public final class ShellCommands {
                 return supervisor.describe();
             });
             case "gpio" -> gpio(w);
+            case "bundles" -> noArgs(w, bundles::status);
+            case "rollback" -> noArgs(w, bundles::rollback);
             default -> "error: unknown command '" + w[0] + "'; type help";
         };
     }
@@ -86,6 +104,7 @@ public final class ShellCommands {
                 "runtime:     pirt " + runtimeVersion + " on Java " + Runtime.version().feature(),
                 "scheduling:  " + Threading.schedulingMode() + " (" + Threading.schedulingDescription().replaceFirst("^pirt: ", "") + ")",
                 "application: " + supervisor.describe(),
+                "bundle:      " + bundles.active(),
                 "uptime:      " + String.format("%dd %02d:%02d:%02d", up.toDays(), up.toHoursPart(), up.toMinutesPart(), up.toSecondsPart()));
     }
 

@@ -17,11 +17,13 @@ public final class VirtualBoard implements AutoCloseable {
     private final VirtualCable cable;
     private final Process runtime;
     private final Path stateDir;
+    private final Path signingKey;
 
-    private VirtualBoard(VirtualCable cable, Process runtime, Path stateDir) {
+    private VirtualBoard(VirtualCable cable, Process runtime, Path stateDir, Path signingKey) {
         this.cable = cable;
         this.runtime = runtime;
         this.stateDir = stateDir;
+        this.signingKey = signingKey;
     }
 
     /** How to start one. {@code extraArgs} go to the runtime (e.g. {@code --app-jar}). */
@@ -59,6 +61,7 @@ public final class VirtualBoard implements AutoCloseable {
      */
     public static VirtualBoard start(Options o) throws IOException {
         Files.createDirectories(o.stateDir());
+        Path signingKey = devKey(o.stateDir());
         VirtualCable cable = new VirtualCable(o.stateDir().resolve("cable"), o.baud(), o.faults());
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -66,7 +69,8 @@ public final class VirtualBoard implements AutoCloseable {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.pirt.runtime.Main");
-        cmd.addAll(List.of("--board", "virtual", "--state", o.stateDir().toString(), "--console", cable.boardPort().toString()));
+        cmd.addAll(List.of("--board", "virtual", "--state", o.stateDir().toString(), "--console", cable.boardPort().toString(),
+                "--dev", "--config", o.stateDir().resolve("config").toString()));
         if (o.wiring() != null) cmd.addAll(List.of("--wiring", o.wiring().toString()));
         cmd.addAll(o.extraArgs());
         Process p;
@@ -77,7 +81,30 @@ public final class VirtualBoard implements AutoCloseable {
             cable.close();
             throw new IOException("cannot start the virtual board's runtime: " + e.getMessage(), e);
         }
-        return new VirtualBoard(cable, p, o.stateDir());
+        return new VirtualBoard(cable, p, o.stateDir(), signingKey);
+    }
+
+    /**
+     * The virtual board is in development mode with a key of its own: made at first start,
+     * its public half trusted in {@code STATE/config/keys/dev.pub}, its private half in
+     * {@code STATE/dev-signing-key.pem} for signing bundles for this board.
+     */
+    private static Path devKey(Path stateDir) throws IOException {
+        Path priv = stateDir.resolve("dev-signing-key.pem");
+        Path pub = stateDir.resolve("config/keys/dev.pub");
+        if (!Files.exists(priv) || !Files.exists(pub)) {
+            java.security.KeyPair kp = io.pirt.runtime.bundle.SigningKeys.generate();
+            Files.createDirectories(pub.getParent());
+            Files.deleteIfExists(priv);
+            io.pirt.runtime.bundle.SigningKeys.writePrivateKey(kp.getPrivate(), priv);
+            io.pirt.runtime.bundle.SigningKeys.writePublicKey(kp.getPublic(), pub);
+        }
+        return priv;
+    }
+
+    /** The key pair this board trusts (development mode), for signing bundles for it. */
+    public java.security.KeyPair signingKeys() throws IOException {
+        return io.pirt.runtime.bundle.SigningKeys.readKeyPair(signingKey, stateDir.resolve("config/keys/dev.pub"));
     }
 
     /** The host end of the cable: give it to the tool ({@code --port}). */

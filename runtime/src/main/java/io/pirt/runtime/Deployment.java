@@ -1,0 +1,286 @@
+package io.pirt.runtime;
+
+import io.pirt.runtime.bundle.BundleRejectedException;
+import io.pirt.runtime.bundle.BundleVerifier;
+import io.pirt.runtime.bundle.Target;
+import io.pirt.runtime.bundle.TrustedKeys;
+import io.pirt.runtime.bundle.VerifiedBundle;
+import io.pirt.runtime.bundle.Version;
+import io.pirt.runtime.log.ConsoleLog;
+import io.pirt.runtime.protocol.TransferSink;
+import io.pirt.runtime.store.BundleStore;
+import io.pirt.runtime.store.Slot;
+import io.pirt.runtime.store.SlotContent;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the board runs from its bundle store, and the rules of a new bundle's trial.
+ *
+ * <p>A bundle arriving through the wire protocol is verified (signature, hashes, board,
+ * runtime version, downgrade) before anything changes; a refused one leaves the board as
+ * it was and the tool hears why. A verified one is installed into the free slot and started
+ * on trial: it is committed once it has stayed up for the trial time, or at once when it
+ * calls {@code Supervisor.markHealthy()}; it is rolled back if it crashes, exits, hangs or
+ * fails to start during its trial, and the console says why. Each bundle's verdict
+ * ({@code committed ...}, {@code rolled back: ...}, {@code refused: ...}) is kept for the
+ * tool's {@code install-wait}. Thread-safe.
+ */
+final class Deployment implements TransferSink {
+    /** Starts, stops and restarts the application; the runtime implements it. */
+    interface Launcher {
+        void run(Slot slot) throws IOException;
+
+        void stopApp();
+    }
+
+    private final BundleStore store;
+    private final Path trustedKeysDir;
+    private final boolean developmentMode;
+    private final String boardId;
+    private final Version runtimeVersion;
+    private final long trialMs;
+    private final ConsoleLog log;
+    private Launcher launcher;
+    /** Verdict by bundle SHA-256. Guarded by this. */
+    private final Map<String, String> verdicts = new HashMap<>();
+    /** The slot running now, or null. Guarded by this. */
+    private Slot running;
+    /** Bumped at every start, so a trial timer of an earlier start does nothing. Guarded by this. */
+    private long startNumber;
+    private final java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        java.lang.Thread t = new java.lang.Thread(r, "trial-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Deployment(BundleStore store, Path trustedKeysDir, boolean developmentMode, String boardId, String runtimeVersion,
+               long trialMs, ConsoleLog log) {
+        this.store = store;
+        this.trustedKeysDir = trustedKeysDir;
+        this.developmentMode = developmentMode;
+        this.boardId = boardId;
+        this.runtimeVersion = Version.parse(runtimeVersion.replace("-SNAPSHOT", ""));
+        this.trialMs = trialMs;
+        this.log = log;
+        store.bootNotes().forEach(n -> log.runtime("bundle store: " + n));
+    }
+
+    void launcher(Launcher l) {
+        this.launcher = l;
+    }
+
+    /** Starts what the store says should run, if anything. */
+    void startFromStore() throws IOException {
+        Optional<Slot> slot = store.markStartAttempt();
+        if (slot.isEmpty()) {
+            log.runtime("no bundle installed: flash one with `pirt flash`");
+            return;
+        }
+        start(slot.get());
+    }
+
+    private void start(Slot slot) throws IOException {
+        synchronized (this) {
+            running = slot;
+            startNumber++;
+        }
+        SlotContent c = slot.content();
+        log.runtime((slot.onTrial() ? "starting bundle " + c.name() + " " + c.version() + " on trial (slot " + slot.id() + ")"
+                : "starting bundle " + c.name() + " " + c.version() + " (slot " + slot.id() + ")"));
+        launcher.run(slot);
+    }
+
+    /** The jars of a slot, for the application's class path. */
+    static List<Path> jars(Slot slot) throws IOException {
+        List<Path> jars = new ArrayList<>();
+        try (DirectoryStream<Path> d = Files.newDirectoryStream(slot.jarsDir(), "*.jar")) {
+            d.forEach(jars::add);
+        }
+        jars.sort(null);
+        return jars;
+    }
+
+    @Override
+    public void accept(String name, Path file, String sha256Hex) throws IOException {
+        VerifiedBundle bundle;
+        try {
+            Optional<Version> committed = committedVersion();
+            bundle = BundleVerifier.verify(file, TrustedKeys.load(trustedKeysDir),
+                    new Target(boardId, runtimeVersion, developmentMode, committed, false));
+        } catch (BundleRejectedException e) {
+            verdict(sha256Hex, "refused: " + e.getMessage());
+            log.runtime("bundle refused: " + e.getMessage() + "; the board keeps what it had");
+            throw new IOException("bundle refused: " + e.getMessage(), e);
+        }
+        var m = bundle.manifest();
+        SlotContent content = new SlotContent(m.name(), m.version().toString(), m.mainClass(), m.mainThreadPriority(), bundle.sha256());
+        Slot slot;
+        try {
+            slot = store.install(content, dir -> {
+                try {
+                    bundle.extractTo(dir);
+                } catch (BundleRejectedException e) {
+                    throw new IOException("the bundle changed while it was installed: " + e.getMessage(), e);
+                }
+            });
+        } catch (IOException e) {
+            verdict(sha256Hex, "refused: cannot install: " + e.getMessage());
+            throw e;
+        }
+        log.runtime("bundle " + m.name() + " " + m.version() + " installed in slot " + slot.id() + "; trying it");
+        launcher.stopApp();
+        startFromStore();
+    }
+
+    private Optional<Version> committedVersion() {
+        return store.status().lines().filter(l -> l.contains(": committed, ")).findFirst()
+                .map(l -> l.substring(l.indexOf(": committed, ") + 13))
+                .map(rest -> rest.split(" "))
+                .filter(w -> w.length >= 2)
+                .map(w -> {
+                    try {
+                        return Version.parse(w[1]);
+                    } catch (IllegalArgumentException e) {
+                        return null;
+                    }
+                });
+    }
+
+    /** The application linked up: a trial starts its clock. */
+    void started() {
+        long number;
+        Slot slot;
+        synchronized (this) {
+            slot = running;
+            number = startNumber;
+        }
+        if (slot == null || !slot.onTrial()) return;
+        log.runtime("bundle " + slot.content().name() + " " + slot.content().version() + " is up; committing it after "
+                + trialMs + " ms of uptime, or when it says it is healthy");
+        timers.schedule(() -> commitIfStill(number, "stayed up " + trialMs + " ms"), trialMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The application called markHealthy(). */
+    void healthy() {
+        long number;
+        synchronized (this) {
+            number = startNumber;
+        }
+        commitIfStill(number, "it said it is healthy");
+    }
+
+    private void commitIfStill(long number, String why) {
+        Slot slot;
+        synchronized (this) {
+            if (number != startNumber || running == null || !running.onTrial()) return;
+            slot = running;
+        }
+        try {
+            store.commit();
+            synchronized (this) {
+                if (running == slot) running = new Slot(slot.id(), slot.content(), slot.jarsDir(), false);
+            }
+            SlotContent c = slot.content();
+            log.runtime("bundle " + c.name() + " " + c.version() + " committed (" + why + ")");
+            verdict(c.sha256(), "committed " + c.name() + " " + c.version());
+        } catch (IOException e) {
+            log.runtime("cannot commit bundle " + slot.content().name() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The application ended. Returns true if that ended a trial (rolled back here), false if
+     * the runtime's ordinary restart policy applies.
+     */
+    boolean ended(String why) {
+        Slot slot;
+        synchronized (this) {
+            slot = running;
+            if (slot == null || !slot.onTrial()) return false;
+            running = null;
+        }
+        SlotContent c = slot.content();
+        String reason = "bundle " + c.name() + " " + c.version() + " failed its trial: it " + why;
+        log.runtime(reason + "; rolling back");
+        verdict(c.sha256(), "rolled back: it " + why);
+        try {
+            store.rollback("it " + why);
+            Optional<Slot> back = store.markStartAttempt();
+            if (back.isPresent()) start(back.get());
+            else log.runtime("no committed bundle to go back to: flash one with `pirt flash`");
+        } catch (IOException | IllegalStateException e) {
+            log.runtime("rollback failed: " + e.getMessage());
+        }
+        return true;
+    }
+
+    /** The console's {@code rollback}. */
+    String rollback() {
+        try {
+            launcher.stopApp();
+            store.rollback("requested on the console");
+            synchronized (this) {
+                running = null;
+            }
+            Optional<Slot> now = store.markStartAttempt();
+            if (now.isEmpty()) return "rolled back; nothing left to run";
+            start(now.get());
+            return "rolled back to " + now.get().content().name() + " " + now.get().content().version();
+        } catch (IllegalStateException | IOException e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
+    String status() {
+        return store.status();
+    }
+
+    /** One line for {@code info}: the bundle running and its state. */
+    synchronized String active() {
+        if (running == null) return "none";
+        SlotContent c = running.content();
+        return c.name() + " " + c.version() + " (slot " + running.id() + ", " + (running.onTrial() ? "on trial" : "committed") + ")";
+    }
+
+    private synchronized void verdict(String sha, String text) {
+        verdicts.put(sha, text);
+        notifyAll();
+    }
+
+    /** {@code install-wait SHA TIMEOUTMS}: the verdict on that bundle, waiting for it up to the timeout. */
+    synchronized String awaitVerdict(String argument) {
+        String[] w = argument.trim().split("\\s+");
+        if (w.length != 2 || !w[0].matches("[0-9a-f]{64}")) return "error: usage: install-wait SHA256 TIMEOUTMS";
+        long timeoutMs;
+        try {
+            timeoutMs = Long.parseLong(w[1]);
+        } catch (NumberFormatException e) {
+            return "error: install-wait needs a timeout in ms, not '" + w[1] + "'";
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        try {
+            while (!verdicts.containsKey(w[0])) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) return "error: no verdict on that bundle within " + timeoutMs + " ms";
+                wait(left);
+            }
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+            return "error: interrupted";
+        }
+        return verdicts.get(w[0]);
+    }
+
+    void close() {
+        timers.shutdownNow();
+    }
+}

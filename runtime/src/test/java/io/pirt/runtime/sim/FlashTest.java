@@ -1,0 +1,132 @@
+package io.pirt.runtime.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fazecast.jSerialComm.SerialPort;
+import io.pirt.runtime.bundle.BundleManifest;
+import io.pirt.runtime.bundle.BundleWriter;
+import io.pirt.runtime.bundle.Version;
+import io.pirt.runtime.client.BoardClient;
+import io.pirt.runtime.client.TransferReport;
+import io.pirt.runtime.protocol.Response;
+import io.pirt.runtime.supervisor.CrashingApp;
+import io.pirt.runtime.supervisor.TestApp;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bundles flashed through the wire protocol to the real runtime on the virtual board:
+ * installed, tried, committed; a broken one rolled back; a bundle for another board refused
+ * with nothing changed.
+ */
+@Timeout(180)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FlashTest {
+    @TempDir
+    static Path dir;
+    static VirtualBoard board;
+
+    @BeforeAll
+    static void start() throws Exception {
+        board = VirtualBoard.start(VirtualBoard.Options.at(dir.resolve("board")).args(List.of(
+                "--app-jvm-flag", "-Xmx64m", "--app-jvm-flag", "-Dpirt.scheduling=none", "--trial-ms", "3000")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (board != null) {
+            board.close();
+            System.out.println("runtime process output:\n" + board.runtimeOutput());
+        }
+    }
+
+    /** A jar with one class of the test classes. */
+    static Path jarOf(Class<?> c, String name) throws IOException {
+        Path jar = dir.resolve(name + ".jar");
+        String entry = c.getName().replace('.', '/') + ".class";
+        try (OutputStream f = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(f)) {
+            out.putNextEntry(new JarEntry(entry));
+            out.write(Files.readAllBytes(Path.of("target/test-classes").resolve(entry)));
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    static Path bundle(String version, Class<?> main, String boards) throws Exception {
+        Path file = dir.resolve("app-" + version + "-" + boards.replace('*', 'x') + ".pirt");
+        BundleWriter.write(file, new BundleManifest("test-app", Version.parse(version), main.getName(), List.of(boards),
+                Version.parse("0.1.0"), 4), List.of(jarOf(main, "app-" + version)), board.signingKeys());
+        return file;
+    }
+
+    /** Flashes {@code file} and returns the board's verdict. */
+    static String flash(Path file) throws Exception {
+        SerialPort port = SerialPort.getCommPort(board.port().toString());
+        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
+        assertTrue(port.openPort());
+        try (BoardClient client = BoardClient.connect(port.getInputStream(), port.getOutputStream(), BoardClient.Options.defaults(),
+                (source, line) -> { })) {
+            TransferReport report = client.transfer(file, "bundle.pirt", p -> { });
+            Response verdict = client.request("install-wait", report.sha256Hex() + " 60000");
+            assertEquals(Response.Status.OK, verdict.status(), verdict.toString());
+            return verdict.body();
+        } finally {
+            port.closePort();
+        }
+    }
+
+    static String ask(String command) throws Exception {
+        SerialPort port = SerialPort.getCommPort(board.port().toString());
+        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
+        assertTrue(port.openPort());
+        try (BoardClient client = BoardClient.connect(port.getInputStream(), port.getOutputStream(), BoardClient.Options.defaults(),
+                (source, line) -> { })) {
+            return client.request(command, "").body();
+        } finally {
+            port.closePort();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void healthyBundleIsInstalledTriedAndCommitted() throws Exception {
+        assertEquals("committed test-app 1.0.0", flash(bundle("1.0.0", TestApp.class, "virtual")));
+        String info = ask("info");
+        assertTrue(info.contains("bundle:      test-app 1.0.0 (slot A, committed)"), info);
+        assertTrue(ask("bundles").contains("committed, test-app 1.0.0"));
+    }
+
+    @Test
+    @Order(2)
+    void bundleThatCrashesIsRolledBackToTheCommittedOne() throws Exception {
+        assertEquals("rolled back: it crashed (exit status 1)", flash(bundle("2.0.0", CrashingApp.class, "virtual")));
+        String info = ask("info");
+        assertTrue(info.contains("bundle:      test-app 1.0.0 (slot A, committed)"), info);
+        assertTrue(info.contains("application: RUNNING"), info);
+    }
+
+    @Test
+    @Order(3)
+    void bundleForAnotherBoardIsRefusedAndNothingChanges() throws Exception {
+        Path wrong = bundle("3.0.0", TestApp.class, "rpi-4b");
+        IOException e = assertThrows(IOException.class, () -> flash(wrong));
+        assertTrue(e.getMessage().contains("rpi-4b"), e.getMessage());
+        String info = ask("info");
+        assertTrue(info.contains("bundle:      test-app 1.0.0 (slot A, committed)"), info);
+    }
+}
