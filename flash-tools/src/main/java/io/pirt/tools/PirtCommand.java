@@ -1,7 +1,17 @@
 package io.pirt.tools;
 
 import io.pirt.boards.ProfileException;
+import io.pirt.tools.board.InfoCommand;
+import io.pirt.tools.board.LogsCommand;
+import io.pirt.tools.board.PsCommand;
+import io.pirt.tools.board.RestartCommand;
+import io.pirt.tools.board.RollbackCommand;
 import io.pirt.tools.boards.BoardsCommand;
+import io.pirt.tools.bundle.BundleCommand;
+import io.pirt.tools.bundle.KeygenCommand;
+import io.pirt.tools.console.ConsoleCommand;
+import io.pirt.tools.flash.FlashCommand;
+import io.pirt.tools.ports.PortsCommand;
 import io.pirt.tools.sim.DemoCommand;
 import io.pirt.tools.sim.SimCommand;
 import java.io.IOException;
@@ -16,13 +26,19 @@ import picocli.CommandLine.Spec;
 
 /** The root {@code pirt} command: it only dispatches to its subcommands. */
 @Command(name = "pirt",
-        description = "The pirt tool: run the demo, start a virtual board, look at board profiles.",
+        description = {"The pirt tool on your laptop: sign an application into a bundle, flash it to a board over its "
+                + "serial console, watch the board's console, ask it what runs; start a virtual board; look at board "
+                + "profiles. `pirt COMMAND --help` says more about each command; docs/tool.md has examples."},
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT,
         versionProvider = PirtCommand.Version.class,
-        subcommands = {DemoCommand.class, SimCommand.class, BoardsCommand.class},
+        commandListHeading = "%nCommands:%n",
+        subcommands = {PortsCommand.class, KeygenCommand.class, BundleCommand.class, FlashCommand.class,
+                ConsoleCommand.class, InfoCommand.class, PsCommand.class, LogsCommand.class, RestartCommand.class,
+                RollbackCommand.class, DemoCommand.class, SimCommand.class, BoardsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:failure, the reason is on stderr", "2:usage error"})
+        exitCodeList = {"0:ok", "1:failure, the reason is on stderr", "2:usage error",
+                "3:(flash) the board refused the bundle", "4:(flash) the board rolled the bundle back"})
 public final class PirtCommand implements Runnable {
     /** Exit code of a command that failed for a reason it printed on stderr. */
     static final int EXIT_FAILURE = 1;
@@ -38,6 +54,7 @@ public final class PirtCommand implements Runnable {
 
     /**
      * The {@code pirt} command line, writing to {@code out} and {@code err}. A
+     * {@link ToolException} is printed as {@code pirt: message} with its exit code; a
      * {@link ProfileException} is printed as {@code pirt: message} with exit code 1; any
      * other exception is a bug and is printed with its stack trace, also with exit code 1.
      */
@@ -47,6 +64,10 @@ public final class PirtCommand implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter e = commandLine.getErr();
+            if (ex instanceof ToolException t) {
+                e.println("pirt: " + t.getMessage());
+                return t.exitCode();
+            }
             if (ex instanceof ProfileException) {
                 e.println("pirt: " + ex.getMessage());
             } else {

@@ -1,0 +1,93 @@
+package io.pirt.tools.board;
+
+import io.pirt.runtime.client.BoardClient;
+import io.pirt.runtime.client.ConsoleListener;
+import io.pirt.runtime.protocol.ProtocolException;
+import io.pirt.runtime.protocol.Response;
+import io.pirt.tools.ToolException;
+import java.io.IOException;
+
+/**
+ * A protocol session with a board on a serial port: the port opened, hello said. Requests
+ * come back as text or as a {@link ToolException} a person can act on. Closing it says
+ * goodbye and closes the port.
+ */
+public final class BoardSession implements AutoCloseable {
+    private final SerialLink link;
+    private final BoardClient client;
+
+    private BoardSession(SerialLink link, BoardClient client) {
+        this.link = link;
+        this.client = client;
+    }
+
+    /** The options the tool's commands use: requests and hello bounded by {@code timeoutMs}. */
+    public static BoardClient.Options clientOptions(long timeoutMs, long reconnectTimeoutMs) {
+        BoardClient.Options d = BoardClient.Options.defaults();
+        return d.withTimeouts(d.idleTimeoutMs(), timeoutMs, timeoutMs, reconnectTimeoutMs);
+    }
+
+    /**
+     * Opens {@code port} and says hello.
+     *
+     * @throws ToolException (exit 1) if the port cannot be opened or the board does not answer
+     */
+    public static BoardSession open(String port, int baud, BoardClient.Options options, ConsoleListener console)
+            throws ToolException, InterruptedException {
+        SerialLink link = SerialLink.open(port, baud);
+        try {
+            return new BoardSession(link, BoardClient.connect(link.in(), link.out(), options, console));
+        } catch (IOException e) {
+            link.close();
+            throw ToolException.failure(port + ": " + e.getMessage(), e);
+        } catch (RuntimeException | InterruptedException e) {
+            link.close();
+            throw e;
+        }
+    }
+
+    public BoardClient client() {
+        return client;
+    }
+
+    public String port() {
+        return link.path();
+    }
+
+    /**
+     * Runs {@code command} and returns its text.
+     *
+     * @throws ToolException (exit 1) with the board's {@code error: ...} when the command failed,
+     *     or what went wrong on the way
+     */
+    public String request(String command, String argument) throws ToolException, InterruptedException {
+        Response r;
+        try {
+            r = client.request(command, argument);
+        } catch (ProtocolException e) {
+            throw ToolException.failure(link.path() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw ToolException.failure(link.path() + ": " + e.getMessage(), e);
+        }
+        return switch (r.status()) {
+            case OK -> r.body();
+            case FAILED -> throw ToolException.failure("the board: " + stripError(r.body()));
+            case UNKNOWN_COMMAND -> throw ToolException.failure("the board (runtime " + client.board().software()
+                    + ") does not know '" + command + "': update its runtime");
+            case BUSY -> throw ToolException.failure("the board is busy with other requests; try again");
+            case BAD_REQUEST -> throw ToolException.failure("the board could not read the request '" + command
+                    + "' (a bug in this tool or the runtime): " + r.body());
+        };
+    }
+
+    private static String stripError(String body) {
+        String b = body.strip();
+        return b.startsWith("error: ") ? b.substring("error: ".length()) : b;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        link.close();
+    }
+}

@@ -1,0 +1,31 @@
+package io.pirt.tools.board;
+
+import io.pirt.tools.ToolException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pirt ps}: the board shell's {@code ps}, over the wire protocol. */
+@Command(name = "ps", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"List the application's threads on the board: name, ident (Linux tid), priority, effective priority, state.", "", "The answer is the board shell's own text; --json makes it an array of {name, ident, priority, effective, state}."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:failure: no such port, port busy, the board did not answer, or the command failed on it",
+                "2:usage error (also: no --port and not exactly one likely board)"})
+public final class PsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PortOptions port;
+
+    @Option(names = "--json", description = "Print JSON for scripts instead of the board's text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws ToolException, InterruptedException {
+        return OneShot.run(spec, port, "ps", "", json, BoardText::ps);
+    }
+}

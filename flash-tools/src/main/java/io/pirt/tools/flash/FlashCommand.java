@@ -1,0 +1,200 @@
+package io.pirt.tools.flash;
+
+import io.pirt.runtime.client.BoardClient;
+import io.pirt.runtime.client.TransferReport;
+import io.pirt.runtime.protocol.ProtocolException;
+import io.pirt.tools.ToolException;
+import io.pirt.tools.board.BoardSession;
+import io.pirt.tools.board.PortOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pirt flash}: sends a bundle to a board, resuming after a lost line, and reports
+ * the board's verdict. Success is claimed only when the board says it committed the bundle.
+ */
+@Command(name = "flash", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Send a signed bundle to a board and install it.", "",
+                "The board checks the file's SHA-256 and signature, starts the new application on trial and commits it "
+                + "only when it runs; otherwise it keeps (or goes back to) the previous one, so a board never runs a "
+                + "half-written bundle, and this command reports success only when the board committed it. Progress "
+                + "goes to stderr. If the line is lost (cable pulled, board replugged) it waits for the port to come "
+                + "back and resumes from what the board already has.", "",
+                "Example:",
+                "  pirt flash --port /dev/ttyACM0 demo-1.0.0.pirt"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the board committed the bundle and runs it",
+                "1:failure: no such port, port busy, the board did not answer or could not be reached again in time",
+                "2:usage error (also: no --port and not exactly one likely board)",
+                "3:the board refused the bundle (not signed by a key it trusts, wrong board, too old a runtime, ...)",
+                "4:the board rolled the bundle back (it did not start or stay healthy); the previous one runs"})
+public final class FlashCommand implements Callable<Integer> {
+    /** The name a bundle is sent under; the board's store takes it. */
+    static final String TRANSFER_NAME = "bundle.pirt";
+    static final int EXIT_REFUSED = 3;
+    static final int EXIT_ROLLED_BACK = 4;
+    private static final long PORT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PortOptions port;
+
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "The bundle file.")
+    Path bundle;
+
+    @Option(names = "--reconnect-timeout-ms", paramLabel = "MS", defaultValue = "30000",
+            description = "After the line is lost, how long to wait for the board to come back (default: ${DEFAULT-VALUE}).")
+    long reconnectTimeoutMs;
+
+    @Option(names = "--verdict-timeout-ms", paramLabel = "MS", defaultValue = "60000",
+            description = "How long the board may take to start the application on trial and decide (default: ${DEFAULT-VALUE}).")
+    long verdictTimeoutMs;
+
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            description = "bar (one updating line), lines (a line per tenth), none, or auto: bar on a terminal, "
+                    + "else lines (default: ${DEFAULT-VALUE}).")
+    String progressMode;
+
+    @Option(names = "--no-compress", negatable = false, description = "Send the bundle as is, not deflated.")
+    boolean noCompress;
+
+    @Override
+    public Integer call() throws ToolException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.isRegularFile(bundle)) {
+            throw ToolException.failure("no such bundle file: " + bundle + " (make one with `pirt bundle`)");
+        }
+        ProgressBar progress = progressBar(err);
+        String path = port.port();
+        BoardClient.Options options = BoardSession.clientOptions(port.timeoutMs(), reconnectTimeoutMs)
+                .withCompress(!noCompress);
+        // install-wait blocks on the board for up to verdictTimeoutMs: the request must wait longer
+        BoardClient.Options verdictOptions = options.withTimeouts(options.idleTimeoutMs(), options.helloTimeoutMs(),
+                verdictTimeoutMs + port.timeoutMs(), reconnectTimeoutMs);
+
+        TransferReport report = null;
+        String verdictText = null;
+        boolean lostOnce = false;
+        long deadline = 0;
+        while (verdictText == null) {
+            BoardSession session = lostOnce ? reopen(path, verdictOptions, deadline, err)
+                    : BoardSession.open(path, port.baud(), verdictOptions, (source, line) -> { });
+            try (session) {
+                if (report == null) {
+                    err.println("flashing " + bundle + " (" + Files.size(bundle) + " bytes) to " + session.client().board().name()
+                            + " (runtime " + session.client().board().software() + ") on " + path);
+                    err.flush();
+                    report = session.client().transfer(bundle, TRANSFER_NAME, progress);
+                    progress.finish();
+                    err.println(describe(report));
+                    err.flush();
+                }
+                verdictText = session.request("install-wait", report.sha256Hex() + " " + verdictTimeoutMs);
+            } catch (ProtocolException e) {
+                progress.finish();
+                String m = e.getMessage();
+                if (m.startsWith("the board did not store the file (") && !m.contains("(MISMATCH)")) {
+                    err.println("pirt: the board refused " + bundle + ": " + m.substring(m.indexOf("): ") + 3));
+                    return EXIT_REFUSED;
+                }
+                if (!lostOnce) deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(reconnectTimeoutMs);
+                lostOnce = true;
+                if (System.nanoTime() - deadline >= 0) {
+                    throw ToolException.failure("lost the board on " + path + " and it did not come back within "
+                            + reconnectTimeoutMs + " ms (" + m + "). Nothing half-written is ever started; run the same "
+                            + "flash again to resume", e);
+                }
+                err.println("pirt: lost the board (" + m + "); reconnecting to " + path + " to resume");
+                err.flush();
+                progress.restart();
+            } catch (IOException e) {
+                throw ToolException.failure("cannot send " + bundle + ": " + e.getMessage(), e);
+            }
+        }
+        InstallVerdict verdict;
+        try {
+            verdict = InstallVerdict.parse(verdictText);
+        } catch (IllegalArgumentException e) {
+            throw ToolException.failure(e.getMessage() + "; the board's runtime may be newer than this tool");
+        }
+        return switch (verdict.outcome()) {
+            case COMMITTED -> {
+                out.println("committed " + verdict.detail());
+                yield 0;
+            }
+            case REFUSED -> {
+                err.println("pirt: the board refused " + bundle + ": " + verdict.detail());
+                yield EXIT_REFUSED;
+            }
+            case ROLLED_BACK -> {
+                err.println("pirt: the board rolled " + bundle + " back: " + verdict.detail()
+                        + "; the previous application runs. `pirt logs` shows why");
+                yield EXIT_ROLLED_BACK;
+            }
+        };
+    }
+
+    /** Opens the port again once it is back, until {@code deadline}. */
+    private BoardSession reopen(String path, BoardClient.Options options, long deadline, PrintWriter err)
+            throws ToolException, InterruptedException {
+        boolean said = false;
+        while (true) {
+            try {
+                BoardSession s = BoardSession.open(path, port.baud(), options, (source, line) -> { });
+                err.println("pirt: the board is back on " + path + "; resuming");
+                err.flush();
+                return s;
+            } catch (ToolException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw ToolException.failure("the board did not come back on " + path + " within " + reconnectTimeoutMs
+                            + " ms (" + e.getMessage() + "). Plug it in and run the same flash again: it resumes", e);
+                }
+                if (!said) {
+                    err.println("pirt: waiting for " + path + " to come back (" + e.getMessage() + ")");
+                    err.flush();
+                    said = true;
+                }
+                // a device node has no event to wait on portably: look again shortly
+                LockSupport.parkNanos(PORT_POLL_NANOS);
+                if (java.lang.Thread.interrupted()) throw new InterruptedException();
+            }
+        }
+    }
+
+    private ProgressBar progressBar(PrintWriter err) throws ToolException {
+        return switch (progressMode) {
+            case "bar" -> new ProgressBar(err, true);
+            case "lines" -> new ProgressBar(err, false);
+            case "none" -> new ProgressBar(new PrintWriter(java.io.Writer.nullWriter()), false);
+            case "auto" -> new ProgressBar(err, System.console() != null);
+            default -> throw new ToolException(ToolException.USAGE, "--progress is bar, lines, none or auto, not '" + progressMode + "'");
+        };
+    }
+
+    static String describe(TransferReport r) {
+        double seconds = r.elapsedMillis() / 1000.0;
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "sent %d bytes", r.fileBytes()));
+        if (r.compressed()) s.append(String.format(Locale.ROOT, " (%d deflated)", r.wireBytes()));
+        s.append(String.format(Locale.ROOT, " in %.1f s", seconds));
+        if (r.resumedFromBytes() > 0) {
+            s.append(String.format(Locale.ROOT, "; resumed from byte %d of %d", r.resumedFromBytes(), r.wireBytes()));
+        }
+        s.append("; the board verified SHA-256 ").append(r.sha256Hex(), 0, 16).append("...; waiting for its verdict");
+        return s.toString();
+    }
+}

@@ -1,0 +1,107 @@
+package io.pirt.tools.flash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pirt.runtime.protocol.Response;
+import io.pirt.runtime.sim.CableFaults;
+import io.pirt.tools.Pirt;
+import io.pirt.tools.Pirt.Run;
+import io.pirt.tools.bench.LoopbackBoard;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pirt flash} against the board's protocol endpoint on a virtual cable: each verdict
+ * with its exit code, a bundle the board's store refuses, and a transfer resumed after the
+ * cable was cut.
+ */
+@Timeout(60)
+class FlashCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path file(int bytes) throws IOException {
+        byte[] b = new byte[bytes];
+        new Random(7).nextBytes(b);
+        return Files.write(dir.resolve("app.pirt"), b);
+    }
+
+    private LoopbackBoard board(int baud, CableFaults faults, String verdict, AtomicReference<Path> stored) throws Exception {
+        return new LoopbackBoard(dir.resolve("board"), baud, faults,
+                (command, argument) -> command.equals("install-wait") ? Response.ok(verdict) : Response.failed("error: no"),
+                (name, file, sha) -> {
+                    if (verdict.startsWith("refused")) throw new IOException("refused: not signed by a trusted key (UNSIGNED)");
+                    stored.set(Files.copy(file, dir.resolve("stored-" + name)));
+                });
+    }
+
+    @Test
+    void committedExitsZeroAndTheBoardHasTheFile() throws Exception {
+        AtomicReference<Path> stored = new AtomicReference<>();
+        Path bundle = file(20_000);
+        try (LoopbackBoard b = board(0, CableFaults.NONE, "committed demo 1.0.0", stored)) {
+            Run run = Pirt.run("flash", "--port", b.port().toString(), bundle.toString());
+            assertEquals(0, run.exitCode(), run.toString());
+            assertEquals("committed demo 1.0.0\n", run.out());
+            assertTrue(run.err().contains("[##############################] 100%"), run.err());
+        }
+        assertEquals(-1, Files.mismatch(bundle, stored.get()));
+    }
+
+    @Test
+    void refusedByTheStoreExitsThreeWithTheBoardsReason() throws Exception {
+        try (LoopbackBoard b = board(0, CableFaults.NONE, "refused: unsigned", new AtomicReference<>())) {
+            Run run = Pirt.run("flash", "--port", b.port().toString(), file(5_000).toString());
+            assertEquals(3, run.exitCode(), run.toString());
+            assertTrue(run.err().contains("not signed by a trusted key (UNSIGNED)"), run.err());
+            assertEquals("", run.out());
+        }
+    }
+
+    @Test
+    void rolledBackExitsFour() throws Exception {
+        try (LoopbackBoard b = board(0, CableFaults.NONE, "rolled back: demo did not start within 20 s", new AtomicReference<>())) {
+            Run run = Pirt.run("flash", "--port", b.port().toString(), file(5_000).toString());
+            assertEquals(4, run.exitCode(), run.toString());
+            assertTrue(run.err().contains("rolled " + dir.resolve("app.pirt") + " back: demo did not start within 20 s"), run.err());
+            assertEquals("", run.out());
+        }
+    }
+
+    @Test
+    void aCutCableResumesFromWhatTheBoardHasRatherThanRestarting() throws Exception {
+        AtomicReference<Path> stored = new AtomicReference<>();
+        Path bundle = file(200_000);
+        try (LoopbackBoard b = board(921_600, CableFaults.cutAfter(80_000), "committed demo 1.0.0", stored)) {
+            java.lang.Thread replug = new java.lang.Thread(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!b.cable().isCut() && System.nanoTime() < deadline) LockSupport.parkNanos(10_000_000);
+                // out longer than the idle timeout (3 s), so the session ends and the transfer must resume in a new one
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(4_000));
+                b.cable().reconnect();
+            }, "test-replug");
+            replug.start();
+            Run run = Pirt.run("flash", "--port", b.port().toString(), "--progress", "lines", bundle.toString());
+            replug.join(30_000);
+            assertEquals(0, run.exitCode(), run.toString());
+            assertTrue(run.err().matches("(?s).*resumed from byte [1-9]\\d* of 200000.*"), run.err());
+        }
+        assertEquals(-1, Files.mismatch(bundle, stored.get()));
+    }
+
+    @Test
+    void aMissingBundleFileFailsBeforeTouchingThePort() {
+        Run run = Pirt.run("flash", "--port", "/dev/null", dir.resolve("none.pirt").toString());
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().startsWith("pirt: no such bundle file"), run.err());
+    }
+}
