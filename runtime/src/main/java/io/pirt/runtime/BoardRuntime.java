@@ -75,7 +75,8 @@ public final class BoardRuntime implements AutoCloseable {
             @Override
             public void run(Slot slot) throws IOException {
                 startApp(new AppSpec(slot.content().name() + " " + slot.content().version(), Deployment.jars(slot),
-                        slot.content().mainClass(), List.of(), settings.appJvmFlags(), Map.of()));
+                        slot.content().mainClass(), List.of(), settings.appJvmFlags(),
+                        Map.of("pirt.bundle.name", slot.content().name(), "pirt.bundle.version", slot.content().version())));
             }
 
             @Override

@@ -20,7 +20,8 @@ class DemoTest {
                 new PrintWriter(out, true), new PrintWriter(err, true));
         String shown = out.toString();
         assertEquals(0, code, "exit code; stderr:\n" + err + "\nstdout:\n" + shown);
-        assertTrue(shown.contains("[app] main: demo v1 starting on pirt virtual board"), shown);
+        assertTrue(shown.contains("== the board's verdict: committed demo 1.0.0"), shown);
+        assertTrue(shown.contains("[app] main: demo 1.0.0 starting on pirt virtual board"), shown);
         // Three priorities printing under the Lock, each line whole.
         for (String p : new String[] {"printer-low: low #1", "printer-normal: normal #1", "printer-high: high #1"}) {
             assertTrue(shown.contains("[app] " + p), p + " missing:\n" + shown);
@@ -28,7 +29,9 @@ class DemoTest {
         assertTrue(shown.matches("(?s).*\\[app\\] gpio-D27: button pressed \\(1\\), handled at priority 7.*"), shown);
         assertTrue(shown.matches("(?s).*LED0=[01].*"), shown);
         assertTrue(shown.matches("(?s).*printer-high +\\d+ +5 +5 .*"), "ps shows the threads with priorities:\n" + shown);
-        assertTrue(shown.contains("stopped on request"), shown);
+        assertTrue(shown.contains("== the board's verdict: committed demo 1.1.0"), "the second version is rolled out:\n" + shown);
+        assertTrue(shown.contains("[app] main: demo 1.1.0 starting on pirt virtual board"), shown);
+        assertTrue(shown.matches("(?s).*slot B: committed, demo 1.1.0.*"), shown);
         assertTrue(shown.contains("== done: the board stopped cleanly"), shown);
     }
 }

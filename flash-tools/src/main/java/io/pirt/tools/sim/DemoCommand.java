@@ -1,5 +1,13 @@
 package io.pirt.tools.sim;
 
+import com.fazecast.jSerialComm.SerialPort;
+import io.pirt.runtime.bundle.BundleManifest;
+import io.pirt.runtime.bundle.BundleWriter;
+import io.pirt.runtime.bundle.Version;
+import io.pirt.runtime.client.BoardClient;
+import io.pirt.runtime.client.TransferReport;
+import io.pirt.runtime.protocol.ProtocolException;
+import io.pirt.runtime.protocol.Response;
 import io.pirt.runtime.sim.VirtualBoard;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,33 +16,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pirt demo}: the example application on a virtual board, watched on its console.
+ * {@code pirt demo}: a virtual board, the demo application flashed to it as a signed bundle,
+ * its console, a button press, a second version rolled out and committed, a clean stop.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start a virtual board, run the demo application on it (threads of three priorities printing",
-                "under a Lock, an LED blinking, a button handled by an edge callback), show its console, press the",
-                "button, look at the LED and the threads, then stop everything."})
+        description = {"Start a virtual board, flash the demo application to it as a signed bundle (threads of three",
+                "priorities printing under a Lock, an LED blinking, a button handled by an edge callback), show its",
+                "console, press the button, look at the LED and the threads, roll out a second version and show its",
+                "commit, then stop everything.",
+                "",
+                "Exit codes: 0 the demo ran through; 1 a step failed (said on stderr)."})
 public final class DemoCommand implements Callable<Integer> {
     static final String DEMO_MAIN = "io.pirt.examples.demo.Demo";
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seconds", defaultValue = "6", description = "How long to watch the application run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "6", description = "How long to watch each version run (default: ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(names = "--app-jar", paramLabel = "JAR", description = "The demo application's jar; default: examples/demo/target/ of this checkout.")
     Path appJar;
 
+    private PrintWriter out;
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path jar = appJar != null ? appJar : findDemoJar();
         if (jar == null || !Files.isRegularFile(jar)) {
@@ -43,43 +59,104 @@ public final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         Path state = Files.createTempDirectory("pirt-demo-");
-        out.println("== starting a virtual board (state in " + state + ")");
-        out.flush();
-        VirtualBoard.Options options = VirtualBoard.Options.at(state).baud(115200).wiring(DefaultWiring.writeTo(state))
-                .args(List.of("--app-jar", jar.toAbsolutePath().toString(), "--app-main", DEMO_MAIN));
-        try (VirtualBoard board = VirtualBoard.start(options); ConsoleStream console = new ConsoleStream(board.port(), out)) {
-            out.println("== its console is at " + board.port() + "; the demo application starts");
-            out.flush();
-            if (!console.await("demo v1 starting", 60_000)) {
-                err.println("pirt: the demo application did not start within 60 s; the runtime said:\n" + board.runtimeOutput());
-                return 1;
+        say("starting a virtual board (state in " + state + ", console cable paced at 115200 baud)");
+        VirtualBoard.Options options = VirtualBoard.Options.at(state).baud(115200).wiring(DefaultWiring.writeTo(state));
+        try (VirtualBoard board = VirtualBoard.start(options)) {
+            Path v1 = bundle(board, state, jar, "1.0.0");
+            Path v2 = bundle(board, state, jar, "1.1.0");
+            SerialPort port = SerialPort.getCommPort(board.port().toString());
+            port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
+            if (!port.openPort()) throw new IOException("cannot open the virtual board's port " + board.port());
+            CountDownLatch pressed = new CountDownLatch(1);
+            try (BoardClient client = connect(port, line -> {
+                if (line.contains("button pressed")) pressed.countDown();
+                out.println("  | " + line);
+                out.flush();
+            })) {
+                say("connected to " + client.board().name() + " (runtime " + client.board().software() + "); flashing demo 1.0.0");
+                if (!flash(client, v1, err)) return 1;
+                watch(seconds * 1000L / 2);
+                say("pressing the button on BTN0: the edge callback runs at top priority");
+                show(client, "gpio", "press BTN0");
+                pressed.await(10, TimeUnit.SECONDS); // held past the application's 20 ms debounce, as a finger would
+                show(client, "gpio", "release BTN0");
+                watch(seconds * 1000L / 2);
+                say("the LED on LED0 blinks: reading it twice, 500 ms apart");
+                show(client, "gpio", "read LED0");
+                watch(500);
+                show(client, "gpio", "read LED0");
+                say("the application's threads, with their priorities");
+                show(client, "ps", "");
+                say("rolling out demo 1.1.0: installed in the other slot, tried, committed");
+                if (!flash(client, v2, err)) return 1;
+                watch(2_000);
+                show(client, "bundles", "");
+                show(client, "info", "");
+                say("stopping the application and the board");
+                show(client, "stop", "");
+            } finally {
+                port.closePort();
             }
-            console.watch(seconds * 1000L / 2);
-            out.println("== pressing the button on BTN0: the edge callback runs at top priority");
-            console.type("gpio press BTN0");
-            boolean handled = console.await("button pressed (1)", 10_000);
-            console.type("gpio release BTN0");
-            console.watch(seconds * 1000L / 2);
-            out.println("== the LED on LED0 blinks: reading it twice, 500 ms apart");
-            console.type("gpio read LED0");
-            console.watch(500);
-            console.type("gpio read LED0");
-            console.watch(300);
-            out.println("== the application's threads, with their priorities");
-            console.type("ps");
-            console.watch(1_000);
-            console.type("info");
-            console.watch(1_000);
-            out.println("== stopping the application and the board");
-            console.type("stop");
-            console.await("stopped on request", 15_000);
-            if (!handled) {
+            if (pressed.getCount() > 0) {
                 err.println("pirt: the button press was not handled; see the console above");
                 return 1;
             }
         }
-        out.println("== done: the board stopped cleanly. Start one yourself with ./pirt sim");
+        say("done: the board stopped cleanly. Start one yourself with ./pirt sim");
         return 0;
+    }
+
+    /**
+     * Says hello to the board, again and again for up to a minute: the runtime process opens
+     * its console a moment after it starts.
+     */
+    private static BoardClient connect(SerialPort port, java.util.function.Consumer<String> lines) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (;;) {
+            try {
+                return BoardClient.connect(port.getInputStream(), port.getOutputStream(), BoardClient.Options.defaults(),
+                        (source, line) -> lines.accept(line));
+            } catch (ProtocolException e) {
+                if (System.nanoTime() - deadline > 0) throw e;
+            }
+        }
+    }
+
+    private void say(String text) {
+        out.println("== " + text);
+        out.flush();
+    }
+
+    private Path bundle(VirtualBoard board, Path dir, Path jar, String version) throws IOException {
+        Path file = dir.resolve("demo-" + version + ".pirt");
+        BundleWriter.write(file, new BundleManifest("demo", Version.parse(version), DEMO_MAIN, List.of("*"), Version.parse("0.1.0"), 4),
+                List.of(jar), board.signingKeys());
+        return file;
+    }
+
+    /** Transfers a bundle and prints the board's verdict; true if it was committed. */
+    private boolean flash(BoardClient client, Path bundle, PrintWriter err) throws IOException, InterruptedException {
+        TransferReport report = client.transfer(bundle, "bundle.pirt", p -> { });
+        out.printf("  > sent %s: %d bytes (%d on the wire) in %d ms%n", bundle.getFileName(), report.fileBytes(), report.wireBytes(),
+                report.elapsedMillis());
+        Response verdict = client.request("install-wait", report.sha256Hex() + " 60000");
+        say("the board's verdict: " + verdict.body());
+        if (!verdict.body().startsWith("committed")) {
+            err.println("pirt: the board did not commit " + bundle.getFileName() + ": " + verdict.body());
+            return false;
+        }
+        return true;
+    }
+
+    private void show(BoardClient client, String command, String argument) throws IOException, InterruptedException {
+        out.println("  > " + command + (argument.isEmpty() ? "" : " " + argument));
+        Response r = client.request(command, argument);
+        for (String line : r.body().split("\n")) out.println("  " + line);
+        out.flush();
+    }
+
+    private static void watch(long ms) throws InterruptedException {
+        java.lang.Thread.sleep(ms); // the demo's pacing: show the board running for a while
     }
 
     /** examples/demo/target/pirt-example-demo-*.jar under the checkout the launcher runs from ({@code pirt.home}). */

@@ -118,6 +118,7 @@ public final class AppSupervisor implements AutoCloseable {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(spec.jvmFlags());
         cmd.add("-XX:+ExitOnOutOfMemoryError"); // out of memory ends the process: a crash the supervisor sees
+        cmd.add("--enable-native-access=ALL-UNNAMED"); // JNA and jSerialComm call native code: no warning on every start
         cmd.add("-Dpirt.supervisor.socket=" + r.socket);
         for (Map.Entry<String, String> p : spec.properties().entrySet()) cmd.add("-D" + p.getKey() + "=" + p.getValue());
         List<String> cp = new ArrayList<>();

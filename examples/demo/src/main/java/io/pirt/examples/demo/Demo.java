@@ -17,14 +17,14 @@ import io.pirt.threading.Threading;
  */
 public final class Demo {
     private static final Lock PRINT = new Lock();
-    private static final String VERSION = "1";
 
     private Demo() {
     }
 
     public static void main(String[] args) {
-        String version = args.length > 0 ? args[0] : VERSION;
-        say("demo v" + version + " starting on " + Board.current().profile().name());
+        // The runtime tells an application which bundle it came in; run by hand it is "dev".
+        String version = System.getProperty("pirt.bundle.version", "dev");
+        say("demo " + version + " starting on " + Board.current().profile().name());
 
         GpioPin led = Board.current().pin("LED0", PinMode.OUTPUT);
         GpioPin button = Board.current().pin("BTN0", PinMode.INPUT_PULLUP);
