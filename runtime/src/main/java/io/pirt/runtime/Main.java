@@ -77,7 +77,7 @@ public final class Main implements Callable<Integer> {
     long stopGraceMs;
 
     /** JVM flags that gave the best latency tail for real-time applications (docs/realtime.md). */
-    static final List<String> REALTIME_JVM_FLAGS = List.of("-XX:+UseZGC", "-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch");
+    static final List<String> REALTIME_JVM_FLAGS = List.of("-XX:+UseZGC", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));

@@ -10,6 +10,7 @@ interface LibC extends Library {
     int SCHED_OTHER = 0, SCHED_FIFO = 1;
     int PRIO_PROCESS = 0;
     int MCL_CURRENT = 1, MCL_FUTURE = 2;
+    int PR_SET_TIMERSLACK = 29;
 
     /** Loads libc; throws UnsatisfiedLinkError or a JNA error where that is impossible. */
     static LibC load() {
@@ -28,6 +29,9 @@ interface LibC extends Library {
     int sched_setaffinity(int pid, NativeLong cpusetsizeBytes, long[] mask) throws LastErrorException;
 
     int mlockall(int flags) throws LastErrorException;
+
+    /** {@code prctl(option, arg2, 0, 0, 0)} for the calling thread. */
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
 
     int geteuid();
 }

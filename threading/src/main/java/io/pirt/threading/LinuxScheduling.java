@@ -53,16 +53,17 @@ final class LinuxScheduling implements PrioritySink {
         if (!System.getProperty("os.name", "").startsWith("Linux")) {
             return PrioritySink.none("not Linux (" + System.getProperty("os.name") + ")");
         }
-        if (config.mode() == SchedulingMode.NONE) {
-            return PrioritySink.none("pirt.scheduling=none was asked for");
-        }
         LibC libc;
         try {
             libc = LibC.load();
         } catch (LinkageError e) {
-            return PrioritySink.none("the C library could not be loaded through JNA (" + e + ")");
+            return PrioritySink.none("the C library could not be loaded through JNA (" + e + ")"
+                    + (config.lockMemory() ? "; memory NOT locked" : ""));
         }
         String memory = config.lockMemory() ? lockMemory(libc) : "";
+        if (config.mode() == SchedulingMode.NONE) {
+            return PrioritySink.none("pirt.scheduling=none was asked for" + memory);
+        }
         String fifoRefused = null;
         if (config.mode() == null || config.mode() == SchedulingMode.FIFO) {
             fifoRefused = probeFifo(libc, config.fifoPriority(Thread.PRIO_HIGHEST));
@@ -137,6 +138,15 @@ final class LinuxScheduling implements PrioritySink {
         // Policy first, CPU set second: pinned first, a thread still at SCHED_OTHER could wait behind a
         // real-time thread spinning on its new CPU before it ever reached its own priority.
         apply(0, t, t.effectivePriority(), true);
+        if (mode == SchedulingMode.FIFO) {
+            // Timed waits of a real-time thread end on time: older kernels add the default 50 us timer
+            // slack to futex timeouts (parkNanos) even at SCHED_FIFO, where cyclictest's clock_nanosleep gets none.
+            try {
+                libc.prctl(LibC.PR_SET_TIMERSLACK, 1, 0, 0, 0);
+            } catch (LastErrorException e) {
+                reportOnce("timerslack", "cannot set the timer slack of thread " + t.getName() + " to 1 ns: " + errno(e));
+            }
+        }
         if (cpuMask != null) {
             try {
                 libc.sched_setaffinity(0, new NativeLong(cpuMask.length * 8L), cpuMask);
