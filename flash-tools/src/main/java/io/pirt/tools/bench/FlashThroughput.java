@@ -2,6 +2,7 @@ package io.pirt.tools.bench;
 
 import io.pirt.runtime.client.BoardClient;
 import io.pirt.runtime.client.TransferReport;
+import io.pirt.runtime.protocol.Link;
 import io.pirt.runtime.protocol.Response;
 import io.pirt.runtime.sim.CableFaults;
 import io.pirt.tools.board.BoardSession;
@@ -24,8 +25,9 @@ import java.util.Random;
  * <pre>java -cp 'flash-tools/target/pirt-flash-tools-VERSION.jar:flash-tools/target/lib/*' \
  *     io.pirt.tools.bench.FlashThroughput [SIZE_KIB [BAUD...]]</pre>
  *
- * Defaults: 1024 KiB at 115200 and 921600 baud. The jar is the largest jar on the class
- * path, cut to the size (a jar's own compression varies along it; its start is typical).
+ * Defaults: 1024 KiB at 115200 and 921600 baud. The jar is {@code -Dbench.jar=PATH}, or else
+ * the largest jar on the class path, cut to the size. {@code -Dbench.minRtoMs=MS} raises
+ * the client's minimum retransmission timeout (an experiment on spurious retransmissions).
  */
 public final class FlashThroughput {
     private FlashThroughput() {
@@ -39,7 +41,7 @@ public final class FlashThroughput {
         Path dir = Files.createTempDirectory("pirt-bench-");
         byte[] random = new byte[sizeKib * 1024];
         new Random(42).nextBytes(random);
-        Path jarSource = largestJarOnClassPath();
+        Path jarSource = System.getProperty("bench.jar") != null ? Path.of(System.getProperty("bench.jar")) : largestJarOnClassPath();
         byte[] jar = prefix(Files.readAllBytes(jarSource), sizeKib * 1024);
         Path randomFile = Files.write(dir.resolve("random.bin"), random);
         Path jarFile = Files.write(dir.resolve("typical.jar"), jar);
@@ -58,6 +60,11 @@ public final class FlashThroughput {
                 (name, f, sha) -> { });
              SerialLink link = SerialLink.open(board.port().toString(), baud)) {
             BoardClient.Options options = BoardSession.clientOptions(5000, 30_000);
+            if (Long.getLong("bench.minRtoMs") != null) {
+                Link.Config d = options.link();
+                options = options.withLink(new Link.Config(d.receiveWindow(), Math.max(d.initialRtoMs(), Long.getLong("bench.minRtoMs")),
+                        Long.getLong("bench.minRtoMs"), d.maxRtoMs(), d.maxTransmissions()));
+            }
             BoardClient client = BoardClient.connect(link.in(), link.out(), options, (s, l) -> { });
             try {
                 TransferReport r = client.transfer(file, "bench.bin", null);

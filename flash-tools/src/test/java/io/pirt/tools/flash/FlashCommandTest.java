@@ -99,6 +99,26 @@ class FlashCommandTest {
     }
 
     @Test
+    void aReplugOfTheHostPortReopensItAndResumes() throws Exception {
+        AtomicReference<Path> stored = new AtomicReference<>();
+        Path bundle = file(300_000);
+        try (LoopbackBoard b = board(921_600, CableFaults.NONE, "committed demo 1.0.0", stored)) {
+            java.lang.Thread replug = new java.lang.Thread(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (b.cable().bytesCrossed() < 100_000 && System.nanoTime() < deadline) LockSupport.parkNanos(5_000_000);
+                b.cable().replugHost(); // the port closes under the tool; the same path comes back at once
+            }, "test-replug");
+            replug.start();
+            Run run = Pirt.run("flash", "--port", b.port().toString(), "--progress", "none", bundle.toString());
+            replug.join(30_000);
+            assertEquals(0, run.exitCode(), run.toString());
+            assertTrue(run.err().contains("reconnecting to " + b.port()), run.err());
+            assertTrue(run.err().matches("(?s).*resumed from byte [1-9]\\d* of 300000.*"), run.err());
+        }
+        assertEquals(-1, Files.mismatch(bundle, stored.get()));
+    }
+
+    @Test
     void aMissingBundleFileFailsBeforeTouchingThePort() {
         Run run = Pirt.run("flash", "--port", "/dev/null", dir.resolve("none.pirt").toString());
         assertEquals(1, run.exitCode(), run.toString());
