@@ -1,0 +1,48 @@
+package io.pirt.tools.flash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pirt.runtime.protocol.Response;
+import io.pirt.runtime.sim.CableFaults;
+import io.pirt.tools.Pirt;
+import io.pirt.tools.Pirt.Run;
+import io.pirt.tools.bench.LoopbackBoard;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A flash over a cable that drops, flips and duplicates bytes (real pseudo-terminals, jSerialComm on
+ * both ends): the board is handed the file only whole, with the SHA-256 the tool announced.
+ */
+@Timeout(120)
+class FaultyCableFlashTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void transferOverANoisyCableArrivesWholeOrNotAtAll() throws Exception {
+        byte[] b = new byte[256 * 1024];
+        new Random(11).nextBytes(b);
+        Path bundle = Files.write(dir.resolve("app.pirt"), b);
+        AtomicReference<Path> stored = new AtomicReference<>();
+        CableFaults noise = CableFaults.noise(1e-4, 1e-4, 1e-4, 42);
+        try (LoopbackBoard board = new LoopbackBoard(dir.resolve("board"), 921_600, noise,
+                (command, argument) -> command.equals("install-wait") ? Response.ok("committed noise 1.0.0") : Response.failed("error: no"),
+                (name, file, sha) -> stored.set(Files.copy(file, dir.resolve("stored"))))) {
+            Run run = Pirt.run("flash", "--port", board.port().toString(), "--progress", "lines", bundle.toString());
+            if (run.exitCode() == 0) {
+                assertEquals(-1, Files.mismatch(bundle, stored.get()), "the board got a different file");
+            } else {
+                assertTrue(stored.get() == null, "a failed transfer handed a file on");
+                assertTrue(run.err().startsWith("pirt: "), "a clear error: " + run.err());
+            }
+            assertEquals(0, run.exitCode(), "at 3e-4 faults per byte the protocol recovers: " + run);
+        }
+    }
+}
