@@ -12,6 +12,8 @@ import io.pirt.runtime.client.BoardClient;
 import io.pirt.runtime.client.TransferReport;
 import io.pirt.runtime.protocol.Response;
 import io.pirt.runtime.supervisor.CrashingApp;
+import io.pirt.runtime.supervisor.ExitingApp;
+import io.pirt.runtime.supervisor.HangingApp;
 import io.pirt.runtime.supervisor.TestApp;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bundles flashed through the wire protocol to the real runtime on the virtual board:
- * installed, tried, committed; a broken one rolled back; a bundle for another board refused
+ * installed, tried, committed; one that crashes, exits or hangs rolled back; a bundle for another board refused
  * with nothing changed.
  */
 @Timeout(180)
@@ -44,7 +46,8 @@ class FlashTest {
     @BeforeAll
     static void start() throws Exception {
         board = VirtualBoard.start(VirtualBoard.Options.at(dir.resolve("board")).args(List.of(
-                "--app-jvm-flag", "-Xmx64m", "--app-jvm-flag", "-Dpirt.scheduling=none", "--trial-ms", "3000")));
+                "--app-jvm-flag", "-Xmx64m", "--app-jvm-flag", "-Dpirt.scheduling=none", "--trial-ms", "3000",
+                "--hang-timeout-ms", "1500")));
     }
 
     @AfterAll
@@ -122,6 +125,21 @@ class FlashTest {
 
     @Test
     @Order(3)
+    void bundleThatExitsIsRolledBack() throws Exception {
+        assertEquals("rolled back: it exited (status 0)", flash(bundle("2.1.0", ExitingApp.class, "virtual")));
+        assertTrue(ask("info").contains("bundle:      test-app 1.0.0 (slot A, committed)"));
+    }
+
+    @Test
+    @Order(4)
+    void bundleThatHangsIsRolledBack() throws Exception {
+        String verdict = flash(bundle("2.2.0", HangingApp.class, "virtual"));
+        assertTrue(verdict.startsWith("rolled back: it hung: no heartbeat for "), verdict);
+        assertTrue(ask("info").contains("bundle:      test-app 1.0.0 (slot A, committed)"));
+    }
+
+    @Test
+    @Order(5)
     void bundleForAnotherBoardIsRefusedAndNothingChanges() throws Exception {
         Path wrong = bundle("3.0.0", TestApp.class, "rpi-4b");
         IOException e = assertThrows(IOException.class, () -> flash(wrong));
