@@ -1,0 +1,275 @@
+package io.pirt.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Opens the pirt-runtime .deb that {@code package} built and checks what a Raspberry Pi will
+ * get from it: the files, the control fields, the systemd unit and the maintainer scripts.
+ * The package is read here, in Java (an {@code ar} archive of {@code debian-binary},
+ * {@code control.tar.gz} and {@code data.tar.gz}), so the test needs no dpkg.
+ */
+class DebianPackageTest {
+    private static final String LIB = "/usr/share/pirt/lib";
+
+    private static Path deb;
+    private static Map<String, Entry> control;
+    private static Map<String, Entry> data;
+
+    /** A file of a tar member: its mode and, for a regular file, its bytes. */
+    record Entry(int mode, boolean directory, byte[] bytes) {
+        String text() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        boolean executable() {
+            return (mode & 0111) == 0111;
+        }
+    }
+
+    @BeforeAll
+    static void readPackage() throws IOException {
+        Path dir = Path.of(System.getProperty("pirt.deb.dir", "target"));
+        List<Path> debs;
+        try (Stream<Path> s = Files.list(dir)) {
+            debs = s.filter(p -> p.getFileName().toString().matches("pirt-runtime_.*_all\\.deb")).toList();
+        }
+        assertEquals(1, debs.size(), "exactly one pirt-runtime_VERSION_all.deb in " + dir + " (run mvn package): " + debs);
+        deb = debs.get(0);
+        Map<String, byte[]> members = readAr(Files.readAllBytes(deb));
+        assertEquals(List.of("debian-binary", "control.tar.gz", "data.tar.gz"), List.copyOf(members.keySet()),
+                "the members of a Debian binary package, in dpkg's order");
+        assertEquals("2.0\n", new String(members.get("debian-binary"), StandardCharsets.US_ASCII));
+        control = readTarGz(members.get("control.tar.gz"));
+        data = readTarGz(members.get("data.tar.gz"));
+    }
+
+    @Test
+    void controlNamesThePackageItsVersionAndAJava21Runtime() {
+        Map<String, String> fields = controlFields(file(control, "control").text());
+        assertEquals("pirt-runtime", fields.get("Package"));
+        String debianVersion = System.getProperty("pirt.version", "").replace("-SNAPSHOT", "~snapshot");
+        assertEquals(debianVersion, fields.get("Version"), "the Maven version, in Debian's spelling");
+        assertTrue(deb.getFileName().toString().equals("pirt-runtime_" + debianVersion + "_all.deb"), deb.toString());
+        assertEquals("all", fields.get("Architecture"), "pure Java: the jars carry their armhf and aarch64 natives");
+        List<String> depends = List.of(fields.get("Depends").split("\\s*,\\s*"));
+        assertTrue(depends.contains("openjdk-21-jre-headless | openjdk-25-jre-headless | java21-runtime-headless"),
+                "a headless Java 21 or newer from Debian: " + depends);
+        assertTrue(depends.contains("adduser"), "postinst makes the pirt user: " + depends);
+        assertNotNull(fields.get("Maintainer"));
+        assertNotNull(fields.get("Description"));
+    }
+
+    @Test
+    void configurationIsAConffileSoUpgradesKeepLocalChanges() {
+        List<String> conffiles = file(control, "conffiles").text().lines().toList();
+        assertTrue(conffiles.contains("/etc/pirt/pirt.conf"), conffiles.toString());
+        for (String c : conffiles) assertNotNull(data.get(c), "conffile " + c + " is in the package");
+        String conf = file(data, "/etc/pirt/pirt.conf").text();
+        assertTrue(conf.lines().anyMatch(l -> l.startsWith("PIRT_OPTS=")), "the unit's PIRT_OPTS has a default:\n" + conf);
+        assertTrue(data.get("/etc/pirt/keys/").directory(), "the trusted keys directory");
+        assertFalse(data.containsKey("/var/lib/pirt/"), "the state directory is made by postinst, owned by pirt");
+    }
+
+    @Test
+    void maintainerScriptsExistAndAreExecutable() {
+        for (String script : List.of("postinst", "prerm", "postrm")) {
+            Entry e = file(control, script);
+            assertTrue(e.executable(), script + " mode " + Integer.toOctalString(e.mode()));
+            assertTrue(e.text().startsWith("#!/bin/sh\n"), script + " is a POSIX shell script");
+            assertTrue(e.text().contains("set -e"), script + " stops at the first failure");
+        }
+        String postinst = file(control, "postinst").text();
+        assertTrue(postinst.contains("adduser --system --group --home /var/lib/pirt"), "a system user pirt");
+        assertTrue(postinst.contains("install -d -o pirt -g pirt -m 0750 /var/lib/pirt"), "the state directory, owned by pirt");
+        assertTrue(postinst.contains("for g in gpio dialout"), "pirt joins gpio and dialout");
+        assertTrue(postinst.contains("systemctl enable pirt-runtime.service"));
+        assertTrue(file(control, "prerm").text().contains("systemctl stop pirt-runtime.service"));
+        String postrm = file(control, "postrm").text();
+        int purge = postrm.indexOf("purge)");
+        assertTrue(purge > 0, "postrm handles purge");
+        assertTrue(postrm.indexOf("rm -rf /var/lib/pirt") > purge, "the state is deleted on purge only, not on remove");
+        assertTrue(postrm.substring(0, purge).contains("systemctl disable pirt-runtime.service"), "remove disables the unit");
+    }
+
+    @Test
+    void jarsAreSplitIntoTheRuntimeAndTheApplicationLibraries() {
+        List<String> runtime = jarsIn(LIB + "/runtime/");
+        List<String> app = jarsIn(LIB + "/app/");
+        assertHas(runtime, "pirt-runtime-", "picocli-");
+        assertHas(app, "pirt-threading-", "pirt-hal-", "pirt-board-profiles-", "jna-", "jSerialComm-", "pi4j-core-",
+                "pi4j-plugin-gpiod-", "jackson-databind-", "snakeyaml-");
+        assertEquals(List.of(), app.stream().filter(j -> j.startsWith("pirt-runtime") || j.startsWith("picocli")).toList(),
+                "what the runtime keeps to itself is not on an application's class path");
+        assertEquals(List.of(), runtime.stream().filter(app::contains).toList(), "one copy of each jar");
+        for (String j : runtime) assertEquals(0644, data.get(LIB + "/runtime/" + j).mode() & 0777, j);
+        for (String j : app) assertEquals(0644, data.get(LIB + "/app/" + j).mode() & 0777, j);
+    }
+
+    @Test
+    void unitRestartsTheRuntimeWithRealtimeLimits() {
+        Map<String, List<String>> unit = unitKeys(file(data, "/lib/systemd/system/pirt-runtime.service").text());
+        assertEquals(List.of("on-failure"), unit.get("Restart"));
+        assertEquals(List.of("2"), unit.get("RestartSec"));
+        assertEquals(List.of("99"), unit.get("LimitRTPRIO"), "SCHED_FIFO up to the kernel's maximum");
+        assertEquals(List.of("infinity"), unit.get("LimitMEMLOCK"), "mlockall() for pirt.rt.lockMemory");
+        assertEquals(List.of("pirt"), unit.get("User"));
+        assertEquals(List.of("-/etc/pirt/pirt.conf"), unit.get("EnvironmentFile"));
+        assertEquals(List.of("143"), unit.get("SuccessExitStatus"), "a JVM stopped by SIGTERM exits 143");
+        assertEquals(List.of("multi-user.target"), unit.get("WantedBy"));
+
+        List<String> exec = unit.get("ExecStart");
+        assertEquals(1, exec.size(), "one command line: " + exec);
+        String line = exec.get(0);
+        assertFalse(line.endsWith("\\"), "no continuation lines: the line is the command");
+        assertTrue(line.startsWith("/usr/bin/pirt-runtime "), line);
+        assertTrue(data.get("/usr/bin/pirt-runtime").executable(), "the launcher it runs is in the package");
+        assertTrue(line.contains(" -J-Xmx64m -J-XX:+UseSerialGC "), "a small heap for the daemon's own JVM: " + line);
+        assertTrue(line.contains(" --state /var/lib/pirt "), line);
+        assertTrue(line.contains(" --config /etc/pirt "), line);
+        assertTrue(line.contains(" --app-libs '" + LIB + "/app/*' "), line);
+        assertTrue(line.endsWith(" $PIRT_OPTS"), "pirt.conf's options last, so they can add to the line: " + line);
+        assertFalse(line.contains("--app-jvm-flag"), "the application keeps the runtime's real-time JVM flags");
+        assertFalse(line.contains("--dev"), "signed bundles only");
+    }
+
+    @Test
+    void launcherStartsTheRuntimeFromThePackagedJars(@TempDir Path root) throws Exception {
+        String launcher = file(data, "/usr/bin/pirt-runtime").text();
+        assertTrue(launcher.startsWith("#!/bin/bash\n"), "bash: the launcher uses an array for the -J flags");
+        assertTrue(launcher.contains("io.pirt.runtime.Main"));
+        for (Map.Entry<String, Entry> e : data.entrySet()) {
+            Path p = root.resolve(e.getKey().substring(1));
+            if (e.getValue().directory()) {
+                Files.createDirectories(p);
+            } else {
+                Files.createDirectories(p.getParent());
+                Files.write(p, e.getValue().bytes());
+            }
+        }
+        // The unit's -J flags with --version: the daemon's JVM starts with them on the class path
+        // the launcher builds from the two directories, and the runtime answers.
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("usr/bin/pirt-runtime").toString(),
+                "-J-Xmx64m", "-J-XX:+UseSerialGC", "--version").redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("PIRT_LIB", root.resolve(LIB.substring(1)).toString());
+        Process p = pb.start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher ends");
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("pirt-runtime " + System.getProperty("pirt.version"), out.strip());
+    }
+
+    private static void assertHas(List<String> jars, String... prefixes) {
+        for (String prefix : prefixes) {
+            assertTrue(jars.stream().anyMatch(j -> j.startsWith(prefix)), prefix + "*.jar in " + jars);
+        }
+    }
+
+    private static List<String> jarsIn(String dir) {
+        return data.keySet().stream()
+                .filter(k -> k.startsWith(dir) && k.endsWith(".jar") && k.indexOf('/', dir.length()) < 0)
+                .map(k -> k.substring(dir.length()))
+                .sorted()
+                .toList();
+    }
+
+    private static Entry file(Map<String, Entry> archive, String path) {
+        Entry e = archive.get(path);
+        assertNotNull(e, path + " in the package; it has " + archive.keySet());
+        assertFalse(e.directory(), path + " is a file");
+        return e;
+    }
+
+    /** The members of an {@code ar} archive (the format of a .deb), by name, in order. */
+    static Map<String, byte[]> readAr(byte[] archive) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(archive));
+        byte[] magic = new byte[8];
+        in.readFully(magic);
+        assertEquals("!<arch>\n", new String(magic, StandardCharsets.US_ASCII), "ar magic");
+        Map<String, byte[]> members = new LinkedHashMap<>();
+        byte[] header = new byte[60];
+        while (in.available() > 0) {
+            in.readFully(header);
+            String h = new String(header, StandardCharsets.US_ASCII);
+            assertEquals("`\n", h.substring(58, 60), "ar member header end");
+            String name = h.substring(0, 16).strip();
+            if (name.endsWith("/")) name = name.substring(0, name.length() - 1); // GNU ar spelling
+            int size = Integer.parseInt(h.substring(48, 58).strip());
+            byte[] body = new byte[size];
+            in.readFully(body);
+            if (size % 2 == 1) in.skipBytes(1);
+            members.put(name, body);
+        }
+        return members;
+    }
+
+    /** The entries of a gzip-compressed tar, by absolute path (directories end with '/'). */
+    static Map<String, Entry> readTarGz(byte[] tarGz) throws IOException {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(tarGz)))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                String name = e.getName();
+                if (name.startsWith("./")) name = name.substring(1);
+                if (!name.startsWith("/")) name = "/" + name;
+                if (name.equals("/")) continue;
+                byte[] bytes = e.isDirectory() ? new byte[0] : tar.readAllBytes();
+                // control.tar entries are plain names (control, postinst): look them up without the slash.
+                entries.put(name, new Entry(e.getMode(), e.isDirectory(), bytes));
+                if (!name.substring(1).contains("/")) entries.put(name.substring(1), entries.get(name));
+            }
+        }
+        return entries;
+    }
+
+    /** Debian control fields; continuation lines are joined to their field. */
+    static Map<String, String> controlFields(String text) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        String last = null;
+        for (String line : text.lines().toList()) {
+            if ((line.startsWith(" ") || line.startsWith("\t")) && last != null) {
+                fields.put(last, fields.get(last) + "\n" + line.strip());
+            } else if (line.contains(":")) {
+                last = line.substring(0, line.indexOf(':'));
+                fields.put(last, line.substring(line.indexOf(':') + 1).strip());
+            }
+        }
+        return fields;
+    }
+
+    /** A systemd unit's assignments, every value of each key in order; comments skipped. */
+    static Map<String, List<String>> unitKeys(String unit) {
+        return unit.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.startsWith(";") && !l.startsWith("[") && l.contains("="))
+                .collect(Collectors.groupingBy(l -> l.substring(0, l.indexOf('=')), LinkedHashMap::new,
+                        Collectors.mapping(l -> l.substring(l.indexOf('=') + 1), Collectors.toCollection(ArrayList::new))));
+    }
+}
