@@ -181,9 +181,26 @@ public final class FlashCommand implements Callable<Integer> {
             case "bar" -> new ProgressBar(err, true);
             case "lines" -> new ProgressBar(err, false);
             case "none" -> new ProgressBar(new PrintWriter(java.io.Writer.nullWriter()), false);
-            case "auto" -> new ProgressBar(err, System.console() != null);
+            case "auto" -> new ProgressBar(err, onTerminal());
             default -> throw new ToolException(ToolException.USAGE, "--progress is bar, lines, none or auto, not '" + progressMode + "'");
         };
+    }
+
+    /**
+     * Whether the tool runs on a terminal. Java 21's {@code System.console()} is null when
+     * redirected; from Java 22 on it may not be, and {@code Console.isTerminal()} (called
+     * reflectively: the tool is built for 21) says it.
+     */
+    static boolean onTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (NoSuchMethodException e) {
+            return true; // Java 21: a console exists only on a terminal
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Console.isTerminal() exists but cannot be called", e);
+        }
     }
 
     static String describe(TransferReport r) {
