@@ -73,6 +73,18 @@ class AppSupervisorTest {
         return e;
     }
 
+    /**
+     * Waits (at most 30 s) until the log has {@code line}. The log offers no event to wait on,
+     * so this looks every 5 ms: a test-side bound, not a synchronisation the code relies on.
+     */
+    private void awaitLogged(String line) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!logged(line)) {
+            assertTrue(System.nanoTime() < deadline, "no '" + line + "' within 30 s; log: " + log.recent(20));
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+    }
+
     private boolean logged(String line) {
         return log.recent(500).contains(line);
     }
@@ -130,10 +142,8 @@ class AppSupervisorTest {
     void psListsTheApplicationsThreadsWithPriorities() throws Exception {
         supervisor.start(testApp("threads"));
         assertEquals("started", next());
-        String reply = "";
-        for (int i = 0; i < 50 && !reply.contains("Thread-"); i++) { // the threads start right after the link is up
-            reply = supervisor.ask("ps", 2_000);
-        }
+        awaitLogged("[app] threads started"); // the application links up first, then starts its threads
+        String reply = supervisor.ask("ps", 2_000);
         assertTrue(reply.startsWith("threads\t"), reply);
         assertTrue(reply.contains("\tsensor-worker|"), reply);
         assertTrue(reply.matches(".*\tsensor-worker\\|\\d+\\|6\\|6\\|waiting.*"), reply);
@@ -145,12 +155,7 @@ class AppSupervisorTest {
         supervisor.start(testApp("flood"));
         assertEquals("started", next());
         // Nobody reads the console queue (100 lines): the application must still get through all its output.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!logged("[app] flood done")) {
-            assertTrue(System.nanoTime() < deadline, "the application's output got stuck");
-            Thread.onSpinWait();
-            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
-        }
+        awaitLogged("[app] flood done");
         String notice = log.takeForConsole(0);
         assertTrue(notice.matches("\\[pirt\\] \\d+ lines dropped .*"), notice);
         String ring = Files.readString(state.resolve("log/console.log")) + (Files.exists(state.resolve("log/console.log.1"))
