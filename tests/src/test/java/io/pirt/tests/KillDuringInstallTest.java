@@ -77,8 +77,23 @@ class KillDuringInstallTest {
         COMMITTED
     }
 
+    /**
+     * The application's class file, read once from this class's own loader: builds running
+     * beside a long soak may rewrite or delete {@code target/test-classes}.
+     */
+    private static final byte[] APP_CLASS = appClassBytes();
+
     @TempDir
     Path dir;
+
+    private static byte[] appClassBytes() {
+        try (java.io.InputStream in = KillTestApp.class.getResourceAsStream(KillTestApp.class.getSimpleName() + ".class")) {
+            if (in == null) throw new IllegalStateException("KillTestApp.class is not on the test class path");
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read KillTestApp.class from the test class path", e);
+        }
+    }
 
     @Test
     @Timeout(900)
@@ -135,7 +150,8 @@ class KillDuringInstallTest {
                     if (phase == Phase.COMMITTED) assertEquals(version, running, "committed before the kill, so it must run: " + context);
                 } catch (AssertionError | Exception e) {
                     failure = context + ": " + e.getMessage();
-                    throw new AssertionError(context + "\nruntime output:\n" + tail(board.runtimeOutput(), 60), e);
+                    throw new AssertionError(context + "\nconsole log:\n" + tail(String.join("\n", logLines(state)), 60)
+                            + "\nruntime output:\n" + tail(board.runtimeOutput(), 30), e);
                 }
                 if (running.equals(version)) ranNew++;
                 else ranOld++;
@@ -151,7 +167,8 @@ class KillDuringInstallTest {
                     + ", after commit " + kills.getOrDefault(Phase.COMMITTED, 0)
                     + "; restarted runtime ran the old bundle " + ranOld + ", the new one " + ranNew
                     + "; orphaned applications killed " + orphansKilled
-                    + "; failures " + (failure == null ? 0 : 1) + (failure == null ? "" : " (" + failure + ")")
+                    + "; failures " + (done < iterations ? 1 : 0)
+                    + (done < iterations ? " (at iteration " + (done + 1) + (failure == null ? "" : ": " + failure) + ")" : "")
                     + "; " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos) + " s");
         }
     }
@@ -261,7 +278,7 @@ class KillDuringInstallTest {
         String entry = KillTestApp.class.getName().replace('.', '/') + ".class";
         try (OutputStream f = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(f)) {
             out.putNextEntry(new JarEntry(entry));
-            out.write(Files.readAllBytes(Path.of("target/test-classes").resolve(entry)));
+            out.write(APP_CLASS);
             out.closeEntry();
             out.putNextEntry(new JarEntry(KillTestApp.PADDING));
             out.write(padding);
