@@ -226,8 +226,8 @@ final class Deployment implements TransferSink {
     /** The console's {@code rollback}. */
     String rollback() {
         try {
+            store.rollback("requested on the console"); // refuses (and changes nothing) when there is nothing to go back to
             launcher.stopApp();
-            store.rollback("requested on the console");
             synchronized (this) {
                 running = null;
             }

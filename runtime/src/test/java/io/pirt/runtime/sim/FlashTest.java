@@ -82,8 +82,7 @@ class FlashTest {
         SerialPort port = SerialPort.getCommPort(board.port().toString());
         port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
         assertTrue(port.openPort());
-        try (BoardClient client = BoardClient.connect(port.getInputStream(), port.getOutputStream(), BoardClient.Options.defaults(),
-                (source, line) -> { })) {
+        try (BoardClient client = connect(port)) {
             TransferReport report = client.transfer(file, "bundle.pirt", p -> { });
             Response verdict = client.request("install-wait", report.sha256Hex() + " 60000");
             assertEquals(Response.Status.OK, verdict.status(), verdict.toString());
@@ -93,12 +92,26 @@ class FlashTest {
         }
     }
 
+    /** Says hello until the runtime answers (bounded: 60 s); it opens its console a moment after it starts. */
+    static BoardClient connect(SerialPort port) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        for (;;) {
+            try {
+                BoardClient.Options o = BoardClient.Options.defaults();
+                // generous answers: a loaded CI machine verifies and installs slowly
+                o = o.withTimeouts(o.idleTimeoutMs(), o.helloTimeoutMs(), 30_000, 30_000);
+                return BoardClient.connect(port.getInputStream(), port.getOutputStream(), o, (source, line) -> { });
+            } catch (io.pirt.runtime.protocol.ProtocolException e) {
+                if (System.nanoTime() - deadline > 0) throw e;
+            }
+        }
+    }
+
     static String ask(String command) throws Exception {
         SerialPort port = SerialPort.getCommPort(board.port().toString());
         port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
         assertTrue(port.openPort());
-        try (BoardClient client = BoardClient.connect(port.getInputStream(), port.getOutputStream(), BoardClient.Options.defaults(),
-                (source, line) -> { })) {
+        try (BoardClient client = connect(port)) {
             return client.request(command, "").body();
         } finally {
             port.closePort();
@@ -146,5 +159,14 @@ class FlashTest {
         assertTrue(e.getMessage().contains("rpi-4b"), e.getMessage());
         String info = ask("info");
         assertTrue(info.contains("bundle:      test-app 1.0.0 (slot A, committed)"), info);
+    }
+
+    @Test
+    @Order(6)
+    void rollbackWithNothingToGoBackToIsRefusedAndTheApplicationKeepsRunning() throws Exception {
+        String answer = ask("rollback");
+        assertTrue(answer.startsWith("error: ") && answer.contains("nothing to roll back to"), answer);
+        String info = ask("info");
+        assertTrue(info.contains("application: RUNNING") && info.contains("test-app 1.0.0 (slot A, committed)"), info);
     }
 }
