@@ -114,8 +114,10 @@ public final class DemoCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (;;) {
             try {
-                return BoardClient.connect(port.getInputStream(), port.getOutputStream(), BoardClient.Options.defaults(),
-                        (source, line) -> lines.accept(line));
+                BoardClient.Options o = BoardClient.Options.defaults();
+                // install-wait answers when the trial ends (up to the runtime's trial time, 10 s by default)
+                o = o.withTimeouts(o.idleTimeoutMs(), o.helloTimeoutMs(), 70_000, 30_000);
+                return BoardClient.connect(port.getInputStream(), port.getOutputStream(), o, (source, line) -> lines.accept(line));
             } catch (ProtocolException e) {
                 if (System.nanoTime() - deadline > 0) throw e;
             }
