@@ -137,11 +137,11 @@ public class Condition {
     }
 
     private Thread checkHolder() {
-        Thread me = Thread.current();
-        if (lock.holder() != me) {
-            throw new IllegalMonitorStateException("thread " + me.getName() + " does not hold this condition's lock");
+        if (!lock.isHeldByCurrentThread()) {
+            throw new IllegalMonitorStateException("thread " + java.lang.Thread.currentThread().getName()
+                    + " does not hold this condition's lock");
         }
-        return me;
+        return Thread.current();
     }
 
     private boolean awaitNanos(Thread me, boolean timed, long deadlineNanos) {

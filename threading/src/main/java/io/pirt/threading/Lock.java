@@ -19,10 +19,12 @@ import java.lang.invoke.VarHandle;
 public class Lock {
     /*
      * Implementation notes. `state` is the whole truth about the lock:
-     *   null          unlocked, no waiters;
-     *   a Thread      locked by that thread, no waiters;
-     *   QUEUED        locked by `queuedHolder`, waiters in `waiters`.
-     * The fast paths are one CAS: null -> me to acquire, holder -> null to release. Once a
+     *   null                unlocked, no waiters;
+     *   a java.lang.Thread  locked by that thread, no waiters;
+     *   QUEUED              locked by `queuedHolder`, waiters in `waiters`.
+     * The fast paths are one CAS: null -> Thread.currentThread() to acquire (the Java thread,
+     * which costs nothing to find; its pirt Thread is looked up only on the slow path, where
+     * priority inheritance needs it), holder -> null to release. Once a
      * waiter arrives the state becomes QUEUED under Scheduler.LOCK, and from then on every
      * change goes through Scheduler.LOCK: neither fast path can move a QUEUED state, so it
      * is stable while that lock is held. Release hands the lock to the first waiter
@@ -78,10 +80,9 @@ public class Lock {
         if (!blocking && timeoutMs >= 0) {
             throw new IllegalArgumentException("a timeout (" + timeoutMs + " ms) cannot be given with blocking=false");
         }
-        Thread me = Thread.current();
-        if (STATE.compareAndSet(this, null, me)) return true;
+        if (STATE.compareAndSet(this, null, java.lang.Thread.currentThread())) return true;
         if (!blocking || timeoutMs == 0) return false;
-        return acquireSlow(me, timeoutMs >= 0, timeoutMs >= 0 ? System.nanoTime() + Scheduler.nanos(timeoutMs) : 0);
+        return acquireSlow(Thread.current(), timeoutMs >= 0, timeoutMs >= 0 ? System.nanoTime() + Scheduler.nanos(timeoutMs) : 0);
     }
 
     /** Acquires the lock; {@link Hold#close()} releases it. */
@@ -115,7 +116,14 @@ public class Lock {
     /** The thread holding the lock, or null. */
     Thread holder() {
         Object s = state;
-        return s == QUEUED ? queuedHolder : (Thread) s;
+        return s == QUEUED ? queuedHolder : s == null ? null : Thread.of((java.lang.Thread) s);
+    }
+
+    /** True if the calling thread holds the lock. */
+    boolean isHeldByCurrentThread() {
+        Object s = state;
+        java.lang.Thread self = java.lang.Thread.currentThread();
+        return s == self || s == QUEUED && queuedHolder.carrier() == self;
     }
 
     /** The holder while waiters are queued. Caller holds Scheduler.LOCK. */
@@ -154,14 +162,14 @@ public class Lock {
         for (;;) {
             Object s = state;
             if (s == null) {
-                if (STATE.compareAndSet(this, null, w.thread)) {
+                if (STATE.compareAndSet(this, null, w.carrier)) {
                     w.status = Waiter.GRANTED;
                     return true;
                 }
             } else if (s == QUEUED) {
                 break;
             } else {
-                queuedHolder = (Thread) s;
+                queuedHolder = Thread.of((java.lang.Thread) s);
                 if (STATE.compareAndSet(this, s, QUEUED)) {
                     queuedHolder.contendedLocks.add(this);
                     break;
@@ -179,7 +187,7 @@ public class Lock {
         Thread holder = queuedHolder;
         if (waiters.isEmpty()) {
             holder.contendedLocks.remove(this);
-            state = holder;
+            state = holder.carrier();
         }
         Scheduler.updateEffectivePriority(holder);
     }
@@ -193,7 +201,7 @@ public class Lock {
             Waiter next = waiters.removeFirst();
             previous.contendedLocks.remove(this);
             if (waiters.isEmpty()) {
-                state = next.thread;
+                state = next.carrier;
             } else {
                 queuedHolder = next.thread;
                 next.thread.contendedLocks.add(this);
@@ -212,7 +220,7 @@ public class Lock {
      * waiter must hold the lock again before it may throw). Caller does not hold Scheduler.LOCK.
      */
     void acquireUninterruptibly(Thread me) {
-        if (STATE.compareAndSet(this, null, me)) return;
+        if (STATE.compareAndSet(this, null, java.lang.Thread.currentThread())) return;
         Waiter w = me.waiter();
         Scheduler.LOCK.lock();
         try {

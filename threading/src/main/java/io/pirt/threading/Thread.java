@@ -3,7 +3,9 @@ package io.pirt.threading;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +34,12 @@ public class Thread {
 
     private static final AtomicInteger NEXT_NUMBER = new AtomicInteger(1);
     private static final ThreadLocal<Thread> ADOPTED = ThreadLocal.withInitial(Thread::adoptCurrent);
+    /**
+     * The Thread of each thread pirt did not start, by its Java thread: made by that thread
+     * itself (current()) or by another one that found it holding a Lock (of()). Entries of
+     * ended threads are dropped as new ones come. Guarded by itself.
+     */
+    private static final Map<java.lang.Thread, Thread> FOREIGN = new HashMap<>();
     /** Threads started and not ended, and adopted threads (pruned once their Java thread ends). */
     private static final Set<Thread> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -87,15 +95,32 @@ public class Thread {
         this.adopted = adopted;
     }
 
-    /** The record of a thread this package did not start: running, at PRIO_NORMAL, already "started". */
+    /** The calling foreign thread's record, made now if no other thread made it before; its ident is read here. */
     private static Thread adoptCurrent() {
-        java.lang.Thread self = java.lang.Thread.currentThread();
-        Thread t = new Thread(null, self.getName(), true);
-        t.started = true;
-        t.carrier = self;
-        t.ident = Idents.currentThreadIdent();
-        LIVE.add(t);
+        Thread t = of(java.lang.Thread.currentThread());
+        if (t.ident == null) t.ident = Idents.currentThreadIdent();
         return t;
+    }
+
+    /**
+     * The Thread that stands for {@code javaThread}: its own for a thread pirt started; for
+     * another, a record made on first need (running, at PRIO_NORMAL, already "started"; its
+     * ident is known once the thread itself calls {@link #current()}).
+     */
+    static Thread of(java.lang.Thread javaThread) {
+        if (javaThread instanceof Carrier c) return c.thread;
+        synchronized (FOREIGN) {
+            Thread t = FOREIGN.get(javaThread);
+            if (t == null) {
+                FOREIGN.keySet().removeIf(j -> !j.isAlive());
+                t = new Thread(null, javaThread.getName(), true);
+                t.started = true;
+                t.carrier = javaThread;
+                FOREIGN.put(javaThread, t);
+                LIVE.add(t);
+            }
+            return t;
+        }
     }
 
     /**
