@@ -141,18 +141,9 @@ final class Deployment implements TransferSink {
         startFromStore();
     }
 
+    /** The committed bundle's version, for the downgrade check. */
     private Optional<Version> committedVersion() {
-        return store.status().lines().filter(l -> l.contains(": committed, ")).findFirst()
-                .map(l -> l.substring(l.indexOf(": committed, ") + 13))
-                .map(rest -> rest.split(" "))
-                .filter(w -> w.length >= 2)
-                .map(w -> {
-                    try {
-                        return Version.parse(w[1]);
-                    } catch (IllegalArgumentException e) {
-                        return null;
-                    }
-                });
+        return store.committed().map(c -> Version.parse(c.version()));
     }
 
     /** The application linked up: a trial starts its clock. */

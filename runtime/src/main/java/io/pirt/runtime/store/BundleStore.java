@@ -162,6 +162,11 @@ public final class BundleStore {
         return state.committed() == null ? Optional.empty() : Optional.of(slot(state.committed(), false));
     }
 
+    /** What the committed slot holds; empty when nothing is committed. Changes nothing. */
+    public synchronized Optional<SlotContent> committed() {
+        return state.committed() == null ? Optional.empty() : Optional.of(manifests.get(state.committed().slot()).content());
+    }
+
     /**
      * Records that the runtime is about to start the slot it returns. A trial with starts left
      * has its count lowered durably before this returns; a trial with none left is rolled back
