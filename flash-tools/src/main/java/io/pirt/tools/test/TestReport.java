@@ -131,7 +131,7 @@ final class TestReport {
                 case FAILED, ERROR -> {
                     x.writeCharacters("\n    ");
                     x.writeStartElement(r.status() == Status.FAILED ? "failure" : "error");
-                    if (r.message() != null) x.writeAttribute("message", r.message());
+                    if (r.message() != null) x.writeAttribute("message", xmlSafe(r.message()));
                     if (r.exception() != null) x.writeAttribute("type", r.exception());
                     if (r.stackTrace() != null) x.writeCData(cdataSafe(r.stackTrace()));
                     x.writeEndElement();
@@ -139,7 +139,7 @@ final class TestReport {
                 case SKIPPED -> {
                     x.writeCharacters("\n    ");
                     x.writeEmptyElement("skipped");
-                    if (r.message() != null) x.writeAttribute("message", r.message());
+                    if (r.message() != null) x.writeAttribute("message", xmlSafe(r.message()));
                 }
                 case PASSED -> { }
             }
@@ -171,12 +171,17 @@ final class TestReport {
 
     /** CDATA cannot hold "]]>", and XML 1.0 cannot hold most control characters. */
     private static String cdataSafe(String s) {
+        return xmlSafe(s).replace("]]>", "]]]]><![CDATA[>");
+    }
+
+    /** XML 1.0 cannot hold most control characters: they become '?'. */
+    private static String xmlSafe(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             b.append(c < 0x20 && c != '\n' && c != '\r' && c != '\t' ? '?' : c);
         }
-        return b.toString().replace("]]>", "]]]]><![CDATA[>");
+        return b.toString();
     }
 
     private static String text(JsonNode e, String field) {
