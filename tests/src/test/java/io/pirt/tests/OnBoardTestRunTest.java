@@ -154,6 +154,48 @@ class OnBoardTestRunTest {
 
     @Test
     @Order(3)
+    void eventsMissedWhileTheLineWasCutAreAskedForAgain() throws Exception {
+        Path reports = dir.resolve("reports-cut");
+        java.util.concurrent.CountDownLatch runStarted = new java.util.concurrent.CountDownLatch(1);
+        StringWriter errText = new StringWriter();
+        java.io.Writer err = new java.io.Writer() {
+            @Override
+            public void write(char[] c, int off, int len) {
+                errText.write(c, off, len);
+                if (errText.toString().contains("test run ")) runStarted.countDown();
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        StringWriter out = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("test", "--port", board.port().toString(), "--key", key.toString(),
+                "--public-key", pub.toString(), "--reports", reports.toString(),
+                "--classpath", HELLO.resolve("target/classes").toString(),
+                "--exclude-tag", "fails-on-purpose", "--exclude-tag", "hangs-on-purpose",
+                HELLO.resolve("target/test-classes").toString()));
+        java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true)));
+        assertTrue(runStarted.await(60, java.util.concurrent.TimeUnit.SECONDS), "the run started: " + errText);
+        board.cable().cut(); // longer than both sides' idle timeout (3 s): the session ends, events are not delivered
+        Thread.sleep(5_000); // the length of the outage itself, not a synchronisation
+        board.cable().reconnect();
+        int code = exit.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        Run run = new Run(code, out.toString(), errText.toString());
+        assertEquals(0, code, run.toString());
+        assertTrue(run.out().contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0"), run.toString());
+        assertTrue(run.err().contains("did not arrive; asking for them again"), run.toString());
+        assertEquals("4", suite(reports, "io.pirt.examples.hello.OnBoardTest").getAttribute("tests"));
+        helloRunsAgain(run);
+    }
+
+    @Test
+    @Order(4)
     void aHangingTestIsEndedByTheTimeoutAndTheApplicationComesBack() throws Exception {
         Path reports = dir.resolve("reports-hang");
         long started = System.nanoTime();
