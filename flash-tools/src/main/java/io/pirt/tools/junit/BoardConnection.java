@@ -65,11 +65,16 @@ final class BoardConnection implements AutoCloseable {
      * @throws IOException saying what was wrong (no such port, no answer, the virtual board did not start) and what to do
      */
     static BoardConnection open(RigSettings settings) throws IOException, InterruptedException {
+        return open(settings, HELLO_TIMEOUT_MS);
+    }
+
+    /** {@link #open(RigSettings)}, a real board given {@code helloTimeoutMs} to answer. */
+    static BoardConnection open(RigSettings settings, long helloTimeoutMs) throws IOException, InterruptedException {
         ConsoleRecord console = new ConsoleRecord();
         Path workDir = Files.createTempDirectory("pirt-board-");
-        BoardClient.Options base = BoardSession.clientOptions(HELLO_TIMEOUT_MS, 15_000);
+        BoardClient.Options base = BoardSession.clientOptions(helloTimeoutMs, 15_000);
         // install-wait blocks for up to the verdict timeout: requests must wait longer
-        BoardClient.Options options = base.withTimeouts(base.idleTimeoutMs(), HELLO_TIMEOUT_MS, VERDICT_TIMEOUT_MS + 5_000,
+        BoardClient.Options options = base.withTimeouts(base.idleTimeoutMs(), helloTimeoutMs, VERDICT_TIMEOUT_MS + 5_000,
                 base.reconnectTimeoutMs());
         if (!settings.virtual()) {
             try {

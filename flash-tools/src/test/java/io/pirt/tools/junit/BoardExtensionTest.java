@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.MatchResult;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,6 +45,12 @@ class BoardExtensionTest {
                 List.of(AppJars.of(EchoApp.class, dir))));
         assertEquals(new InstallVerdict(InstallVerdict.Outcome.COMMITTED, "echo 1.0.0"), verdict);
         board.expect("\\[app\\] echo app 1\\.0\\.0 starting", WAIT);
+    }
+
+    /** The board lives on for the rest of the run: leave it idle. */
+    @AfterAll
+    static void stopTheApp(ConnectedBoard board) throws Exception {
+        board.request("stop", "");
     }
 
     @Test
