@@ -49,7 +49,7 @@ record RigSettings(String port, String portOrigin, int baud, Path key, String ke
         }
         return new RigSettings(port != null ? port.value() : null, port != null ? port.origin() : "none named",
                 rate, key != null ? Path.of(key.value()) : defaultKey,
-                key != null ? key.origin() : "the default; set pirt.key or PIRT_KEY to use another", key != null);
+                key != null ? key.origin() : "the default", key != null);
     }
 
     boolean virtual() {
