@@ -59,6 +59,9 @@ public final class SerialConsole implements AutoCloseable {
     private final Event closing = new Event();
     private Thread portThread, shellThread, writerThread;
 
+    /** Logged when the console's device is first open: from then on the board answers on it (VirtualBoard waits for it). */
+    public static final String OPEN_MARK = "console open on ";
+
     public SerialConsole(ConsolePort.Opener opener, String deviceName, ConsoleLog log, Services services) {
         this.opener = opener;
         this.deviceName = deviceName;
@@ -90,6 +93,7 @@ public final class SerialConsole implements AutoCloseable {
                 continue;
             }
             if (delayMs > 0) log.runtime("console " + deviceName + " is back");
+            else log.runtime(OPEN_MARK + deviceName);
             delayMs = 0;
             Event failed = new Event();
             String[] why = {"closed"};

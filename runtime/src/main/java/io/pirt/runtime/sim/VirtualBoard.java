@@ -74,6 +74,8 @@ public final class VirtualBoard implements AutoCloseable {
                 "--dev", "--config", o.stateDir().resolve("config").toString()));
         if (o.wiring() != null) cmd.addAll(List.of("--wiring", o.wiring().toString()));
         cmd.addAll(o.extraArgs());
+        Path log = o.stateDir().resolve("log/console.log");
+        long logBefore = Files.exists(log) ? Files.size(log) : 0; // a restart on the same state: only what this start logs counts
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -82,7 +84,58 @@ public final class VirtualBoard implements AutoCloseable {
             cable.close();
             throw new IOException("cannot start the virtual board's runtime: " + e.getMessage(), e);
         }
-        return new VirtualBoard(cable, p, o.stateDir(), signingKey);
+        VirtualBoard board = new VirtualBoard(cable, p, o.stateDir(), signingKey);
+        try {
+            board.awaitConsoleOpen(log, logBefore, cable.boardPort().toString(), READY_TIMEOUT_MS);
+        } catch (IOException | RuntimeException e) {
+            board.close();
+            throw e;
+        }
+        return board;
+    }
+
+    /** How long a runtime may take to open its console (a JVM start; much longer on a loaded machine). */
+    private static final long READY_TIMEOUT_MS = 90_000;
+
+    /**
+     * Returns once the runtime has logged that its console is open, so the first tool that says
+     * hello is answered; watches the log directory instead of polling it.
+     *
+     * @throws IOException if the runtime ends first or does not get there within {@code timeoutMs}
+     */
+    private void awaitConsoleOpen(Path log, long logBefore, String device, long timeoutMs) throws IOException {
+        Path logDir = Files.createDirectories(log.getParent());
+        String mark = io.pirt.runtime.console.SerialConsole.OPEN_MARK + device;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        try (java.nio.file.WatchService watch = logDir.getFileSystem().newWatchService()) {
+            logDir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+            while (true) {
+                if (Files.exists(log)) {
+                    byte[] bytes = Files.readAllBytes(log);
+                    // the ring file rotates past its size: then all of the new one is this start's
+                    int from = bytes.length >= logBefore ? (int) logBefore : 0;
+                    if (new String(bytes, from, bytes.length - from, java.nio.charset.StandardCharsets.UTF_8).contains(mark)) return;
+                }
+                if (!runtime.isAlive()) {
+                    throw new IOException("the virtual board's runtime ended (status " + runtime.exitValue()
+                            + ") before its console opened; it printed:\n" + runtimeOutput());
+                }
+                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMs <= 0) {
+                    throw new IOException("the virtual board's runtime did not open its console within " + timeoutMs
+                            + " ms; it printed:\n" + runtimeOutput());
+                }
+                // a change in the log directory, or a second to look whether the process died
+                java.nio.file.WatchKey key = watch.poll(Math.min(leftMs, 1_000), TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the virtual board started");
+        }
     }
 
     /**
