@@ -137,6 +137,7 @@ class BoardClientTest {
     void eventsArriveWholeAndInOrderEvenWhenLongerThanAFrameOverAFaultyLine() throws Exception {
         startBoard(new MemoryCable(new Faults(4e-4, 3e-4, 3e-4), new Faults(4e-4, 3e-4, 3e-4), 11), 3000, 1 << 20);
         connect(options());
+        client.request("info", ""); // a round trip: the board's side of the session is open (its HELLO reply goes out first)
         List<String> received = new ArrayList<>();
         client.onEvents(body -> {
             synchronized (received) {

@@ -82,7 +82,7 @@ class ProtocolEndpointTest {
             assertEquals("test-board", hello.name());
             assertEquals("9.9", hello.software());
             assertEquals(77, hello.nonce());
-            assertEquals(Hello.CONSOLE | Hello.REQUESTS | Hello.TRANSFER | Hello.DEFLATE, hello.capabilities());
+            assertEquals(Hello.CONSOLE | Hello.REQUESTS | Hello.TRANSFER | Hello.DEFLATE | Hello.EVENTS, hello.capabilities());
             assertTrue(board.toolAttached());
 
             assertTrue(board.consoleOut(ConsoleSource.APP_STDERR, ascii("oops\n"), 0, 5, 1000));
