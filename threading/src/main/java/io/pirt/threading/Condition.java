@@ -115,7 +115,7 @@ public class Condition {
      * @throws IllegalMonitorStateException if the caller does not hold the lock
      */
     public void signal(int n) {
-        Thread me = checkHolder();
+        int myPriority = checkHolder().effectivePriority();
         java.lang.Thread wake = null; // a waiter that took the lock (another thread released it meanwhile)
         Scheduler.LOCK.lock();
         try {
@@ -127,7 +127,7 @@ public class Condition {
                 // From here the waiter waits for the lock like any other, and lends the holder its priority.
                 // It can take the lock only if it is free, and then holds it: at most once per call.
                 if (lock.enqueueOrTake(w)) {
-                    if (w.thread.effectivePriority() > me.effectivePriority()) {
+                    if (!Scheduler.mayFinishLater(w, myPriority)) {
                         java.util.concurrent.locks.LockSupport.unpark(w.carrier); // it outranks this thread: now
                     } else {
                         wake = w.carrier;

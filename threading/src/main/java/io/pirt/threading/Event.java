@@ -20,7 +20,7 @@ public class Event {
 
     /** Raises the flag and wakes every thread waiting for it. */
     public void set() {
-        int callerPriority = Thread.current().effectivePriority();
+        int callerPriority = Thread.currentPriority();
         Waiter first = null, last = null; // the waiters to wake, linked through Waiter.nextGranted
         Scheduler.LOCK.lock();
         try {

@@ -31,9 +31,18 @@ public class Lock {
      * (state stays QUEUED, or becomes the new holder when it was the last waiter), so the
      * lock is never seen unlocked while threads wait for it and nobody can barge ahead of
      * a waiter.
+     *
+     * A hand-off makes the waiter the holder under Scheduler.LOCK, then (normally) wakes it
+     * after releasing Scheduler.LOCK (see Scheduler's notes: the grant's two halves); the
+     * waiter, which spun briefly before parking, usually sees the grant while still
+     * spinning. Two cases wake it under Scheduler.LOCK, before anything else can run: the
+     * waiter outranks the releasing thread, or the releaser was boosted for the waiters and
+     * drops that boost with this hand-off. With native priorities that drop can let a
+     * thread of middle priority preempt the releaser at once, and the waiter the boost was
+     * for must already be awake by then (PriorityInversionTest).
      */
     private static final Object QUEUED = new Object();
-    /** What {@link #handOff()} returns when the state changed under it. */
+    /** What {@link #handOff(int)} returns when the state changed under it. */
     private static final Waiter RETRY = new Waiter(null);
     private static final VarHandle STATE;
 
@@ -105,7 +114,7 @@ public class Lock {
             if (s != QUEUED) {
                 if (STATE.compareAndSet(this, s, null)) return;
             } else {
-                Waiter next = handOff(Thread.current().effectivePriority());
+                Waiter next = handOff(Thread.currentPriority());
                 if (next != RETRY) {
                     if (next != null) Scheduler.finishGrant(next); // outside Scheduler.LOCK: the new holder finds it free
                     return;

@@ -19,8 +19,32 @@ import java.util.concurrent.locks.ReentrantLock;
  * short (no user code, no allocation beyond one waiter node, at most one system call per
  * priority change) and rare compared with the parks and wake-ups around them.
  *
- * <p>A waiting thread parks; whoever grants it (a release, a signal, a set) sets its
- * waiter's status and unparks it directly. Nothing polls.
+ * <p>Granting happens in two halves. Under LOCK the granter (a release, a signal, a set)
+ * takes the waiter out of its queue and does the bookkeeping: the Lock's new holder,
+ * inherited priorities ({@link #beginGrant}). After releasing LOCK it writes the waiter's
+ * status and unparks its thread ({@link #finishGrant}), so that the woken thread, which
+ * soon needs LOCK again (to release the Lock it was handed, say), does not find it still
+ * taken by its waker and block on it. Between the halves the waiter is "in flight"; a
+ * waiter that times out or is interrupted meanwhile finds itself out of its queue under
+ * LOCK, keeps the grant and waits for the status write before it returns
+ * ({@link #grantedOrInFlight}), so no late write can land on its next wait. The second
+ * half runs under LOCK instead where waking later could cost a higher-priority thread:
+ * when the waiter outranks the granter ({@link #mayFinishLater}), and when a Lock's
+ * releaser loses a boost with the hand-off (see Lock).
+ *
+ * <p>A waiting thread first spins on its waiter's status for a short, bounded time, then
+ * parks; whoever grants it sets the status and unparks it directly. The spin is not
+ * polling: it is what java.util.concurrent's AbstractQueuedSynchronizer and Exchanger do
+ * before they park, for the same reason. When the granting thread is running on another
+ * CPU, the grant typically comes within a microsecond, far sooner than a park and the
+ * unpark's wake-up (several microseconds of system calls and scheduling), and the waiter
+ * takes it without ever sleeping. The spin is bounded ({@link #MAX_SPIN_NANOS}, a few
+ * microseconds, on every path: untimed, timed, or interrupted while spinning, after which
+ * the usual checks run), adapted per thread ({@link #spinUntil}: a thread whose spins end
+ * without a grant spins less, down to {@link #MIN_SPIN_NANOS}), and never happens on one
+ * CPU or when the sink pins every thread to one CPU, where the granter cannot run while
+ * the waiter spins. Spinning only delays a park: every wait still ends parked, woken by
+ * its granter or its deadline; nothing waits by polling.
  */
 final class Scheduler {
     /** Guards every WaitQueue, every Thread's inheritance state and every Lock's holder while queued. */

@@ -17,10 +17,12 @@ public class Semaphore {
      * (-1) when there are no permits and threads wait in `waiters`. Invariant: while
      * anyone waits there are no permits, because a release hands its permit to the first
      * waiter instead of adding it. The fast paths are one CAS on a state >= 0; a QUEUED
-     * state changes only under Scheduler.LOCK, so it is stable while that is held.
+     * state changes only under Scheduler.LOCK, so it is stable while that is held. The
+     * waiter given a permit is taken out of the queue under Scheduler.LOCK and woken after
+     * it is released, unless it outranks the releasing thread (Scheduler's notes).
      */
     private static final int QUEUED = -1;
-    /** What {@link #handOff} returns when the state changed under it. */
+    /** What {@link #handOff(int)} returns when the state changed under it. */
     private static final Waiter RETRY = new Waiter(null);
     private static final VarHandle STATE;
 
@@ -99,7 +101,7 @@ public class Semaphore {
         for (;;) {
             int s = state;
             if (s == QUEUED) {
-                Waiter next = handOff(Thread.current().effectivePriority());
+                Waiter next = handOff(Thread.currentPriority());
                 if (next != RETRY) {
                     if (next != null) Scheduler.finishGrant(next); // outside Scheduler.LOCK
                     return;
