@@ -115,7 +115,8 @@ public class Condition {
      * @throws IllegalMonitorStateException if the caller does not hold the lock
      */
     public void signal(int n) {
-        checkHolder();
+        int myPriority = checkHolder().effectivePriority();
+        java.lang.Thread wake = null; // a waiter that took the lock (another thread released it meanwhile)
         Scheduler.LOCK.lock();
         try {
             for (int i = 0; i < n; i++) {
@@ -124,11 +125,19 @@ public class Condition {
                 w.thread.blockedOn = null;
                 w.status = Waiter.SIGNALLED;
                 // From here the waiter waits for the lock like any other, and lends the holder its priority.
-                if (lock.enqueueOrTake(w)) java.util.concurrent.locks.LockSupport.unpark(w.carrier);
+                // It can take the lock only if it is free, and then holds it: at most once per call.
+                if (lock.enqueueOrTake(w)) {
+                    if (!Scheduler.mayFinishLater(w, myPriority)) {
+                        java.util.concurrent.locks.LockSupport.unpark(w.carrier); // it outranks this thread: now
+                    } else {
+                        wake = w.carrier;
+                    }
+                }
             }
         } finally {
             Scheduler.LOCK.unlock();
         }
+        if (wake != null) java.util.concurrent.locks.LockSupport.unpark(wake); // outside Scheduler.LOCK
     }
 
     /** Wakes every waiter. */
@@ -161,12 +170,15 @@ public class Condition {
             Scheduler.LOCK.lock();
             try {
                 if (w.status == Waiter.WAITING) Scheduler.dequeue(w); // still ours to withdraw
-                else if (w.status == Waiter.SIGNALLED) lock.giveUp(w); // signalled meanwhile, queued on the lock
-                else granted = true; // signalled and handed the lock already
+                else if (!Scheduler.grantedOrInFlight(w)) lock.giveUp(w); // signalled meanwhile, queued on the lock
+                else granted = true; // signalled and handed the lock already (its status may be in flight)
             } finally {
                 Scheduler.LOCK.unlock();
             }
-            if (granted) lock.release(); // we are not waiting any more: pass it on
+            if (granted) {
+                Scheduler.parkUntilGranted(w, this);
+                lock.release(); // we are not waiting any more: pass it on
+            }
             throw new IllegalMonitorStateException("thread " + me.getName()
                     + " no longer holds this condition's lock: another thread released it");
         }

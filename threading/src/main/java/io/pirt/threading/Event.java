@@ -20,14 +20,29 @@ public class Event {
 
     /** Raises the flag and wakes every thread waiting for it. */
     public void set() {
+        int callerPriority = Thread.currentPriority();
+        Waiter first = null, last = null; // the waiters to wake, linked through Waiter.nextGranted
         Scheduler.LOCK.lock();
         try {
             flag = true;
-            for (Waiter w; (w = waiters.removeFirst()) != null; ) {
-                Scheduler.grant(w);
+            for (Waiter w; (w = waiters.first()) != null; ) {
+                Scheduler.beginGrant(w);
+                if (!Scheduler.mayFinishLater(w, callerPriority)) {
+                    Scheduler.finishGrant(w); // it outranks this thread: woken now
+                    continue;
+                }
+                w.nextGranted = null;
+                if (last == null) first = w; else last.nextGranted = w;
+                last = w;
             }
         } finally {
             Scheduler.LOCK.unlock();
+        }
+        // Woken outside Scheduler.LOCK, highest priority first. Each link is read before the
+        // status write that lets its waiter go (and reuse the node).
+        for (Waiter w = first, next; w != null; w = next) {
+            next = w.nextGranted;
+            Scheduler.finishGrant(w);
         }
     }
 
@@ -67,12 +82,17 @@ public class Event {
         }
         int outcome = Scheduler.park(w, timeoutMs > 0, deadlineNanos, this);
         if (outcome == Scheduler.PARK_GRANTED) return true;
+        boolean granted;
         Scheduler.LOCK.lock();
         try {
-            if (w.status == Waiter.GRANTED) return true;
-            Scheduler.dequeue(w);
+            granted = Scheduler.grantedOrInFlight(w);
+            if (!granted) Scheduler.dequeue(w);
         } finally {
             Scheduler.LOCK.unlock();
+        }
+        if (granted) {
+            Scheduler.parkUntilGranted(w, this); // the set's status write may still be on its way
+            return true;
         }
         if (outcome == Scheduler.PARK_INTERRUPTED) throw new ThreadInterruptedException();
         return false;

@@ -37,6 +37,11 @@ final class LinuxScheduling implements PrioritySink {
     /** Kinds of failure already reported. Guarded by itself. */
     private final Set<String> reported = new HashSet<>();
 
+    @Override
+    public boolean pinsToOneCpu() {
+        return cpuMask != null && Arrays.stream(config.cpus()).distinct().count() == 1;
+    }
+
     private LinuxScheduling(LibC libc, SchedulingMode mode, RealtimeConfig config, String description) {
         this.libc = libc;
         this.mode = mode;

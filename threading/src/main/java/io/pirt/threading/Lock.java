@@ -31,8 +31,19 @@ public class Lock {
      * (state stays QUEUED, or becomes the new holder when it was the last waiter), so the
      * lock is never seen unlocked while threads wait for it and nobody can barge ahead of
      * a waiter.
+     *
+     * A hand-off makes the waiter the holder under Scheduler.LOCK, then (normally) wakes it
+     * after releasing Scheduler.LOCK (see Scheduler's notes: the grant's two halves); the
+     * waiter, which spun briefly before parking, usually sees the grant while still
+     * spinning. Two cases wake it under Scheduler.LOCK, before anything else can run: the
+     * waiter outranks the releasing thread, or the releaser was boosted for the waiters and
+     * drops that boost with this hand-off. With native priorities that drop can let a
+     * thread of middle priority preempt the releaser at once, and the waiter the boost was
+     * for must already be awake by then (PriorityInversionTest).
      */
     private static final Object QUEUED = new Object();
+    /** What {@link #handOff(int)} returns when the state changed under it. */
+    private static final Waiter RETRY = new Waiter(null);
     private static final VarHandle STATE;
 
     static {
@@ -102,8 +113,12 @@ public class Lock {
             if (s == null) throw new IllegalStateException("release of a Lock that is not locked");
             if (s != QUEUED) {
                 if (STATE.compareAndSet(this, s, null)) return;
-            } else if (handOff()) {
-                return;
+            } else {
+                Waiter next = handOff(Thread.currentPriority());
+                if (next != RETRY) {
+                    if (next != null) Scheduler.finishGrant(next); // outside Scheduler.LOCK: the new holder finds it free
+                    return;
+                }
             }
         }
     }
@@ -142,13 +157,18 @@ public class Lock {
         }
         int outcome = Scheduler.park(w, timed, deadlineNanos, this);
         if (outcome == Scheduler.PARK_GRANTED) return true;
+        boolean granted;
         Scheduler.LOCK.lock();
         try {
             // Granted between the wake-up and here: the lock is ours, keep it (an interrupt stays pending).
-            if (w.status == Waiter.GRANTED) return true;
-            giveUp(w);
+            granted = Scheduler.grantedOrInFlight(w);
+            if (!granted) giveUp(w);
         } finally {
             Scheduler.LOCK.unlock();
+        }
+        if (granted) {
+            Scheduler.parkUntilGranted(w, this); // the grant's status write may still be on its way
+            return true;
         }
         if (outcome == Scheduler.PARK_INTERRUPTED) throw new ThreadInterruptedException();
         return false;
@@ -192,13 +212,26 @@ public class Lock {
         Scheduler.updateEffectivePriority(holder);
     }
 
-    /** Passes the lock to the first waiter. Returns false if the state was not QUEUED any more (retry). */
-    private boolean handOff() {
+    /**
+     * Passes the lock to the first waiter. Returns that waiter if its grant is still to be
+     * finished ({@link Scheduler#finishGrant}, which the caller does once Scheduler.LOCK is
+     * released, so that the new holder does not find it taken); null if the grant was
+     * finished here; {@link #RETRY} if the state was not QUEUED any more. The grant is
+     * finished here if the waiter outranks the calling thread, running at
+     * {@code callerPriority} (see {@link Scheduler#mayFinishLater}).
+     *
+     * <p>When the releasing holder loses a boost (a waiter lent it a higher priority), the
+     * new holder is woken first, under Scheduler.LOCK, and the boost dropped after: with
+     * native priorities, the drop can let another thread preempt the releaser at once, and
+     * the waiter it was boosted for must not be left waiting for the releaser to run again.
+     */
+    private Waiter handOff(int callerPriority) {
         Scheduler.LOCK.lock();
         try {
-            if (state != QUEUED) return false;
+            if (state != QUEUED) return RETRY;
             Thread previous = queuedHolder;
-            Waiter next = waiters.removeFirst();
+            Waiter next = waiters.first();
+            Scheduler.beginGrant(next);
             previous.contendedLocks.remove(this);
             if (waiters.isEmpty()) {
                 state = next.carrier;
@@ -206,10 +239,14 @@ public class Lock {
                 queuedHolder = next.thread;
                 next.thread.contendedLocks.add(this);
             }
-            Scheduler.grant(next);
-            Scheduler.updateEffectivePriority(previous);
             Scheduler.updateEffectivePriority(next.thread);
-            return true;
+            if (Scheduler.inheritedPriority(previous) == previous.effectivePriority()
+                    && Scheduler.mayFinishLater(next, callerPriority)) {
+                return next;
+            }
+            Scheduler.finishGrant(next);
+            Scheduler.updateEffectivePriority(previous);
+            return null;
         } finally {
             Scheduler.LOCK.unlock();
         }

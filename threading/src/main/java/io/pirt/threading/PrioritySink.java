@@ -21,6 +21,15 @@ interface PrioritySink {
      */
     void effectivePriorityChanged(Thread t, int priority);
 
+    /**
+     * True if the threads this package starts all run on one CPU (pinned there): a waiting
+     * thread then never spins before parking, since the thread that would wake it cannot run
+     * meanwhile.
+     */
+    default boolean pinsToOneCpu() {
+        return false;
+    }
+
     /** A sink that tells the operating system nothing, for the reason given. */
     static PrioritySink none(String reason) {
         String line = "pirt: scheduling NONE: " + reason + "; priorities order wait queues and inheritance inside the JVM only";

@@ -17,9 +17,13 @@ public class Semaphore {
      * (-1) when there are no permits and threads wait in `waiters`. Invariant: while
      * anyone waits there are no permits, because a release hands its permit to the first
      * waiter instead of adding it. The fast paths are one CAS on a state >= 0; a QUEUED
-     * state changes only under Scheduler.LOCK, so it is stable while that is held.
+     * state changes only under Scheduler.LOCK, so it is stable while that is held. The
+     * waiter given a permit is taken out of the queue under Scheduler.LOCK and woken after
+     * it is released, unless it outranks the releasing thread (Scheduler's notes).
      */
     private static final int QUEUED = -1;
+    /** What {@link #handOff(int)} returns when the state changed under it. */
+    private static final Waiter RETRY = new Waiter(null);
     private static final VarHandle STATE;
 
     static {
@@ -97,7 +101,11 @@ public class Semaphore {
         for (;;) {
             int s = state;
             if (s == QUEUED) {
-                if (handOff()) return;
+                Waiter next = handOff(Thread.currentPriority());
+                if (next != RETRY) {
+                    if (next != null) Scheduler.finishGrant(next); // outside Scheduler.LOCK
+                    return;
+                }
             } else {
                 if (s == Integer.MAX_VALUE) throw new IllegalStateException("semaphore value would overflow Integer.MAX_VALUE");
                 if (STATE.compareAndSet(this, s, s + 1)) return;
@@ -129,27 +137,42 @@ public class Semaphore {
         }
         int outcome = Scheduler.park(w, timed, deadlineNanos, this);
         if (outcome == Scheduler.PARK_GRANTED) return true;
+        boolean granted;
         Scheduler.LOCK.lock();
         try {
-            if (w.status == Waiter.GRANTED) return true; // a permit arrived as we gave up: keep it
-            Scheduler.dequeue(w);
-            if (waiters.isEmpty()) state = 0;
+            granted = Scheduler.grantedOrInFlight(w); // a permit arrived as we gave up: keep it
+            if (!granted) {
+                Scheduler.dequeue(w);
+                if (waiters.isEmpty()) state = 0;
+            }
         } finally {
             Scheduler.LOCK.unlock();
+        }
+        if (granted) {
+            Scheduler.parkUntilGranted(w, this); // the grant's status write may still be on its way
+            return true;
         }
         if (outcome == Scheduler.PARK_INTERRUPTED) throw new ThreadInterruptedException();
         return false;
     }
 
-    /** Gives a permit to the first waiter. Returns false if the state was not QUEUED any more (retry). */
-    private boolean handOff() {
+    /**
+     * Gives a permit to the first waiter. Returns that waiter if its grant is still to be
+     * finished ({@link Scheduler#finishGrant}, which the caller does once Scheduler.LOCK is
+     * released); null if it was finished here, because the waiter outranks the calling
+     * thread, running at {@code callerPriority} (see {@link Scheduler#mayFinishLater});
+     * {@link #RETRY} if the state was not QUEUED any more.
+     */
+    private Waiter handOff(int callerPriority) {
         Scheduler.LOCK.lock();
         try {
-            if (state != QUEUED) return false;
-            Waiter next = waiters.removeFirst();
+            if (state != QUEUED) return RETRY;
+            Waiter next = waiters.first();
+            Scheduler.beginGrant(next);
             if (waiters.isEmpty()) state = 0;
-            Scheduler.grant(next);
-            return true;
+            if (Scheduler.mayFinishLater(next, callerPriority)) return next;
+            Scheduler.finishGrant(next);
+            return null;
         } finally {
             Scheduler.LOCK.unlock();
         }

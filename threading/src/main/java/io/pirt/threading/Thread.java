@@ -133,6 +133,16 @@ public class Thread {
         return self instanceof Carrier c ? c.thread : ADOPTED.get();
     }
 
+    /**
+     * The effective priority of the calling thread, without adopting it: for a thread pirt
+     * did not start, PRIO_NORMAL, which it runs at unless a Lock it holds has boosted it. An
+     * underestimate only makes a grant finish under the scheduler lock (see
+     * Scheduler.mayFinishLater), the conservative way.
+     */
+    static int currentPriority() {
+        return java.lang.Thread.currentThread() instanceof Carrier c ? c.thread.effectivePriority() : PRIO_NORMAL;
+    }
+
     /** Starts the thread at {@link #PRIO_NORMAL} with the platform's default stack. */
     public void start() {
         start(PRIO_NORMAL, 0);

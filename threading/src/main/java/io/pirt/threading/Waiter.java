@@ -5,9 +5,19 @@ package io.pirt.threading;
  * reused for every wait ({@link Thread#waiter()}), since a thread blocks in one call at a
  * time and every wait ends with its waiter out of every queue; so waiting allocates nothing.
  *
- * <p>{@code status} is written under {@link Scheduler#LOCK} and read without it by the
- * parked thread, hence volatile. The links and {@code key} are guarded by
- * {@link Scheduler#LOCK}.
+ * <p>Life of a wait: its thread enqueues it under {@link Scheduler#LOCK} (status WAITING,
+ * {@code queue} set). A grant takes it out of its queue under LOCK
+ * ({@link Scheduler#beginGrant}) and, after releasing LOCK, writes GRANTED and unparks the
+ * thread ({@link Scheduler#finishGrant}). In between it is <em>in flight</em>: out of every
+ * queue ({@code queue == null}) but not yet GRANTED; the thread, should it time out or be
+ * interrupted meanwhile, finds it so under LOCK and waits for the GRANTED status before it
+ * returns (the grant is its own), so that a late status write can never land on the node's
+ * next wait. A Condition waiter goes WAITING -> SIGNALLED (moved to the Lock's queue, under
+ * LOCK) -> GRANTED.
+ *
+ * <p>{@code status} is read without LOCK by the waiting thread, hence volatile. The links,
+ * {@code queue} and {@code key} are guarded by {@link Scheduler#LOCK}; {@code nextGranted}
+ * belongs to the granter while the waiter is in flight.
  */
 final class Waiter {
     /** Queued on a Lock, Semaphore or Event and not yet granted; or on a Condition, not yet signalled. */
@@ -27,6 +37,10 @@ final class Waiter {
     /** The priority the queue orders this waiter by: its thread's effective priority. Guarded by Scheduler.LOCK. */
     int key;
     Waiter prev, next;
+    /** How long this thread spins before parking, adapted by Scheduler.spinUntil. Only this thread uses it. */
+    long spinNanos = Scheduler.MIN_SPIN_NANOS;
+    /** The next waiter to finish granting after this one, when one call grants several (Event.set). */
+    Waiter nextGranted;
 
     Waiter(Thread thread) {
         this.thread = thread;
@@ -39,7 +53,7 @@ final class Waiter {
     Waiter reset() {
         carrier = java.lang.Thread.currentThread();
         queue = null;
-        prev = next = null;
+        prev = next = nextGranted = null;
         status = WAITING;
         return this;
     }

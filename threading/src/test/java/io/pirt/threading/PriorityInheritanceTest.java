@@ -246,6 +246,7 @@ class PriorityInheritanceTest {
         Lock a = new Lock();
         Lock b = new Lock();
         Event aHeld = new Event();
+        Event bHeld = new Event();
         Thread t1 = new Thread(() -> {
             a.acquire();
             aHeld.set();
@@ -254,6 +255,7 @@ class PriorityInheritanceTest {
         }, "t1");
         Thread t2 = new Thread(() -> {
             b.acquire();
+            bHeld.set();
             aHeld.await();
             a.acquire(2_000);
             a.release();
@@ -261,6 +263,8 @@ class PriorityInheritanceTest {
         }, "t2");
         t2.start(PRIO_HIGH);
         started.add(t2);
+        // start() returns before run() does anything: without this, t1 could take b first and end holding it.
+        assertTrue(bHeld.await(5_000), "t2 did not take b");
         t1.start(PRIO_LOW);
         started.add(t1);
         t1.join(5_000);

@@ -293,6 +293,68 @@ class RaceTest {
         assertTrue(timeouts.get() > 0, "no acquire timed out: no race");
     }
 
+    /**
+     * A grant finishes outside Scheduler.LOCK (status write and unpark after the release of
+     * LOCK). A waiter whose timeout runs out in between keeps the grant and must wait for that
+     * status write before it reuses its waiter for its next wait; otherwise the late write
+     * ends that next wait as granted. Each round aims a grant (Lock release, Semaphore release,
+     * Event set) at a 1 ms wait's deadline, then waits 1 ms on something nobody grants.
+     */
+    @Test
+    void grantRacingTimeoutNeverReachesTheNextWait() {
+        Lock lock = new Lock();
+        Semaphore never = new Semaphore(0);
+        Semaphore go = new Semaphore(0), done = new Semaphore(0);
+        int rounds = 300;
+        AtomicInteger kind = new AtomicInteger(); // 0 lock, 1 semaphore, 2 event: what the granter grants
+        AtomicReference<Semaphore> semaphore = new AtomicReference<>();
+        AtomicReference<Event> event = new AtomicReference<>();
+        Thread granter = Threading.thread(() -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int r = 0; r < rounds; r++) {
+                assertTrue(go.acquire(PROGRESS_MS), "the waiter never started round " + r);
+                LockSupport.parkNanos(800_000 + rnd.nextLong(400_000)); // lands about on the 1 ms deadline
+                switch (kind.get()) {
+                    case 0 -> lock.release();
+                    case 1 -> semaphore.get().release();
+                    default -> event.get().set();
+                }
+                done.release();
+            }
+        });
+        int[] granted = new int[2];
+        Thread waiter = Threading.thread(() -> {
+            lock.acquire(); // held by this thread: its next acquire waits for the granter's release
+            for (int r = 0; r < rounds; r++) {
+                int k = r % 3;
+                kind.set(k);
+                semaphore.set(new Semaphore(0));
+                event.set(new Event());
+                go.release();
+                boolean got = switch (k) {
+                    case 0 -> lock.acquire(1);
+                    case 1 -> semaphore.get().acquire(1);
+                    default -> event.get().await(1);
+                };
+                granted[got ? 1 : 0]++;
+                assertFalse(never.acquire(1), "round " + r + ": a wait on a Semaphore nobody releases ended as granted"
+                        + " (a grant of the previous wait, " + (got ? "kept" : "timed out") + ", reached it)");
+                assertTrue(done.acquire(PROGRESS_MS), "the granter never finished round " + r);
+                switch (k) {
+                    case 0 -> {
+                        assertEquals(got, lock.isLocked(), "round " + r + ": acquire returned " + got);
+                        if (!got) lock.acquire(); // timed out: the release freed it; hold it again
+                    }
+                    case 1 -> assertEquals(got ? 0 : 1, semaphore.get().getValue(), "round " + r + ": the permit");
+                    default -> assertTrue(event.get().isSet());
+                }
+            }
+            lock.release();
+        });
+        endAll(List.of(granter, waiter));
+        assertTrue(granted[0] > 0 && granted[1] > 0, granted[1] + " granted, " + granted[0] + " timed out: no race");
+    }
+
     @Test
     void timedConditionAwaitRacingSignalAlwaysReturnsHoldingTheLock() {
         Lock lock = new Lock();
