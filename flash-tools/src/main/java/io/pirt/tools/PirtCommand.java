@@ -14,6 +14,7 @@ import io.pirt.tools.flash.FlashCommand;
 import io.pirt.tools.ports.PortsCommand;
 import io.pirt.tools.sim.DemoCommand;
 import io.pirt.tools.sim.SimCommand;
+import io.pirt.tools.test.TestCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Spec;
         commandListHeading = "%nCommands:%n",
         subcommands = {PortsCommand.class, KeygenCommand.class, BundleCommand.class, FlashCommand.class,
                 ConsoleCommand.class, InfoCommand.class, PsCommand.class, LogsCommand.class, RestartCommand.class,
-                RollbackCommand.class, DemoCommand.class, SimCommand.class, BoardsCommand.class},
+                RollbackCommand.class, TestCommand.class, DemoCommand.class, SimCommand.class, BoardsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure, the reason is on stderr", "2:usage error",
                 "3:(flash) the board refused the bundle", "4:(flash) the board rolled the bundle back"})

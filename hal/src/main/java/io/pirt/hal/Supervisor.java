@@ -49,6 +49,40 @@ public final class Supervisor {
         lastKickNanos = System.nanoTime();
     }
 
+    /**
+     * Sends one structured event — a JSON object on one line — through the runtime to the tool
+     * attached to the board's console (docs/protocol.md §5.5). pirt's on-board test runner
+     * reports test results with it. Outside a runtime it does nothing.
+     *
+     * @return false when no runtime supervises this process
+     * @throws IllegalArgumentException if {@code json} is not one line
+     */
+    public static boolean report(String json) {
+        if (json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0) throw new IllegalArgumentException("an event is one line of JSON");
+        SupervisorLink link = SupervisorLink.current();
+        if (link == null) return false;
+        link.send("event " + json);
+        return true;
+    }
+
+    /**
+     * Asks the host side of the rig to act — e.g. {@code "press BTN0"} on a virtual board —
+     * and waits up to {@code timeoutMs} for it to say it has. What a host can do depends on the
+     * rig; {@code pirt test} forwards {@code press PIN}, {@code release PIN} and
+     * {@code set PIN 0|1} to the board's {@code gpio} command (docs/testing.md).
+     *
+     * @return the host's answer, for people
+     * @throws UnsupportedOperationException if no runtime supervises this process, or the host
+     *     cannot do this on this rig
+     * @throws HalException if the host tried and failed, or did not answer in time
+     */
+    public static String askHost(String action, long timeoutMs) {
+        if (action.isBlank() || action.indexOf('\n') >= 0) throw new IllegalArgumentException("an action is one line of text");
+        SupervisorLink link = SupervisorLink.current();
+        if (link == null) throw new UnsupportedOperationException("no pirt runtime supervises this process, so there is no host to ask");
+        return link.askHost(action, timeoutMs);
+    }
+
     /** True unless the watchdog is armed and was not kicked in time. */
     static boolean watchdogSatisfied() {
         long timeout = watchdogNanos;

@@ -25,6 +25,10 @@ final class SupervisorLink {
 
     private final SocketChannel channel;
     private final OutputStream out;
+    /** Questions to the host awaiting their {@code host-reply}, by id. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.CompletableFuture<String[]>> hostAsks =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger nextAsk = new java.util.concurrent.atomic.AtomicInteger();
 
     private SupervisorLink(SocketChannel channel) {
         this.channel = channel;
@@ -60,6 +64,31 @@ final class SupervisorLink {
             out.flush();
         } catch (IOException e) {
             lost(e);
+        }
+    }
+
+    /** {@code ask-host ID ACTION}, answered by {@code host-reply ID ok|failed|unsupported MESSAGE}. */
+    String askHost(String action, long timeoutMs) {
+        int id = nextAsk.incrementAndGet();
+        java.util.concurrent.CompletableFuture<String[]> answer = new java.util.concurrent.CompletableFuture<>();
+        hostAsks.put(id, answer);
+        try {
+            send("ask-host " + id + " " + action);
+            String[] reply = answer.get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return switch (reply[0]) {
+                case "ok" -> reply[1];
+                case "unsupported" -> throw new UnsupportedOperationException(reply[1]);
+                default -> throw new HalException("the host could not '" + action + "': " + reply[1]);
+            };
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new HalException("the host did not answer '" + action + "' within " + timeoutMs + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new HalException("asking the host '" + action + "' failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+            throw new io.pirt.threading.ThreadInterruptedException();
+        } finally {
+            hostAsks.remove(id);
         }
     }
 
@@ -106,6 +135,11 @@ final class SupervisorLink {
                 for (Thread t : Threading.threads()) t.interrupt();
             }
             case "gpio" -> send("gpio " + GpioRequests.answer(w));
+            case "host-reply" -> { // host-reply ID STATUS MESSAGE...
+                String[] parts = line.trim().split(" ", 4);
+                var waiting = parts.length >= 3 ? hostAsks.get(Integer.parseInt(parts[1])) : null;
+                if (waiting != null) waiting.complete(new String[] {parts[2], parts.length > 3 ? parts[3] : ""});
+            }
             default -> send("error unknown request '" + w[0] + "'");
         }
     }

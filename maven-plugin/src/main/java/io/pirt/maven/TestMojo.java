@@ -15,8 +15,9 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 
 /**
  * {@code pirt:test}: runs the project's JUnit tests on a board, through {@code pirt test}
- * (docs/tool.md): the test classes with the project's classes and test dependencies (less
- * what the board provides: pirt-threading, pirt-hal and what comes only through them) are bundled and run on the board; results
+ * (docs/tool.md, docs/testing.md): the test classes with the project's classes and test
+ * dependencies (the tool leaves out what the board already has) are bundled and run on the
+ * board; results
  * stream back and land as Surefire-style XML reports in {@code target/pirt-reports}. Bound to
  * integration-test, so {@code mvn verify -Dpirt.port=/dev/ttyACM0} runs them on a real board;
  * without {@code pirt.port} they run on a fresh virtual board (the real runtime process on a
@@ -36,6 +37,14 @@ public final class TestMojo extends AbstractPirtMojo {
     /** The private key to sign the test bundle with, for a real board; default: the tool's (~/.pirt/signing.key). */
     @Parameter(property = "pirt.key")
     File key;
+
+    /** The public key of {@code key}, when it is not beside it as NAME.pub. */
+    @Parameter(property = "pirt.publicKey")
+    File publicKey;
+
+    /** Also print what the board's console prints during the run. */
+    @Parameter(property = "pirt.showOutput", defaultValue = "false")
+    boolean showOutput;
 
     /** The bound on the whole run, e.g. 120s or 10m; default: the tool's (10m). */
     @Parameter(property = "pirt.testTimeout")
@@ -107,13 +116,16 @@ public final class TestMojo extends AbstractPirtMojo {
         return port == null || port.isBlank();
     }
 
-    /** The test classes' dependencies: the project's classes, then its test-scope artifacts the board does not provide. */
+    /**
+     * The test classes' dependencies: the project's classes, then all its test-scope artifacts.
+     * The tool leaves out those the board already has (it asks the board), so the API jars the
+     * project declares {@code provided} are not sent.
+     */
     List<File> classpath() {
         Set<File> cp = new LinkedHashSet<>();
         if (classes.isDirectory()) cp.add(classes);
         for (Artifact a : project.getArtifacts()) {
-            if (a.getFile() == null || !a.getArtifactHandler().isAddedToClasspath() || BoardProvided.isProvided(a)) continue;
-            cp.add(a.getFile());
+            if (a.getFile() != null && a.getArtifactHandler().isAddedToClasspath()) cp.add(a.getFile());
         }
         return new ArrayList<>(cp);
     }
@@ -127,10 +139,12 @@ public final class TestMojo extends AbstractPirtMojo {
         if (!onVirtualBoard()) {
             a.addAll(List.of("--port", port));
             if (key != null) a.addAll(List.of("--key", key.getPath()));
+            if (publicKey != null) a.addAll(List.of("--public-key", publicKey.getPath()));
         }
         if (baud != null) a.addAll(List.of("--baud", baud.toString()));
         if (timeout != null && !timeout.isBlank()) a.addAll(List.of("--timeout", timeout));
         a.addAll(List.of("--reports", reports.getPath()));
+        if (showOutput) a.add("--show-output");
         for (File f : classpath) a.addAll(List.of("--classpath", f.getPath()));
         each(a, "--include-tag", includeTags);
         each(a, "--exclude-tag", excludeTags);

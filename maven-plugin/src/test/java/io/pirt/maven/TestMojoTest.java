@@ -36,12 +36,14 @@ class TestMojoTest {
         TestMojo m = mojo();
         m.port = "/dev/ttyACM0";
         m.key = new File("/keys/ci.key");
+        m.publicKey = new File("/keys/ci-public.pem");
         m.baud = 921600;
         m.timeout = "120s";
+        m.showOutput = true;
         assertFalse(m.onVirtualBoard());
         List<String> args = m.arguments(List.of(new File("/p/target/classes"), new File("/repo/junit-jupiter-api.jar")));
-        assertEquals(List.of("test", "--port", "/dev/ttyACM0", "--key", "/keys/ci.key", "--baud", "921600",
-                "--timeout", "120s", "--reports", path("target/pirt-reports"),
+        assertEquals(List.of("test", "--port", "/dev/ttyACM0", "--key", "/keys/ci.key", "--public-key", "/keys/ci-public.pem",
+                "--baud", "921600", "--timeout", "120s", "--reports", path("target/pirt-reports"), "--show-output",
                 "--classpath", "/p/target/classes", "--classpath", "/repo/junit-jupiter-api.jar",
                 path("target/test-classes")), args);
     }
@@ -67,7 +69,7 @@ class TestMojoTest {
     }
 
     @Test
-    void theClasspathIsTheProjectsClassesAndTestDependenciesLessWhatTheBoardProvides() throws Exception {
+    void theClasspathIsTheProjectsClassesThenEveryTestDependencyTheToolLeavesOutWhatTheBoardHas() throws Exception {
         TestMojo m = mojo();
         Files.createDirectories(m.classes.toPath());
         m.project = new MavenProject();
@@ -77,7 +79,8 @@ class TestMojoTest {
                 jar("net.java.dev.jna:jna", "provided", "io.pirt:pirt-threading"),
                 jar("org.junit.jupiter:junit-jupiter-api", "test", "org.junit.jupiter:junit-jupiter"),
                 jar("com.google.code.gson:gson", "compile"))));
-        assertEquals(List.of(m.classes, new File("/repo/junit-jupiter-api.jar"), new File("/repo/gson.jar")), m.classpath());
+        assertEquals(List.of(m.classes, new File("/repo/pirt-threading.jar"), new File("/repo/pirt-hal.jar"),
+                new File("/repo/jna.jar"), new File("/repo/junit-jupiter-api.jar"), new File("/repo/gson.jar")), m.classpath());
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.pirt.runtime.supervisor.AppEvents;
 import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.supervisor.AppState;
 import io.pirt.runtime.supervisor.AppSupervisor;
+import io.pirt.runtime.testrun.TestRuns;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,6 +51,7 @@ public final class BoardRuntime implements AutoCloseable {
     private final SerialConsole console;
     private final ShellCommands commands;
     private final Deployment deployment;
+    private final TestRuns testRuns;
     /** The application last started, for restart. Guarded by this. */
     private AppSpec lastApp;
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -84,6 +86,38 @@ public final class BoardRuntime implements AutoCloseable {
                 supervisor.stop();
             }
         });
+        this.testRuns = new TestRuns(settings.stateDir().resolve("tests"), new TestRuns.Host() {
+            @Override
+            public Optional<AppSpec> currentApp() {
+                return supervisor.current();
+            }
+
+            @Override
+            public boolean trialInProgress() {
+                return deployment.trialInProgress();
+            }
+
+            @Override
+            public void startApp(AppSpec app) throws IOException {
+                BoardRuntime.this.startApp(app, !testRuns.owns(app)); // `restart` never starts a test run again
+            }
+
+            @Override
+            public void stopApp() {
+                supervisor.stop();
+            }
+
+            @Override
+            public void tellApp(String line) {
+                supervisor.tell(line);
+            }
+
+            @Override
+            public boolean sendEvent(String json, long timeoutMs) throws InterruptedException {
+                return console.event(json, timeoutMs);
+            }
+        }, log, settings.appJvmFlags(), settings.appLibraries());
+        deployment.testRuns(testRuns);
         ShellCommands.Bundles bundles = new ShellCommands.Bundles() {
             @Override
             public String status() {
@@ -108,6 +142,21 @@ public final class BoardRuntime implements AutoCloseable {
 
     /** A tool's request: the shell command of that name, its output as the answer. */
     private Response request(String command, String argument) {
+        switch (command) {
+            case "test-run" -> {
+                return testRuns.start(argument);
+            }
+            case "test-libs" -> {
+                return testRuns.libraries();
+            }
+            case "test-stop" -> {
+                return testRuns.stop();
+            }
+            case "test-host-reply" -> {
+                return testRuns.hostReply(argument);
+            }
+            default -> { }
+        }
         if (command.equals("install-wait")) {
             String verdict = deployment.awaitVerdict(argument);
             return verdict.startsWith("error:") ? Response.failed(verdict) : Response.ok(verdict);
@@ -154,8 +203,13 @@ public final class BoardRuntime implements AutoCloseable {
     }
 
     private void startApp(AppSpec app) throws IOException {
+        startApp(app, true);
+    }
+
+    /** @param remember whether {@code restart} starts this one again (not for a test run) */
+    private void startApp(AppSpec app, boolean remember) throws IOException {
         synchronized (this) {
-            lastApp = app;
+            if (remember) lastApp = app;
             lastStartNanos = System.nanoTime();
             commands.releasePins();
             if (localBoard != null) { // the application takes the board's lines
@@ -197,17 +251,32 @@ public final class BoardRuntime implements AutoCloseable {
     private final class RestartPolicy implements AppEvents {
         @Override
         public void started(AppSpec app) {
-            deployment.started();
+            if (!testRuns.owns(app)) deployment.started();
+        }
+
+        @Override
+        public void event(AppSpec app, String json) {
+            testRuns.event(app, json);
+        }
+
+        @Override
+        public void hostAction(AppSpec app, String idAndAction) {
+            testRuns.hostAction(app, idAndAction);
         }
 
         @Override
         public void healthy(AppSpec app) {
+            if (testRuns.owns(app)) return;
             log.runtime("application " + app.name() + " says it is healthy");
             deployment.healthy();
         }
 
         @Override
         public void ended(AppSpec app, AppState state, String detail) {
+            if (testRuns.owns(app)) {
+                if (!closed) testRuns.ended(app, state, detail);
+                return;
+            }
             if (closed || state == AppState.STOPPED) return;
             if (deployment.ended(detail.startsWith(app.name() + " ") ? detail.substring(app.name().length() + 1) : detail)) return;
             if (state != AppState.CRASHED && state != AppState.HUNG) return;
@@ -234,6 +303,7 @@ public final class BoardRuntime implements AutoCloseable {
     public void close() {
         closed = true;
         restarts.shutdownNow();
+        testRuns.close();
         deployment.close();
         supervisor.close();
         log.runtime("pirt runtime stopping");

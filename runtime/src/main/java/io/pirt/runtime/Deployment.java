@@ -50,6 +50,7 @@ final class Deployment implements TransferSink {
     private final long trialMs;
     private final ConsoleLog log;
     private Launcher launcher;
+    private io.pirt.runtime.testrun.TestRuns testRuns;
     /** Verdict by bundle SHA-256. Guarded by this. */
     private final Map<String, String> verdicts = new HashMap<>();
     /** The slot running now, or null. Guarded by this. */
@@ -76,6 +77,16 @@ final class Deployment implements TransferSink {
 
     void launcher(Launcher l) {
         this.launcher = l;
+    }
+
+    /** Where test bundles go: they are never installed into the store. */
+    void testRuns(io.pirt.runtime.testrun.TestRuns t) {
+        this.testRuns = t;
+    }
+
+    /** Whether the bundle running now is on trial. */
+    synchronized boolean trialInProgress() {
+        return running != null && running.onTrial();
     }
 
     /** Starts what the store says should run, if anything. */
@@ -122,6 +133,16 @@ final class Deployment implements TransferSink {
             throw new IOException("bundle refused: " + e.getMessage(), e);
         }
         var m = bundle.manifest();
+        if (m.kind() == io.pirt.runtime.bundle.BundleManifest.Kind.TEST) {
+            try {
+                testRuns.accept(bundle, sha256Hex);
+            } catch (IOException e) {
+                verdict(sha256Hex, "refused: " + e.getMessage());
+                throw e;
+            }
+            verdict(sha256Hex, "test bundle " + m.name() + " " + m.version() + " ready to run");
+            return;
+        }
         SlotContent content = new SlotContent(m.name(), m.version().toString(), m.mainClass(), m.mainThreadPriority(), bundle.sha256());
         Slot slot;
         try {

@@ -122,25 +122,7 @@ public final class BundleCommand implements Callable<Integer> {
     }
 
     private KeyPair readKey() throws ToolException {
-        Path privateKey = key != null ? key : KeygenCommand.DEFAULT_DIR.resolve(KeygenCommand.DEFAULT_NAME + ".key");
-        Path pub = publicKey;
-        if (pub == null) {
-            String n = privateKey.getFileName().toString();
-            pub = privateKey.resolveSibling((n.endsWith(".key") ? n.substring(0, n.length() - 4) : n) + ".pub");
-        }
-        if (!Files.exists(privateKey)) {
-            throw ToolException.failure("no private key at " + privateKey + (key == null ? " (the default)" : "")
-                    + ": make one with `pirt keygen`, or give --key FILE");
-        }
-        if (!Files.exists(pub)) {
-            throw ToolException.failure("no public key at " + pub + " beside the private key " + privateKey
-                    + ": give it with --public-key FILE");
-        }
-        try {
-            return SigningKeys.readKeyPair(privateKey, pub);
-        } catch (IOException e) {
-            throw ToolException.failure(e.getMessage(), e);
-        }
+        return SigningKeyFiles.read(key, publicKey);
     }
 
     /** The application jars Maven built into {@code project/target}. */

@@ -15,17 +15,51 @@ import java.util.Objects;
  * @param boards              board profile ids the app runs on, or exactly {@code ["*"]} for any board
  * @param minRuntimeVersion   the oldest runtime that can run the app
  * @param mainThreadPriority  1 ({@code PRIO_LOWEST}) .. 7 ({@code PRIO_HIGHEST})
+ * @param kind                an application for the store, or tests for one run ({@code pirt test})
  */
 public record BundleManifest(String name, Version version, String mainClass, List<String> boards,
-                             Version minRuntimeVersion, int mainThreadPriority) {
+                             Version minRuntimeVersion, int mainThreadPriority, Kind kind) {
+    /** What a bundle is for (docs/bundle.md §2, key {@code kind}). */
+    public enum Kind {
+        /** Installed into the store, started, committed or rolled back: the default. */
+        APPLICATION("application"),
+        /** Run once by {@code pirt test}, never installed: the board's application comes back after it. */
+        TEST("test");
+
+        private final String text;
+
+        Kind(String text) {
+            this.text = text;
+        }
+
+        /** The value of the manifest's {@code kind} key. */
+        public String text() {
+            return text;
+        }
+
+        static Kind parse(String text) {
+            for (Kind k : values()) if (k.text.equals(text)) return k;
+            throw new IllegalArgumentException("'" + ShortText.of(text) + "' is not application or test");
+        }
+    }
+
     /** Format version of the manifest and of the bundle. */
     static final int FORMAT = 1;
     static final List<String> KEYS =
             List.of("format", "name", "version", "mainClass", "boards", "minRuntime", "mainPriority");
+    /** Keys a manifest may leave out; written only when they differ from their default. */
+    static final List<String> OPTIONAL_KEYS = List.of("kind");
     private static final String IDENTIFIER = "[A-Za-z_$][A-Za-z0-9_$]*";
+
+    /** An application bundle's manifest. */
+    public BundleManifest(String name, Version version, String mainClass, List<String> boards, Version minRuntimeVersion,
+                          int mainThreadPriority) {
+        this(name, version, mainClass, boards, minRuntimeVersion, mainThreadPriority, Kind.APPLICATION);
+    }
 
     /** @throws IllegalArgumentException naming the field that is wrong */
     public BundleManifest {
+        Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(mainClass, "mainClass");
@@ -73,13 +107,14 @@ public record BundleManifest(String name, Version version, String mainClass, Lis
         v.put("boards", String.join(",", boards));
         v.put("minRuntime", minRuntimeVersion.toString());
         v.put("mainPriority", Integer.toString(mainThreadPriority));
+        if (kind != Kind.APPLICATION) v.put("kind", kind.text());
         return KeyValueText.format(v);
     }
 
     /** @throws BundleRejectedException {@code MALFORMED_MANIFEST} naming the field */
     static BundleManifest parse(byte[] bytes) throws BundleRejectedException {
         String entry = BundleLayout.MANIFEST;
-        Map<String, String> v = KeyValueText.parse(entry, bytes, KEYS);
+        Map<String, String> v = KeyValueText.parse(entry, bytes, KEYS, OPTIONAL_KEYS);
         if (!v.get("format").equals(Integer.toString(FORMAT))) {
             throw KeyValueText.malformed(entry + ": format '" + ShortText.of(v.get("format"))
                     + "' is not supported; this runtime reads bundle format " + FORMAT + " (update the runtime)");
@@ -92,9 +127,11 @@ public record BundleManifest(String name, Version version, String mainClass, Lis
             Version minRuntime = Version.parse(v.get("minRuntime"));
             field = "mainPriority";
             int priority = parsePriority(v.get("mainPriority"));
+            field = "kind";
+            Kind kind = v.containsKey("kind") ? Kind.parse(v.get("kind")) : Kind.APPLICATION;
             field = "manifest";
             return new BundleManifest(v.get("name"), version, v.get("mainClass"),
-                    List.of(v.get("boards").split("\\s*,\\s*", -1)), minRuntime, priority);
+                    List.of(v.get("boards").split("\\s*,\\s*", -1)), minRuntime, priority, kind);
         } catch (IllegalArgumentException e) {
             throw new BundleRejectedException(BundleRejectedException.Reason.MALFORMED_MANIFEST,
                     entry + ": " + (field.equals("manifest") ? "" : field + ": ") + e.getMessage(), e);

@@ -178,8 +178,9 @@ public final class BundleVerifier {
                     + target.runtimeVersion() + ": update the runtime first");
         }
         Optional<Version> committed = target.committedVersion();
-        if (committed.isPresent() && manifest.version().compareTo(committed.get()) < 0
-                && !target.developmentMode() && !target.force()) {
+        // A test bundle is run once and never replaces the application: no version order applies to it.
+        if (committed.isPresent() && manifest.kind() == BundleManifest.Kind.APPLICATION
+                && manifest.version().compareTo(committed.get()) < 0 && !target.developmentMode() && !target.force()) {
             throw new BundleRejectedException(Reason.DOWNGRADE, manifest.name() + " " + manifest.version()
                     + " is older than the committed " + committed.get()
                     + "; to go back on purpose, flash with --force (or use a board in development mode)");

@@ -24,6 +24,12 @@ final class KeyValueText {
      * @throws BundleRejectedException {@code MALFORMED_MANIFEST} naming the entry, line and key
      */
     static Map<String, String> parse(String entry, byte[] bytes, List<String> keys) throws BundleRejectedException {
+        return parse(entry, bytes, keys, List.of());
+    }
+
+    /** As {@link #parse(String, byte[], List)}, with keys that may also appear, at most once each. */
+    static Map<String, String> parse(String entry, byte[] bytes, List<String> keys, List<String> optionalKeys)
+            throws BundleRejectedException {
         String text = utf8(entry, bytes);
         Map<String, String> values = new LinkedHashMap<>();
         String[] lines = text.split("\n", -1);
@@ -38,8 +44,9 @@ final class KeyValueText {
             }
             String key = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
-            if (!keys.contains(key)) {
-                throw malformed(where + ": unknown key '" + ShortText.of(key) + "'; the keys are " + keys);
+            if (!keys.contains(key) && !optionalKeys.contains(key)) {
+                throw malformed(where + ": unknown key '" + ShortText.of(key) + "'; the keys are " + keys
+                        + (optionalKeys.isEmpty() ? "" : " and optionally " + optionalKeys));
             }
             if (values.putIfAbsent(key, value) != null) {
                 throw malformed(where + ": key '" + key + "' appears twice");

@@ -5,6 +5,7 @@ import io.pirt.runtime.protocol.Frame;
 import io.pirt.runtime.protocol.FrameType;
 import io.pirt.runtime.protocol.Hello;
 import io.pirt.runtime.protocol.Link;
+import io.pirt.runtime.protocol.ProtocolEndpoint;
 import io.pirt.runtime.protocol.ProtocolException;
 import io.pirt.runtime.protocol.Request;
 import io.pirt.runtime.protocol.Response;
@@ -128,6 +129,12 @@ public final class BoardClient implements AutoCloseable {
     private final Map<Integer, PendingResponse> responses = new HashMap<>();
     /** TRANSFER_RESUME and TRANSFER_RESULT messages not yet taken by the transfer. */
     private final ArrayDeque<Object> transferInbox = new ArrayDeque<>();
+    /** Where the board's events go; events arriving while it is null are dropped. */
+    private volatile EventListener eventListener;
+    /** The event being assembled from EVENT frames; reader thread only. */
+    private final ByteArrayOutputStream eventBody = new ByteArrayOutputStream();
+    /** True while the rest of an oversized event is skipped; reader thread only. */
+    private boolean skippingEvent;
     /** The last bytes of text seen outside frames, for the message when nobody answers HELLO. */
     private final ByteArrayOutputStream recentText = new ByteArrayOutputStream();
 
@@ -156,6 +163,14 @@ public final class BoardClient implements AutoCloseable {
             throw e;
         }
         return client;
+    }
+
+    /**
+     * Hands the board's events to {@code listener} from now on (null: drop them). Events are
+     * sent only to a client that is connected; an event cut by a lost session is dropped whole.
+     */
+    public void onEvents(EventListener listener) {
+        this.eventListener = listener;
     }
 
     /** The board's HELLO: its id, runtime version, capabilities and limits. */
@@ -359,7 +374,7 @@ public final class BoardClient implements AutoCloseable {
     // ------------------------------------------------------------------ session
 
     private Hello ownHello(int nonce) {
-        int caps = Hello.CONSOLE | Hello.REQUESTS | Hello.TRANSFER | (options.compress() ? Hello.DEFLATE : 0);
+        int caps = Hello.CONSOLE | Hello.REQUESTS | Hello.TRANSFER | Hello.EVENTS | (options.compress() ? Hello.DEFLATE : 0);
         return new Hello(Frame.VERSION, Frame.VERSION, nonce, caps, options.maxPayloadBytes(),
                 options.link().receiveWindow(), options.idleTimeoutMs(), options.toolName(), options.toolVersion());
     }
@@ -666,6 +681,7 @@ public final class BoardClient implements AutoCloseable {
                     console.accept(source, text, 0, n);
                 }
                 case RESPONSE -> onResponse(frame, p);
+                case EVENT -> onEvent(frame, p);
                 case TRANSFER_RESUME, TRANSFER_RESULT -> {
                     Object message;
                     try {
@@ -681,6 +697,23 @@ public final class BoardClient implements AutoCloseable {
                 }
                 default -> { } // types a tool sends, not receives
             }
+        }
+
+        private void onEvent(Frame frame, ByteBuffer p) {
+            boolean last = !frame.hasFlag(Frame.FLAG_MORE);
+            if (skippingEvent || eventBody.size() + p.remaining() > ProtocolEndpoint.MAX_EVENT_BYTES) {
+                eventBody.reset(); // a board never sends this much: the whole event is dropped
+                skippingEvent = !last;
+                return;
+            }
+            byte[] chunk = new byte[p.remaining()];
+            p.get(chunk);
+            eventBody.writeBytes(chunk);
+            if (!last) return;
+            String body = eventBody.toString(StandardCharsets.UTF_8);
+            eventBody.reset();
+            EventListener listener = eventListener;
+            if (listener != null) listener.onEvent(body);
         }
 
         private void onResponse(Frame frame, ByteBuffer p) {
@@ -713,6 +746,8 @@ public final class BoardClient implements AutoCloseable {
 
         @Override
         public void onSessionLost(long lost, String reason) {
+            eventBody.reset(); // the rest of a cut event never comes
+            skippingEvent = false;
             synchronized (lock) {
                 if (session == lost) {
                     session = 0;

@@ -227,6 +227,16 @@ public final class SerialConsole implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one event to the attached tool (docs/protocol.md §5.5), waiting up to
+     * {@code timeoutMs} for room. Returns false when no tool that takes events is attached or
+     * it did not make room in time.
+     */
+    public boolean event(String json, long timeoutMs) throws InterruptedException {
+        ProtocolEndpoint e = endpoint;
+        return e != null && e.event(json.getBytes(StandardCharsets.UTF_8), timeoutMs);
+    }
+
     private void closeQuietly(ConsolePort p) {
         try {
             p.close();

@@ -17,7 +17,8 @@ public enum FrameType {
     TRANSFER_RESUME(0x31, true),
     TRANSFER_DATA(0x32, true),
     TRANSFER_END(0x33, true),
-    TRANSFER_RESULT(0x34, true);
+    TRANSFER_RESULT(0x34, true),
+    EVENT(0x40, true);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

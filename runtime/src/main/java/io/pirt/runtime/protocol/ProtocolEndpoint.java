@@ -31,6 +31,8 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private static final int WORK_QUEUE = 16;
     private static final long REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Largest event body (docs/protocol.md §5.5). */
+    public static final int MAX_EVENT_BYTES = 64 * 1024;
 
     /** Collects what an endpoint needs; {@link #build()} checks it. */
     public static final class Builder {
@@ -126,12 +128,16 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private final byte[] typed = new byte[Frame.MAX_PAYLOAD_BYTES];
     /** Nonce of the attached tool's HELLO; meaningful while a session is open. Reader thread only. */
     private int attachedNonce;
+    /** Whether the tool of the open session announced {@link Hello#EVENTS}; written by the reader before the session opens. */
+    private volatile boolean toolTakesEvents;
+    /** Keeps the frames of one event together: one event at a time. */
+    private final Object eventLock = new Object();
     private volatile boolean closed;
 
     private ProtocolEndpoint(Builder b) {
         this.shell = b.shell;
         this.requests = b.requests;
-        int caps = Hello.CONSOLE;
+        int caps = Hello.CONSOLE | Hello.EVENTS;
         if (b.requests != null) caps |= Hello.REQUESTS;
         if (b.transferDirectory != null) {
             caps |= Hello.TRANSFER | Hello.DEFLATE;
@@ -199,6 +205,39 @@ public final class ProtocolEndpoint implements AutoCloseable {
                     case NO_SESSION -> { } // the tool left meanwhile: the loop prints it as text
                 }
             }
+            return true;
+        }
+    }
+
+    /**
+     * Sends one event (docs/protocol.md §5.5) to the attached tool: {@code body} in EVENT
+     * frames, every frame but the last flagged MORE. Waits up to {@code timeoutMs} for room.
+     *
+     * @return false if no tool that takes events is attached, the session ended meanwhile,
+     *     or the tool did not make room in time (the event is then incomplete on the tool's side
+     *     and dropped there, as the session is about to end)
+     * @throws IllegalArgumentException if {@code body} exceeds {@link #MAX_EVENT_BYTES}
+     * @throws InterruptedException if interrupted while waiting for room
+     */
+    public boolean event(byte[] body, long timeoutMs) throws InterruptedException {
+        if (body.length > MAX_EVENT_BYTES) {
+            throw new IllegalArgumentException("an event is at most " + MAX_EVENT_BYTES + " bytes, not " + body.length);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (eventLock) {
+            long session = link.session();
+            if (session == 0 || !toolTakesEvents) return false;
+            int chunk = link.maxPayloadBytes();
+            int at = 0;
+            do {
+                int n = Math.min(chunk, body.length - at);
+                int flags = at + n < body.length ? Frame.FLAG_MORE : 0;
+                if (link.send(session, FrameType.EVENT, flags, ByteBuffer.wrap(body, at, n), deadline - System.nanoTime())
+                        != Link.Offer.QUEUED) {
+                    return false;
+                }
+                at += n;
+            } while (at < body.length);
             return true;
         }
     }
@@ -289,6 +328,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
             // The reply is queued before the session opens, so no CONSOLE_OUT can overtake it.
             link.sendControl(FrameType.HELLO, Frame.FLAG_REPLY, payload);
             attachedNonce = tool.nonce();
+            toolTakesEvents = (tool.capabilities() & Hello.EVENTS) != 0;
             link.openSession(tool.window(), Math.min(tool.maxPayloadBytes(), own.maxPayloadBytes()),
                     own.idleTimeoutMs(), Math.max(1, tool.idleTimeoutMs() / 4));
         }

@@ -183,6 +183,10 @@ public final class AppSupervisor implements AutoCloseable {
                     events.started(r.spec);
                 } else if (line.equals("healthy")) {
                     events.healthy(r.spec);
+                } else if (line.startsWith("event ")) {
+                    events.event(r.spec, line.substring("event ".length()));
+                } else if (line.startsWith("ask-host ")) {
+                    events.hostAction(r.spec, line.substring("ask-host ".length()));
                 } else if (!r.replies.offer(line)) {
                     log.runtime("the application sent an unasked reply; dropped: " + line);
                 }
@@ -335,6 +339,15 @@ public final class AppSupervisor implements AutoCloseable {
                 return "error interrupted";
             }
         }
+    }
+
+    /** Sends one line to the running application over its link; nothing when none runs or it has not linked up. */
+    public void tell(String line) {
+        Run r;
+        synchronized (this) {
+            r = run;
+        }
+        if (r != null) r.send(line);
     }
 
     @Override

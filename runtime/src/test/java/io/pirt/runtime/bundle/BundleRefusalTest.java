@@ -222,6 +222,18 @@ class BundleRefusalTest {
     }
 
     @Test
+    void aTestBundleIsNeverRefusedAsADowngradeAndSaysItsKind() throws Exception {
+        Path b = file("t.pirt", assemble(manifestText(GOOD_MANIFEST.replace("version=1.4.0", "version=0.0.0") + "kind=test\n"),
+                oneJar(), SIGNER).build());
+        VerifiedBundle v = BundleVerifier.verify(b, trust(dir),
+                new Target("rpi-4b", RUNTIME, false, Optional.of(Version.parse("1.10.0")), false));
+        assertEquals(BundleManifest.Kind.TEST, v.manifest().kind());
+        Path app = file("a.pirt", assemble(manifestText(GOOD_MANIFEST), oneJar(), SIGNER).build());
+        assertEquals(BundleManifest.Kind.APPLICATION, BundleVerifier.verify(app, trust(dir), board()).manifest().kind(),
+                "no kind key: an application");
+    }
+
+    @Test
     void forceDoesNotAdmitAnUnsignedBundle() throws Exception {
         Path b = file("u.pirt", assemble(manifestText(GOOD_MANIFEST), oneJar(), null).build());
         refused(b, new Target("rpi-4b", RUNTIME, false, Optional.of(Version.parse("2.0.0")), true), Reason.UNSIGNED);
@@ -239,6 +251,8 @@ class BundleRefusalTest {
         cases.put(GOOD_MANIFEST.replace("mainClass=com.example.Blink", "mainClass=com/example/Blink"), "mainClass");
         cases.put(GOOD_MANIFEST.replace("boards=rpi-4b", "boards=rpi-4b,*"), "boards");
         cases.put(GOOD_MANIFEST + "just words\n", "not key=value");
+        cases.put(GOOD_MANIFEST + "kind=library\n", "kind: 'library' is not application or test");
+        cases.put(GOOD_MANIFEST + "kind=test\nkind=test\n", "appears twice");
         int i = 0;
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path b = file("m" + i++ + ".pirt", assemble(manifestText(c.getKey()), oneJar(), SIGNER).build());

@@ -134,6 +134,37 @@ class BoardClientTest {
     }
 
     @Test
+    void eventsArriveWholeAndInOrderEvenWhenLongerThanAFrameOverAFaultyLine() throws Exception {
+        startBoard(new MemoryCable(new Faults(4e-4, 3e-4, 3e-4), new Faults(4e-4, 3e-4, 3e-4), 11), 3000, 1 << 20);
+        connect(options());
+        List<String> received = new ArrayList<>();
+        client.onEvents(body -> {
+            synchronized (received) {
+                received.add(body);
+                received.notifyAll();
+            }
+        });
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String body = "{\"event\":\"e" + i + "\",\"text\":\"" + "é".repeat(i * 97) + "\"}"; // up to ~7.5 KiB: several frames
+            sent.add(body);
+            assertTrue(board.event(body.getBytes(StandardCharsets.UTF_8), 5000), "event " + i + " queued");
+        }
+        awaitOn(received, () -> received.size() == sent.size(), "all 40 events");
+        synchronized (received) {
+            assertEquals(sent, received);
+        }
+        assertTrue(cable.faultsInjected() > 0);
+    }
+
+    @Test
+    void noEventGoesToAToolThatDidNotAskForThemNorToNoTool() throws Exception {
+        startBoard(MemoryCable.clean(), 3000, 1 << 20);
+        assertFalse(board.event("{}".getBytes(StandardCharsets.UTF_8), 100), "no tool attached");
+        assertThrows(IllegalArgumentException.class, () -> board.event(new byte[ProtocolEndpoint.MAX_EVENT_BYTES + 1], 100));
+    }
+
+    @Test
     void typedInputReachesTheBoardsShell() throws Exception {
         startBoard(MemoryCable.clean(), 3000, 1 << 20);
         connect(options());

@@ -55,6 +55,16 @@ class AppSupervisorTest {
             }
 
             @Override
+            public void event(AppSpec app, String json) {
+                events.add("event " + json);
+            }
+
+            @Override
+            public void hostAction(AppSpec app, String idAndAction) {
+                events.add("ask-host " + idAndAction);
+            }
+
+            @Override
             public void ended(AppSpec app, AppState end, String detail) {
                 events.add(end + ": " + detail);
             }

@@ -1,0 +1,343 @@
+package io.pirt.tools.test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pirt.runtime.client.TransferReport;
+import io.pirt.runtime.protocol.Hello;
+import io.pirt.runtime.protocol.ProtocolException;
+import io.pirt.tools.ToolException;
+import io.pirt.tools.board.BoardSession;
+import io.pirt.tools.board.PortOptions;
+import io.pirt.tools.bundle.SigningKeyFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pirt test}: runs a project's JUnit tests on the board (docs/testing.md) and reports
+ * them on the host as they finish, and as Surefire XML.
+ */
+@Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run JUnit tests on the board and report the results here.", "",
+                "Bundles the test classes and what they need (leaving out what the board already has), sends the "
+                + "bundle, and runs the tests inside an application process on the board with the JUnit Platform. Each "
+                + "result comes back as a structured event as soon as the test ends, and is written as a "
+                + "Surefire-compatible XML report. The application that ran before comes back afterwards, whatever the "
+                + "tests did; a run that takes longer than --timeout is stopped. Tests can ask this tool to act on the "
+                + "board (io.pirt.hal.testing.TestRig.askHost): press PIN, release PIN and set PIN 0|1 are passed to "
+                + "the board's gpio command.", "",
+                "PATH is a test jar, a directory of test classes, or a Maven project directory (its target/test-classes "
+                + "and target/classes, and the dependencies `mvn dependency:build-classpath` lists, or those in "
+                + "target/pirt-test-classpath.txt).", "",
+                "Examples:",
+                "  pirt test --port /dev/ttyACM0 examples/hello-world",
+                "  pirt test -p /dev/ttyACM0 --timeout 2m --include-tag smoke target/app-tests.jar --classpath lib/dep.jar"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every test passed (or was skipped)",
+                "1:a test failed or erred, the run timed out or broke off, or the board could not be reached",
+                "2:usage error (also: no --port and not exactly one likely board)",
+                "3:the board refused the test bundle (not signed by a key it trusts)"})
+public final class TestCommand implements Callable<Integer> {
+    static final int EXIT_REFUSED = 3;
+    /** How long after the run's timeout the board has to stop it and bring the application back. */
+    private static final long RESTORE_GRACE_MS = 60_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PortOptions port;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "A test jar, a directory of test classes, or a Maven project directory.")
+    Path path;
+
+    @Option(names = "--classpath", paramLabel = "ENTRY", split = ":",
+            description = "What the tests need besides what the board has: jars or class directories (repeatable, or :-separated).")
+    List<Path> classpath = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
+            description = "Longest the whole run may take on the board, e.g. 90s, 10m, 1h, or milliseconds (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Option(names = "--reports", paramLabel = "DIR", defaultValue = "target/pirt-reports",
+            description = "Where the Surefire XML reports go (default: ${DEFAULT-VALUE}).")
+    Path reports;
+
+    @Option(names = "--include-tag", paramLabel = "TAG", description = "Run only tests with this JUnit tag (repeatable).")
+    List<String> includeTags = new ArrayList<>();
+
+    @Option(names = "--exclude-tag", paramLabel = "TAG", description = "Leave out tests with this JUnit tag (repeatable).")
+    List<String> excludeTags = new ArrayList<>();
+
+    @Option(names = "--select", paramLabel = "CLASS[#METHOD]", description = "Run only this class or method (repeatable).")
+    List<String> select = new ArrayList<>();
+
+    @Option(names = "--key", paramLabel = "PRIVATE_KEY",
+            description = "Sign the test bundle with this key (default: ~/.pirt/signing.key); a board in development mode also takes --unsigned.")
+    Path key;
+
+    @Option(names = "--public-key", paramLabel = "PUB", description = "The public key of --key, when it is not KEY's name with .pub.")
+    Path publicKey;
+
+    @Option(names = "--unsigned", description = "Send the test bundle unsigned (only a board in development mode takes it).")
+    boolean unsigned;
+
+    @Option(names = "--show-output", description = "Also print what the board's console prints during the run.")
+    boolean showOutput;
+
+    @Override
+    public Integer call() throws ToolException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long timeoutMs = parseDuration(timeout);
+        ProjectTests tests = ProjectTests.resolve(path, classpath);
+        KeyPair signer = unsigned ? null : SigningKeyFiles.read(key, publicKey);
+        List<String> runnerArgs = runnerArguments(tests);
+
+        Path work;
+        try {
+            work = Files.createTempDirectory("pirt-test-");
+        } catch (IOException e) {
+            throw ToolException.failure("cannot make a temporary directory for the test bundle: " + e.getMessage(), e);
+        }
+        BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+        ExecutorService actions = Executors.newSingleThreadExecutor(r -> {
+            java.lang.Thread t = new java.lang.Thread(r, "pirt-test-host-actions");
+            t.setDaemon(true);
+            return t;
+        });
+        String portPath = port.port();
+        try (BoardSession session = BoardSession.open(portPath, port.baud(),
+                BoardSession.clientOptions(port.timeoutMs(), 30_000), (source, line) -> {
+                    if (showOutput) {
+                        out.println("  | " + line);
+                        out.flush();
+                    }
+                })) {
+            if ((session.client().board().capabilities() & Hello.EVENTS) == 0) {
+                throw ToolException.failure("the board (runtime " + session.client().board().software()
+                        + ") cannot send test events: update its runtime");
+            }
+            Set<String> onBoard = new HashSet<>(Arrays.asList(session.request("test-libs", "").split("\n")));
+            onBoard.remove("");
+            TestBundle.Contents contents = TestBundle.collect(tests.tests(), tests.classpath(), onBoard, work);
+            Path bundle = work.resolve("tests.pirt");
+            TestBundle.write(bundle, TestBundle.nameFor(path), contents.jars(), signer);
+            err.println("test bundle: " + contents.jars().size() + " jars, " + size(bundle) + " bytes ("
+                    + contents.leftOut().size() + " class path entries the board already has were left out)");
+            err.flush();
+            session.client().onEvents(body -> {
+                try {
+                    events.add(JSON.readTree(body));
+                } catch (IOException e) {
+                    err.println("pirt: the board sent an event that is not JSON (" + e.getMessage() + "): " + body);
+                }
+            });
+            TransferReport sent;
+            try {
+                sent = session.client().transfer(bundle, "tests.pirt", p -> { });
+            } catch (ProtocolException e) {
+                String m = e.getMessage();
+                if (m.startsWith("the board did not store the file (") && !m.contains("(MISMATCH)")) {
+                    err.println("pirt: the board refused the test bundle: " + m.substring(m.indexOf("): ") + 3));
+                    return EXIT_REFUSED;
+                }
+                throw ToolException.failure(portPath + ": sending the test bundle failed: " + m, e);
+            } catch (IOException e) {
+                throw ToolException.failure("cannot send the test bundle: " + e.getMessage(), e);
+            }
+            err.println(String.format(Locale.ROOT, "sent in %.1f s; running the tests on %s (at most %s)",
+                    sent.elapsedMillis() / 1000.0, session.client().board().name(), timeout));
+            err.flush();
+            session.request("test-run", sent.sha256Hex() + " " + timeoutMs + (runnerArgs.isEmpty() ? "" : " " + String.join(" ", runnerArgs)));
+            TestReport report = new TestReport(session.client().board().name());
+            RunEnd end = follow(session, events, report, actions, timeoutMs, out, err);
+            List<Path> files;
+            try {
+                files = report.write(reports);
+            } catch (IOException e) {
+                throw ToolException.failure("cannot write the reports into " + reports + ": " + e.getMessage(), e);
+            }
+            int failures = report.count(TestReport.Status.FAILED);
+            int errors = report.count(TestReport.Status.ERROR);
+            out.println(String.format(Locale.ROOT, "Tests run: %d, Failures: %d, Errors: %d, Skipped: %d%s",
+                    report.total(), failures, errors, report.count(TestReport.Status.SKIPPED),
+                    end.abortReason == null ? "" : " (run ended early: " + end.abortReason + ")"));
+            out.println("reports: " + reports + " (" + files.size() + " files)");
+            out.println(end.restoredApp == null ? "the board runs no application (none ran before the tests)"
+                    : "the board runs " + end.restoredApp + " again");
+            out.flush();
+            return failures + errors == 0 && end.abortReason == null && report.total() > 0 ? 0 : 1;
+        } finally {
+            actions.shutdownNow();
+            deleteQuietly(work, err);
+        }
+    }
+
+    /** How the run ended: why early (null: it finished), and what the board runs now. */
+    private record RunEnd(String abortReason, String restoredApp) {
+    }
+
+    /** Takes events until the board says the application is back, printing each result. */
+    private RunEnd follow(BoardSession session, BlockingQueue<JsonNode> events, TestReport report, ExecutorService actions,
+                          long timeoutMs, PrintWriter out, PrintWriter err) throws ToolException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs + RESTORE_GRACE_MS);
+        boolean stopSent = false;
+        String abort = null;
+        while (true) {
+            JsonNode e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (e == null) {
+                if (stopSent) {
+                    throw ToolException.failure("the board did not end the test run nor bring its application back within "
+                            + RESTORE_GRACE_MS + " ms of being asked; check it with `pirt info`");
+                }
+                err.println("pirt: no end of the run from the board " + RESTORE_GRACE_MS + " ms past its timeout; stopping it");
+                session.request("test-stop", "");
+                stopSent = true;
+                deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESTORE_GRACE_MS);
+                continue;
+            }
+            switch (e.path("event").asText()) {
+                case "run-started" -> out.println("running " + e.path("tests").asInt() + " tests");
+                case "test-started" -> report.started(e);
+                case "test-finished" -> print(report.finished(e), out);
+                case "run-finished" -> { }
+                case "run-aborted" -> {
+                    abort = e.path("reason").asText();
+                    err.println("pirt: the test run ended early on the board: " + abort);
+                    for (TestReport.Result r : report.aborted(abort)) print(r, out);
+                }
+                case "host-action" -> actions.execute(() -> act(session, e.path("id").asInt(), e.path("action").asText(), err));
+                case "restored" -> {
+                    return new RunEnd(abort, e.path("app").isNull() ? null : e.path("app").asText());
+                }
+                default -> { } // an event of a newer runtime: not for this tool
+            }
+            out.flush();
+        }
+    }
+
+    private static void print(TestReport.Result r, PrintWriter out) {
+        String mark = switch (r.status()) {
+            case PASSED -> "PASS ";
+            case FAILED -> "FAIL ";
+            case ERROR -> "ERROR";
+            case SKIPPED -> "SKIP ";
+        };
+        out.println(mark + " " + r.className() + "." + r.name() + " (" + r.durationMs() + " ms)");
+        if (r.status() == TestReport.Status.FAILED || r.status() == TestReport.Status.ERROR) {
+            if (r.stackTrace() != null) {
+                r.stackTrace().lines().limit(12).forEach(l -> out.println("      " + l));
+            } else if (r.message() != null) {
+                out.println("      " + r.message());
+            }
+        } else if (r.status() == TestReport.Status.SKIPPED && r.message() != null) {
+            out.println("      " + r.message());
+        }
+    }
+
+    /** A test asked this tool to act on the board: what the rig can do goes to the board's gpio command. */
+    private static void act(BoardSession session, int id, String action, PrintWriter err) {
+        String[] w = action.trim().split("\\s+");
+        String status;
+        String message;
+        boolean gpio = (w.length == 2 && (w[0].equals("press") || w[0].equals("release")))
+                || (w.length == 3 && w[0].equals("set"));
+        if (!gpio) {
+            status = "unsupported";
+            message = "this host can press PIN, release PIN and set PIN 0|1, not '" + action + "'";
+        } else {
+            try {
+                message = session.request("gpio", action).strip();
+                status = "ok";
+            } catch (ToolException e) {
+                status = "failed";
+                message = e.getMessage();
+            } catch (InterruptedException e) {
+                java.lang.Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        try {
+            session.request("test-host-reply", id + " " + status + " " + message.replace('\n', ' '));
+        } catch (ToolException e) {
+            err.println("pirt: cannot answer the board's request to '" + action + "': " + e.getMessage());
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<String> runnerArguments(ProjectTests tests) throws ToolException {
+        List<String> a = new ArrayList<>();
+        // the tests jar's name on the board; a directory of classes travels as tests.jar
+        a.add("--tests");
+        a.add(Files.isDirectory(tests.tests()) ? TestBundle.TESTS_JAR : tests.tests().getFileName().toString());
+        includeTags.forEach(t -> a.addAll(List.of("--include-tag", t)));
+        excludeTags.forEach(t -> a.addAll(List.of("--exclude-tag", t)));
+        select.forEach(s -> a.addAll(List.of("--select", s)));
+        for (String s : a) {
+            if (s.isEmpty() || s.chars().anyMatch(Character::isWhitespace)) {
+                throw new ToolException(ToolException.USAGE, "'" + s + "' is empty or has white space; tags, classes and methods have none");
+            }
+        }
+        return a;
+    }
+
+    /** {@code 90s}, {@code 10m}, {@code 1h}, {@code 500ms}, a plain number of milliseconds, or an ISO-8601 duration. */
+    static long parseDuration(String text) throws ToolException {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            long ms;
+            if (t.matches("\\d+")) ms = Long.parseLong(t);
+            else if (t.matches("\\d+ms")) ms = Long.parseLong(t.substring(0, t.length() - 2));
+            else if (t.matches("\\d+s")) ms = TimeUnit.SECONDS.toMillis(Long.parseLong(t.substring(0, t.length() - 1)));
+            else if (t.matches("\\d+m")) ms = TimeUnit.MINUTES.toMillis(Long.parseLong(t.substring(0, t.length() - 1)));
+            else if (t.matches("\\d+h")) ms = TimeUnit.HOURS.toMillis(Long.parseLong(t.substring(0, t.length() - 1)));
+            else ms = Duration.parse(text.trim().toUpperCase(Locale.ROOT)).toMillis();
+            if (ms <= 0 || ms > TimeUnit.DAYS.toMillis(1)) throw new NumberFormatException("out of range");
+            return ms;
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new ToolException(ToolException.USAGE, "--timeout takes a duration such as 90s, 10m or 1h (at most a day), not '"
+                    + text + "'");
+        }
+    }
+
+    private static long size(Path file) throws ToolException {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw ToolException.failure("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir, PrintWriter err) {
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            err.println("pirt: could not remove the temporary directory " + dir + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.pirt.tools.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pirt.tools.ToolException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/** The Surefire XML written from test events: every outcome, output that XML cannot hold as is, and a run cut short. */
+class TestReportTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static ObjectNode finished(String id, String cls, String name, String status) {
+        return JSON.createObjectNode().put("event", "test-finished").put("id", id).put("class", cls).put("name", name)
+                .put("displayName", name + "()").put("status", status).put("durationMs", 1234);
+    }
+
+    @Test
+    void everyOutcomeBecomesTheSurefireElementCIServersRead() throws Exception {
+        TestReport report = new TestReport("virtual");
+        report.finished(finished("1", "a.B", "ok", "passed").put("stdout", "said ]]> and \u0001 bell\n"));
+        report.finished(finished("2", "a.B", "wrong", "failed").put("exception", "org.opentest4j.AssertionFailedError")
+                .put("message", "expected: <5> but was: <4>").put("stackTrace", "AssertionFailedError\n\tat a.B.wrong(B.java:9)"));
+        report.finished(finished("3", "a.B", "broken", "error").put("exception", "java.lang.IllegalStateException")
+                .put("message", "no").put("stackTrace", "ISE"));
+        report.finished(finished("4", "a.B", "later", "skipped").put("message", "needs a rig"));
+        report.started(JSON.createObjectNode().put("id", "5").put("class", "a.C").put("name", "hangs"));
+        List<TestReport.Result> cut = report.aborted("timed out after 8000 ms");
+        assertEquals(1, cut.size());
+        assertEquals(5, report.total());
+        assertEquals(2, report.count(TestReport.Status.ERROR));
+
+        List<Path> files = report.write(dir);
+        assertEquals(List.of(dir.resolve("TEST-a.B.xml"), dir.resolve("TEST-a.C.xml")), files);
+        assertEquals(List.of(), Files.list(dir).filter(p -> p.toString().endsWith(".tmp")).toList(), "no temporary files left");
+        Element b = parse(files.get(0));
+        assertEquals("4", b.getAttribute("tests"));
+        assertEquals("1", b.getAttribute("failures"));
+        assertEquals("1", b.getAttribute("errors"));
+        assertEquals("1", b.getAttribute("skipped"));
+        assertEquals("4.936", b.getAttribute("time"));
+        Element ok = testcase(b, "ok");
+        assertEquals("1.234", ok.getAttribute("time"));
+        assertEquals("said ]]> and ? bell\n", ok.getElementsByTagName("system-out").item(0).getTextContent());
+        Element failure = (Element) testcase(b, "wrong").getElementsByTagName("failure").item(0);
+        assertEquals("expected: <5> but was: <4>", failure.getAttribute("message"));
+        assertEquals("org.opentest4j.AssertionFailedError", failure.getAttribute("type"));
+        assertTrue(failure.getTextContent().contains("B.java:9"));
+        assertEquals(1, testcase(b, "broken").getElementsByTagName("error").getLength());
+        assertEquals("needs a rig", ((Element) testcase(b, "later").getElementsByTagName("skipped").item(0)).getAttribute("message"));
+        Element c = parse(files.get(1));
+        Element hang = (Element) testcase(c, "hangs").getElementsByTagName("error").item(0);
+        assertEquals("did not finish: timed out after 8000 ms", hang.getAttribute("message"));
+    }
+
+    @Test
+    void aClassWhoseSetUpFailedIsReportedAsAnErrorOfTheClass() throws Exception {
+        TestReport report = new TestReport("virtual");
+        report.finished(finished("1", "a.B", "B", "error").put("container", true).put("exception", "java.lang.RuntimeException"));
+        Element b = parse(report.write(dir).get(0));
+        assertEquals("1", b.getAttribute("errors"));
+        testcase(b, "(B() setup)");
+    }
+
+    @Test
+    void durationsReadAsPeopleWriteThem() throws Exception {
+        assertEquals(90_000, TestCommand.parseDuration("90s"));
+        assertEquals(600_000, TestCommand.parseDuration("10m"));
+        assertEquals(3_600_000, TestCommand.parseDuration("1h"));
+        assertEquals(250, TestCommand.parseDuration("250ms"));
+        assertEquals(1500, TestCommand.parseDuration("1500"));
+        assertEquals(120_000, TestCommand.parseDuration("PT2M"));
+        for (String bad : List.of("0", "-5s", "ten minutes", "2d", "")) {
+            ToolException e = assertThrows(ToolException.class, () -> TestCommand.parseDuration(bad), bad);
+            assertEquals(ToolException.USAGE, e.exitCode());
+            assertTrue(e.getMessage().contains("--timeout"), e.getMessage());
+        }
+    }
+
+    private static Element parse(Path file) throws Exception {
+        Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+        return d.getDocumentElement();
+    }
+
+    private static Element testcase(Element suite, String name) {
+        var cases = suite.getElementsByTagName("testcase");
+        for (int i = 0; i < cases.getLength(); i++) {
+            if (((Element) cases.item(i)).getAttribute("name").equals(name)) return (Element) cases.item(i);
+        }
+        throw new AssertionError("no testcase " + name);
+    }
+}

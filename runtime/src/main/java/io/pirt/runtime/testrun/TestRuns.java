@@ -1,0 +1,406 @@
+package io.pirt.runtime.testrun;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pirt.runtime.bundle.BundleRejectedException;
+import io.pirt.runtime.bundle.VerifiedBundle;
+import io.pirt.runtime.log.ConsoleLog;
+import io.pirt.runtime.protocol.Response;
+import io.pirt.runtime.supervisor.AppSpec;
+import io.pirt.runtime.supervisor.AppState;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * On-board test runs (docs/testing.md): a verified test bundle is unpacked beside the store,
+ * never into it; {@code test-run} stops the application, runs the bundle's tests in an
+ * application process of their own, passes the runner's events on to the tool, ends the run
+ * at its timeout, and then starts the application that ran before — whatever the tests did.
+ *
+ * <p>One run at a time. The run's state is guarded by this object; the application is started
+ * and stopped outside the lock, because stopping waits for the process, whose end is
+ * reported back here. Events travel to the tool on a thread of their own
+ * ({@code test-events}), so the application's link is never held up by a slow tool.
+ */
+public final class TestRuns implements AutoCloseable {
+    /** What a run needs of the runtime. */
+    public interface Host {
+        /** The application running now, if any. */
+        Optional<AppSpec> currentApp();
+
+        /** Whether a new bundle is on trial now: its verdict must not be disturbed by a test run. */
+        boolean trialInProgress();
+
+        /** Starts {@code app} as the board's application (stopping what runs). */
+        void startApp(AppSpec app) throws IOException;
+
+        /** Stops the application; returns when it has ended. */
+        void stopApp();
+
+        /** One line to the running application's supervision link. */
+        void tellApp(String line);
+
+        /** One event to the attached tool; false if none takes it. */
+        boolean sendEvent(String json, long timeoutMs) throws InterruptedException;
+    }
+
+    private static final long EVENT_SEND_TIMEOUT_MS = 30_000;
+    /** The system property that names a test application's run. */
+    private static final String RUN_PROPERTY = "pirt.test.run";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final Host host;
+    private final ConsoleLog log;
+    private final List<String> jvmFlags;
+    private final List<Path> appLibraries;
+    private final BlockingQueue<String> outbox = new ArrayBlockingQueue<>(4096);
+    private final Thread sender;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "test-run-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    // Guarded by this.
+    /** The unpacked test bundle waiting for its run: SHA-256 of the bundle file, or null. */
+    private String readySha;
+    private String readyName;
+    private String readyMainClass;
+    /** The run in progress, or null. */
+    private Run run;
+    private long runNumber;
+    private long droppedEvents;
+
+    /** One run: its application, what ran before it, and how it ends. Fields guarded by TestRuns.this. */
+    private static final class Run {
+        final long number;
+        final AppSpec spec;
+        final Optional<AppSpec> previous;
+        ScheduledFuture<?> timeout;
+        boolean finished;
+        String abortReason;
+
+        Run(long number, AppSpec spec, Optional<AppSpec> previous) {
+            this.number = number;
+            this.spec = spec;
+            this.previous = previous;
+        }
+    }
+
+    /**
+     * @param dir           where a test bundle is unpacked (emptied at each new one)
+     * @param jvmFlags      flags of the test application's JVM (the application's)
+     * @param appLibraries  the pirt libraries on every application's class path, for {@link #libraries()}
+     */
+    public TestRuns(Path dir, Host host, ConsoleLog log, List<String> jvmFlags, List<Path> appLibraries) throws IOException {
+        this.appLibraries = List.copyOf(appLibraries);
+        this.dir = Files.createDirectories(dir);
+        this.host = host;
+        this.log = log;
+        this.jvmFlags = List.copyOf(jvmFlags);
+        this.sender = new Thread(this::sendEvents, "test-events");
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    /** A verified test bundle arrived: unpack it, replacing any earlier one that never ran. */
+    public void accept(VerifiedBundle bundle, String sha256Hex) throws IOException {
+        synchronized (this) {
+            if (run != null) throw new IOException("a test run is in progress; wait for it to end before sending another");
+        }
+        deleteTree(dir);
+        Path target = Files.createDirectories(dir.resolve(sha256Hex));
+        try {
+            bundle.extractTo(target);
+        } catch (BundleRejectedException e) {
+            throw new IOException("the test bundle changed while it was unpacked: " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            readySha = sha256Hex;
+            readyName = bundle.manifest().name() + " " + bundle.manifest().version();
+            readyMainClass = bundle.manifest().mainClass();
+        }
+        log.runtime("test bundle " + readyName + " received; `test-run` starts it");
+    }
+
+    /**
+     * The tool's {@code test-run SHA256 TIMEOUT_MS [RUNNER ARGUMENTS...]}: starts the run and
+     * answers at once; results follow as events.
+     */
+    public Response start(String argument) {
+        String[] w = argument.trim().split("\\s+");
+        if (w.length < 2 || !w[0].matches("[0-9a-f]{64}") || !w[1].matches("[1-9][0-9]{0,9}")) {
+            return Response.failed("usage: test-run BUNDLE_SHA256 TIMEOUT_MS [RUNNER ARGUMENTS...]");
+        }
+        long timeoutMs = Long.parseLong(w[1]);
+        Run r;
+        synchronized (this) {
+            if (run != null) return Response.failed("test run " + run.number + " is still in progress; wait for it, or send test-stop");
+            if (!w[0].equals(readySha)) {
+                return Response.failed("no test bundle " + w[0].substring(0, 12) + "... is waiting on this board: send it first");
+            }
+            if (host.trialInProgress()) {
+                return Response.failed("a new bundle is on trial; run the tests once it is committed or rolled back");
+            }
+            List<Path> jars;
+            try {
+                jars = jars(dir.resolve(readySha));
+            } catch (IOException e) {
+                return Response.failed("cannot read the test bundle's jars: " + e.getMessage());
+            }
+            AppSpec spec = new AppSpec("tests " + readyName, jars, readyMainClass, Arrays.asList(w).subList(2, w.length), jvmFlags,
+                    Map.of(RUN_PROPERTY, Long.toString(runNumber + 1)));
+            r = new Run(++runNumber, spec, host.currentApp());
+            readySha = null;
+            run = r;
+        }
+        log.runtime("test run " + r.number + ": " + r.spec.name() + ", at most " + timeoutMs + " ms"
+                + r.previous.map(p -> "; " + p.name() + " comes back after it").orElse(""));
+        try {
+            host.startApp(r.spec);
+        } catch (IOException e) {
+            synchronized (this) {
+                run = null;
+            }
+            restore(r);
+            return Response.failed("cannot start the tests: " + e.getMessage());
+        }
+        synchronized (this) {
+            if (run == r) r.timeout = timers.schedule(() -> timedOut(r, timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        return Response.ok("test run " + r.number + " started");
+    }
+
+    /**
+     * The tool's {@code test-libs}: what every application's class path already has on this
+     * board, one per line — a jar's file name without its version ({@code pirt-hal},
+     * {@code jna}), or a class directory's path — so the tool leaves those out of a test bundle.
+     */
+    public Response libraries() {
+        StringBuilder out = new StringBuilder();
+        for (Path entry : appLibraries) {
+            String e = entry.toString();
+            if (e.endsWith("*")) { // a class path wildcard: the jars of that directory
+                Path parent = entry.getParent() != null ? entry.getParent() : Path.of(".");
+                try (DirectoryStream<Path> d = Files.newDirectoryStream(parent, "*.jar")) {
+                    for (Path jar : d) out.append(baseName(jar)).append('\n');
+                } catch (IOException ex) {
+                    return Response.failed("cannot list the application libraries in " + parent + ": " + ex.getMessage());
+                }
+            } else if (e.endsWith(".jar")) {
+                out.append(baseName(entry)).append('\n');
+            } else {
+                out.append(entry.toAbsolutePath()).append('\n');
+            }
+        }
+        return Response.ok(out.toString());
+    }
+
+    /** A jar's file name without {@code .jar} and without its version: {@code jackson-core-2.21.3.jar} is {@code jackson-core}. */
+    public static String baseName(Path jar) {
+        String n = jar.getFileName().toString();
+        if (n.endsWith(".jar")) n = n.substring(0, n.length() - 4);
+        return n.replaceFirst("-\\d[^/]*$", "");
+    }
+
+    /** The tool's {@code test-stop}: ends the run now; the previous application comes back. */
+    public Response stop() {
+        Run r;
+        synchronized (this) {
+            r = run;
+            if (r == null) return Response.failed("no test run is in progress");
+            if (r.abortReason == null) r.abortReason = "stopped by the tool";
+        }
+        host.stopApp();
+        return Response.ok("test run " + r.number + " stopped");
+    }
+
+    private void timedOut(Run r, long timeoutMs) {
+        synchronized (this) {
+            if (run != r) return;
+            r.abortReason = "timed out after " + timeoutMs + " ms";
+        }
+        log.runtime("test run " + r.number + " timed out after " + timeoutMs + " ms; stopping it");
+        host.stopApp();
+    }
+
+    /**
+     * Whether {@code app} is the running test run's application (its events and end belong
+     * here). The runtime adds properties to what it starts, so the run is known by its number.
+     */
+    public synchronized boolean owns(AppSpec app) {
+        return run != null && isRun(run, app);
+    }
+
+    private static boolean isRun(Run r, AppSpec app) {
+        return Long.toString(r.number).equals(app.properties().get(RUN_PROPERTY));
+    }
+
+    /** A line {@code event JSON} from the test application. */
+    public void event(AppSpec app, String json) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (IOException e) {
+            log.runtime("test run: the runner sent an event that is not JSON (" + e.getMessage() + "); dropped");
+            return;
+        }
+        if (!(node instanceof ObjectNode event)) {
+            log.runtime("test run: the runner sent an event that is not a JSON object; dropped");
+            return;
+        }
+        Run r;
+        synchronized (this) {
+            r = run;
+            if (r == null || !isRun(r, app)) return;
+            if ("run-finished".equals(event.path("event").asText())) r.finished = true;
+        }
+        describe(event);
+        queue(event.put("run", r.number));
+    }
+
+    /** A line {@code ask-host ID ACTION} from the test application: the tool is asked. */
+    public void hostAction(AppSpec app, String idAndAction) {
+        String[] w = idAndAction.split(" ", 2);
+        Run r;
+        synchronized (this) {
+            r = run;
+        }
+        if (r == null || !isRun(r, app)) return;
+        if (w.length < 2 || !w[0].matches("[0-9]{1,9}")) {
+            log.runtime("test run: the runner asked the host something malformed: " + idAndAction);
+            return;
+        }
+        ObjectNode event = JSON.createObjectNode().put("event", "host-action").put("id", Integer.parseInt(w[0]))
+                .put("action", w[1]).put("run", r.number);
+        if (!queue(event)) host.tellApp("host-reply " + w[0] + " unsupported no tool is attached to act on the board");
+    }
+
+    /** The tool's {@code test-host-reply ID ok|failed|unsupported MESSAGE}: passed on to the test application. */
+    public Response hostReply(String argument) {
+        String[] w = argument.trim().split(" ", 3);
+        if (w.length < 2 || !w[0].matches("[0-9]{1,9}") || !List.of("ok", "failed", "unsupported").contains(w[1])) {
+            return Response.failed("usage: test-host-reply ID ok|failed|unsupported MESSAGE");
+        }
+        synchronized (this) {
+            if (run == null) return Response.failed("no test run is in progress");
+        }
+        host.tellApp("host-reply " + w[0] + " " + w[1] + " " + (w.length > 2 ? w[2] : ""));
+        return Response.ok("passed on");
+    }
+
+    /** The test application ended: the run is over; what ran before comes back. */
+    public void ended(AppSpec app, AppState state, String detail) {
+        Run r;
+        synchronized (this) {
+            r = run;
+            if (r == null || !isRun(r, app)) return;
+            run = null;
+            if (r.timeout != null) r.timeout.cancel(false);
+        }
+        String abort = r.abortReason != null ? r.abortReason
+                : !r.finished ? "the test process ended before the run finished: " + detail : null;
+        if (abort != null) {
+            log.runtime("test run " + r.number + " did not finish: " + abort);
+            queue(JSON.createObjectNode().put("event", "run-aborted").put("reason", abort).put("run", r.number));
+        } else {
+            log.runtime("test run " + r.number + " finished");
+        }
+        restore(r);
+    }
+
+    private void restore(Run r) {
+        ObjectNode restored = JSON.createObjectNode().put("event", "restored").put("run", r.number);
+        if (r.previous.isPresent()) {
+            try {
+                host.startApp(r.previous.get());
+                restored.put("app", r.previous.get().name());
+            } catch (IOException e) {
+                log.runtime("cannot start " + r.previous.get().name() + " again after the tests: " + e.getMessage());
+                restored.putNull("app").put("problem", "cannot start " + r.previous.get().name() + ": " + e.getMessage());
+            }
+        } else {
+            restored.putNull("app");
+        }
+        queue(restored);
+    }
+
+    /** A line for people on the console, for each finished test and for the run's end. */
+    private void describe(ObjectNode e) {
+        switch (e.path("event").asText()) {
+            case "test-finished" -> log.runtime("test " + e.path("class").asText() + "." + e.path("name").asText() + " "
+                    + e.path("status").asText() + " (" + e.path("durationMs").asLong() + " ms)");
+            case "run-finished" -> log.runtime("tests: " + e.path("tests").asInt() + " run, " + e.path("failures").asInt()
+                    + " failed, " + e.path("errors").asInt() + " errors, " + e.path("skipped").asInt() + " skipped");
+            default -> { }
+        }
+    }
+
+    private boolean queue(ObjectNode event) {
+        if (outbox.offer(event.toString())) return true;
+        synchronized (this) {
+            droppedEvents++;
+        }
+        return false;
+    }
+
+    private void sendEvents() {
+        try {
+            for (;;) {
+                String json = outbox.take();
+                if (!host.sendEvent(json, EVENT_SEND_TIMEOUT_MS)) {
+                    long dropped;
+                    synchronized (this) {
+                        dropped = ++droppedEvents;
+                    }
+                    if (dropped == 1 || dropped % 100 == 0) {
+                        log.runtime("test run: no tool took the run's events (" + dropped + " dropped so far)");
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // closing
+        }
+    }
+
+    private static List<Path> jars(Path jarsDir) throws IOException {
+        List<Path> jars = new ArrayList<>();
+        try (DirectoryStream<Path> d = Files.newDirectoryStream(jarsDir, "*.jar")) {
+            d.forEach(jars::add);
+        }
+        jars.sort(null);
+        return jars;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                if (!p.equals(root)) Files.delete(p);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        sender.interrupt();
+    }
+}

@@ -1,0 +1,172 @@
+package io.pirt.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pirt.runtime.sim.VirtualBoard;
+import io.pirt.tools.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * `pirt test` end to end on a virtual board (docs/testing.md): the hello-world example's own
+ * tests run on the board while hello-world is its application; results come back as events
+ * and Surefire XML, a failing test shows in the report and the exit code, a hanging test is
+ * ended by the timeout, and after every run the board runs hello-world again.
+ */
+@Timeout(180)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OnBoardTestRunTest {
+    @TempDir
+    static Path dir;
+    static VirtualBoard board;
+    static Path key;
+    static Path pub;
+    static final Path HELLO = Path.of(System.getProperty("pirt.hello.dir"));
+
+    record Run(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- out:\n" + out + "--- err:\n" + err;
+        }
+    }
+
+    static Run pirt(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** `pirt test` on hello-world's test classes, with the given options. */
+    static Run test(Path reports, String... options) {
+        List<String> args = new ArrayList<>(List.of("test", "--port", board.port().toString(), "--key", key.toString(),
+                "--public-key", pub.toString(), "--reports", reports.toString(),
+                "--classpath", HELLO.resolve("target/classes").toString()));
+        args.addAll(List.of(options));
+        args.add(HELLO.resolve("target/test-classes").toString());
+        return pirt(args.toArray(String[]::new));
+    }
+
+    static Element suite(Path reports, String className) throws Exception {
+        Path file = reports.resolve("TEST-" + className + ".xml");
+        assertTrue(Files.exists(file), "no report " + file + "; there are " + (Files.exists(reports) ? Files.list(reports).toList() : "none"));
+        Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+        return d.getDocumentElement();
+    }
+
+    static Element testcase(Element suite, String name) {
+        var cases = suite.getElementsByTagName("testcase");
+        for (int i = 0; i < cases.getLength(); i++) {
+            Element c = (Element) cases.item(i);
+            if (c.getAttribute("name").equals(name)) return c;
+        }
+        throw new AssertionError("no testcase " + name + " in " + suite.getAttribute("name"));
+    }
+
+    /** The board runs hello-world (the application flashed before the tests). */
+    static void helloRunsAgain(Run run) {
+        assertTrue(run.out().contains("the board runs hello-world 1.0.0 again"), run.toString());
+        Run info = pirt("info", "--port", board.port().toString());
+        assertEquals(0, info.exitCode(), info.toString());
+        assertTrue(info.out().contains("hello-world 1.0.0"), info.out());
+        assertTrue(info.out().contains("RUNNING"), info.out());
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path state = dir.resolve("board");
+        Path wiring = Files.writeString(dir.resolve("wiring"), """
+                button BTN0 BTN0 low
+                led LED0 LED0
+                jumper D22 D23
+                """);
+        board = VirtualBoard.start(VirtualBoard.Options.at(state).baud(921_600).wiring(wiring).args(List.of(
+                "--app-jvm-flag", "-Xmx96m", "--app-jvm-flag", "-Dpirt.scheduling=none", "--trial-ms", "1500")));
+        key = state.resolve("dev-signing-key.pem");
+        pub = state.resolve("config/keys/dev.pub");
+        Path bundle = dir.resolve("hello.pirt");
+        Run made = pirt("bundle", "--jar", System.getProperty("pirt.hello.jar"), "--main", "io.pirt.examples.hello.HelloWorld",
+                "--name", "hello-world", "--version", "1.0.0", "--key", key.toString(), "--public-key", pub.toString(),
+                "--out", bundle.toString());
+        assertEquals(0, made.exitCode(), made.toString());
+        Run flashed = pirt("flash", "--port", board.port().toString(), bundle.toString());
+        assertEquals(0, flashed.exitCode(), flashed.toString());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (board != null) {
+            board.close();
+            System.out.println("runtime process output:\n" + board.runtimeOutput());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theExamplesTestsPassOnTheBoardIncludingThoseThatNeedTheRig() throws Exception {
+        Path reports = dir.resolve("reports-pass");
+        Run run = test(reports, "--exclude-tag", "fails-on-purpose", "--exclude-tag", "hangs-on-purpose");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0"), run.toString());
+        assertTrue(run.out().contains("PASS  io.pirt.examples.hello.OnBoardTest.theButtonPressIsSeenByAnEdgeCallback"), run.out());
+        Element suite = suite(reports, "io.pirt.examples.hello.OnBoardTest");
+        assertEquals("4", suite.getAttribute("tests"));
+        assertEquals("0", suite.getAttribute("failures"));
+        assertEquals("0", suite.getAttribute("skipped"), "the jumper and the host's button press exist on this rig");
+        assertEquals("virtual", suite.getAttribute("hostname"));
+        helloRunsAgain(run);
+    }
+
+    @Test
+    @Order(2)
+    void aFailingTestFailsTheRunAndItsReportSaysWhy() throws Exception {
+        Path reports = dir.resolve("reports-fail");
+        Run run = test(reports, "--include-tag", "fails-on-purpose");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("Tests run: 2, Failures: 1, Errors: 0, Skipped: 0"), run.toString());
+        assertTrue(run.out().contains("FAIL  io.pirt.examples.hello.FailingOnPurposeTest.failsOnPurpose"), run.out());
+        Element suite = suite(reports, "io.pirt.examples.hello.FailingOnPurposeTest");
+        assertEquals("1", suite.getAttribute("failures"));
+        Element failure = (Element) testcase(suite, "failsOnPurpose").getElementsByTagName("failure").item(0);
+        assertTrue(failure.getAttribute("message").contains("this test fails on purpose"), failure.getAttribute("message"));
+        assertEquals("org.opentest4j.AssertionFailedError", failure.getAttribute("type"));
+        assertTrue(failure.getTextContent().contains("FailingOnPurposeTest.failsOnPurpose"), "the stack trace names the test");
+        Element out = (Element) testcase(suite, "passes").getElementsByTagName("system-out").item(0);
+        assertTrue(out.getTextContent().contains("this line is captured with the test's result"), "captured output");
+        helloRunsAgain(run);
+    }
+
+    @Test
+    @Order(3)
+    void aHangingTestIsEndedByTheTimeoutAndTheApplicationComesBack() throws Exception {
+        Path reports = dir.resolve("reports-hang");
+        long started = System.nanoTime();
+        Run run = test(reports, "--include-tag", "hangs-on-purpose", "--timeout", "8s");
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("timed out after 8000 ms"), run.toString());
+        assertTrue(run.out().contains("ERROR io.pirt.examples.hello.HangingOnPurposeTest.waitsForever"), run.out());
+        Element suite = suite(reports, "io.pirt.examples.hello.HangingOnPurposeTest");
+        assertEquals("1", suite.getAttribute("errors"));
+        Element error = (Element) testcase(suite, "waitsForever").getElementsByTagName("error").item(0);
+        assertTrue(error.getAttribute("message").contains("timed out after 8000 ms"), error.getAttribute("message"));
+        assertTrue(tookMs < 60_000, "the run ended soon after its 8 s timeout, not at the tool's own deadline: " + tookMs + " ms");
+        helloRunsAgain(run);
+    }
+}
