@@ -67,12 +67,14 @@ abstract class AbstractPirtMojo extends AbstractMojo {
     }
 
     /**
-     * Runs {@code pirt ARGS...} against a fresh virtual board made in {@code stateDir}: the
+     * Runs {@code pirt ARGS...} against a fresh virtual board made in {@code stateDir} (wired as
+     * {@code wiring} says, or null for {@code pirt sim}'s default): the
      * board's port and key are added as {@code --port} and {@code --key} ({@link OnFreshVirtualBoard}).
      */
-    void runOnFreshVirtualBoard(File stateDir, List<String> args) throws MojoExecutionException, MojoFailureException {
+    void runOnFreshVirtualBoard(File stateDir, File wiring, List<String> args) throws MojoExecutionException, MojoFailureException {
         List<String> main = new ArrayList<>();
         main.add(stateDir.getPath());
+        if (wiring != null) main.addAll(List.of("--wiring", wiring.getPath()));
         main.addAll(args);
         fork(args.get(0), ForkedTool.VIRTUAL_BOARD_MAIN, main, false);
     }
@@ -90,7 +92,14 @@ abstract class AbstractPirtMojo extends AbstractMojo {
             Thread.currentThread().interrupt();
             throw new MojoExecutionException("interrupted while pirt " + toolCommand + " ran; it was stopped", e);
         }
-        ToolExit.check(toolCommand, r.exitCode(), interactive ? "(its reason is printed above)" : r.message());
+        String hint = failureHint(r.exitCode());
+        String said = interactive ? "(its reason is printed above)" : r.message();
+        ToolExit.check(toolCommand, r.exitCode(), hint == null ? said : hint + "; the tool said: " + said);
+    }
+
+    /** What a non-zero exit code of this goal's command means beyond the tool's words, or null. */
+    String failureHint(int exitCode) {
+        return null;
     }
 
     private String javaExecutable() throws MojoExecutionException {

@@ -51,7 +51,8 @@ final class ForkedTool {
     record Result(int exitCode, List<String> stderr) {
         /** The tool's own reasons ({@code pirt: ...} lines), else the last lines it printed on stderr. */
         String message() {
-            List<String> reasons = stderr.stream().filter(l -> l.startsWith("pirt: ")).toList();
+            // "pirt: scheduling ..." is the threading library's once-per-process notice, not a reason
+            List<String> reasons = stderr.stream().filter(l -> l.startsWith("pirt: ") && !l.startsWith("pirt: scheduling ")).toList();
             List<String> shown = reasons.isEmpty() ? stderr : reasons;
             return shown.isEmpty() ? "(nothing on stderr)" : String.join("\n", shown);
         }

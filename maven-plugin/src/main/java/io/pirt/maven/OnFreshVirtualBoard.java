@@ -3,6 +3,7 @@ package io.pirt.maven;
 import io.pirt.runtime.bundle.SigningKeys;
 import io.pirt.runtime.sim.VirtualBoard;
 import io.pirt.tools.Main;
+import io.pirt.tools.sim.DefaultWiring;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileVisitResult;
@@ -20,9 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs one {@code pirt} command against a fresh virtual board: the goals' entry point in the
  * tool's JVM when no {@code pirt.port} is named ({@code pirt:test} in CI).
  *
- * <p>{@code OnFreshVirtualBoard STATE COMMAND [ARGS...]}: empties the directory STATE, starts
- * a {@link VirtualBoard} there (the real runtime process, development mode, a signing key of
- * its own), runs {@code pirt COMMAND --port BOARD_PORT --key BOARD_KEY ARGS...}, stops the
+ * <p>{@code OnFreshVirtualBoard STATE [--wiring FILE] COMMAND [ARGS...]}: empties the directory
+ * STATE, starts a {@link VirtualBoard} there (the real runtime process, development mode, a
+ * signing key of its own, wired as FILE says or else as {@code pirt sim}'s board: a button on
+ * BTN0, an LED on LED0, a jumper D22 -> D23), runs {@code pirt COMMAND --port BOARD_PORT --key BOARD_KEY ARGS...}, stops the
  * board and exits with the command's exit code. The board also stops when this JVM is ended
  * (SIGTERM). Exit 2 when the arguments are missing, 1 when the board cannot be started.
  *
@@ -36,19 +38,31 @@ public final class OnFreshVirtualBoard {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        if (args.length < 2) {
-            err.println("pirt: usage: OnFreshVirtualBoard STATE_DIR COMMAND [ARGS...]");
+        List<String> a = Arrays.asList(args);
+        Path wiring = null;
+        if (a.size() >= 3 && a.get(1).equals("--wiring")) {
+            wiring = Path.of(a.get(2));
+            a = new ArrayList<>(a);
+            a.subList(1, 3).clear();
+        }
+        if (a.size() < 2) {
+            err.println("pirt: usage: OnFreshVirtualBoard STATE_DIR [--wiring FILE] COMMAND [ARGS...]");
             System.exit(2);
         }
-        System.exit(run(Path.of(args[0]), args[1], Arrays.asList(args).subList(2, args.length), out, err));
+        System.exit(run(Path.of(a.get(0)), wiring, a.get(1), a.subList(2, a.size()), out, err));
     }
 
-    static int run(Path state, String command, List<String> args, PrintWriter out, PrintWriter err) {
+    /**
+     * @param wiring the board's wiring (docs/hal.md), or null for {@code pirt sim}'s default
+     * @return the command's exit code, or 1 when the board cannot be started
+     */
+    static int run(Path state, Path wiring, String command, List<String> args, PrintWriter out, PrintWriter err) {
         VirtualBoard board;
         Path key;
         try {
             deleteTree(state);
-            board = VirtualBoard.start(VirtualBoard.Options.at(state));
+            Path w = wiring != null ? wiring : DefaultWiring.writeTo(state);
+            board = VirtualBoard.start(VirtualBoard.Options.at(state).wiring(w));
         } catch (IOException e) {
             err.println("pirt: cannot start a virtual board in " + state + ": " + e.getMessage());
             return 1;

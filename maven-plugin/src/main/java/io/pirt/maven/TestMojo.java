@@ -74,6 +74,13 @@ public final class TestMojo extends AbstractPirtMojo {
     @Parameter(defaultValue = "${project.build.outputDirectory}", required = true, readonly = true)
     File classes;
 
+    /**
+     * The fresh virtual board's wiring (docs/hal.md) when no port is named; default: as
+     * {@code pirt sim}'s, a button on BTN0, an LED on LED0, a jumper D22 -> D23.
+     */
+    @Parameter(property = "pirt.wiring")
+    File wiring;
+
     /** Where the fresh virtual board keeps its state when no port is named (emptied first). */
     @Parameter(defaultValue = "${project.build.directory}/pirt-virtual-board", required = true)
     File virtualBoardDirectory;
@@ -105,10 +112,16 @@ public final class TestMojo extends AbstractPirtMojo {
         if (onVirtualBoard()) {
             getLog().info("no pirt.port: the tests run on a fresh virtual board in " + virtualBoardDirectory
                     + " (-Dpirt.port=/dev/ttyACM0 runs them on a real board)");
-            runOnFreshVirtualBoard(virtualBoardDirectory, args);
+            runOnFreshVirtualBoard(virtualBoardDirectory, wiring, args);
         } else {
             runTool(args, false);
         }
+    }
+
+    @Override
+    String failureHint(int exitCode) {
+        return exitCode == 1 ? "a test failed or erred, or the run did not finish: the results are above, the XML reports in "
+                + reports : null;
     }
 
     /** No port named: the tests go to a fresh virtual board, which brings its own port and key. */

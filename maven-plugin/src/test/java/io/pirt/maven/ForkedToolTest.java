@@ -61,6 +61,13 @@ class ForkedToolTest {
     }
 
     @Test
+    void theSchedulingNoticeIsNoReason() {
+        assertEquals("pirt: no such port /dev/ttyACM9: is the board plugged in?", new ForkedTool.Result(1, List.of(
+                "pirt: scheduling FIFO: SCHED_FIFO [10, 15] ...", "pirt: no such port /dev/ttyACM9: is the board plugged in?"))
+                .message());
+    }
+
+    @Test
     void withoutStderrTheMessageSaysSo() {
         assertEquals("(nothing on stderr)", new ForkedTool.Result(1, List.of()).message());
         assertEquals("java.lang.UnsupportedClassVersionError: x\nat y",

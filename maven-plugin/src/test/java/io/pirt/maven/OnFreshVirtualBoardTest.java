@@ -27,7 +27,7 @@ class OnFreshVirtualBoardTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         // `pirt keygen` takes no --port: the tool's usage error comes back as the run's exit code
-        int code = OnFreshVirtualBoard.run(state, "keygen", List.of("--out", dir.resolve("k").toString()),
+        int code = OnFreshVirtualBoard.run(state, null, "keygen", List.of("--out", dir.resolve("k").toString()),
                 new PrintWriter(out, true), new PrintWriter(err, true));
 
         assertEquals(2, code, err.toString());
@@ -35,6 +35,7 @@ class OnFreshVirtualBoardTest {
         assertTrue(err.toString().contains(state.resolve("runtime.err").toString()), "says where the board's own messages are");
         assertTrue(out.toString().startsWith("pirt: a fresh virtual board on "), out.toString());
         assertFalse(Files.exists(stale), "the last run's state is gone");
+        assertTrue(Files.readString(state.resolve("wiring")).contains("button BTN0 BTN0 low"), "wired as pirt sim's board");
         assertTrue(Files.isRegularFile(state.resolve("host-key/signing.key")));
         assertTrue(Files.isRegularFile(state.resolve("host-key/signing.pub")));
         List<ProcessHandle> runtimes = ProcessHandle.current().descendants()

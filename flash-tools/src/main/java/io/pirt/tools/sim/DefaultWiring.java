@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The wiring a virtual board gets unless told otherwise: a button on BTN0, an LED on LED0, a jumper D22 -> D23. */
-final class DefaultWiring {
+/**
+ * The wiring a virtual board gets unless told otherwise: a button on BTN0, an LED on LED0, a
+ * jumper D22 -> D23. Public for the Maven plugin's virtual board (pirt:test), which must match {@code pirt sim}'s.
+ */
+public final class DefaultWiring {
     static final String TEXT = """
             # The default wiring of the pirt virtual board (format: docs/hal.md).
             button BTN0 BTN0 low   # a push button that pulls BTN0 (D27) low: open it as INPUT_PULLUP
@@ -17,7 +20,7 @@ final class DefaultWiring {
     }
 
     /** Writes the default wiring to {@code dir/wiring} and returns its path. */
-    static Path writeTo(Path dir) throws IOException {
+    public static Path writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
         return Files.writeString(dir.resolve("wiring"), TEXT);
     }
