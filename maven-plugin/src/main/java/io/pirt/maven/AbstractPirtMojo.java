@@ -41,7 +41,8 @@ abstract class AbstractPirtMojo extends AbstractMojo {
 
     /**
      * The JDK (21 or newer) that runs the tool: its home or its {@code bin/java}. Default: the
-     * project's JDK toolchain, else the JVM running Maven if it is Java 21 or newer.
+     * build's JDK toolchain, else the JVM running Maven if it is Java 21 or newer, else the
+     * newest JDK 21+ in JAVA_HOME, /usr/lib/jvm, ~/.jdks or ~/.sdkman.
      */
     @Parameter(property = "pirt.java")
     File jdk;
@@ -105,7 +106,7 @@ abstract class AbstractPirtMojo extends AbstractMojo {
     private String javaExecutable() throws MojoExecutionException {
         Toolchain tc = toolchains == null ? null : toolchains.getToolchainFromBuildContext("jdk", session);
         String toolchainJava = tc == null ? null : tc.findTool("java");
-        return ToolJvm.choose(jdk, toolchainJava, System.getProperty("java.home"), Runtime.version().feature());
+        return ToolJvm.choose(jdk, toolchainJava, System.getProperty("java.home"), Runtime.version().feature(), ToolJvm.usualHomes());
     }
 
     /** The plugin's own jar and its dependencies: the tool, the runtime (a virtual board's) and their libraries. */
