@@ -149,6 +149,12 @@ public final class BoardRuntime implements AutoCloseable {
             case "test-libs" -> {
                 return testRuns.libraries();
             }
+            case "test-status" -> {
+                return testRuns.status(argument);
+            }
+            case "test-events" -> {
+                return testRuns.resend(argument);
+            }
             case "test-stop" -> {
                 return testRuns.stop();
             }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pirt.runtime.sim.VirtualBoard;
-import io.pirt.tools.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -34,18 +31,8 @@ class HostToolOnVirtualBoardTest {
     static Path boardKey;
     static Path boardPub;
 
-    record Run(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out:\n" + out + "--- err:\n" + err;
-        }
-    }
-
-    static Run pirt(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static ToolRun pirt(String... args) {
+        return ToolRun.pirt(args);
     }
 
     static String port() {
@@ -55,7 +42,7 @@ class HostToolOnVirtualBoardTest {
     /** The demo as a bundle for {@code boards}, signed with {@code key}. */
     static Path demoBundle(String file, String boards, Path key, Path pub) {
         Path out = dir.resolve(file);
-        Run run = pirt("bundle", "--jar", System.getProperty("pirt.demo.jar"), "--main", "io.pirt.examples.demo.Demo",
+        ToolRun run = pirt("bundle", "--jar", System.getProperty("pirt.demo.jar"), "--main", "io.pirt.examples.demo.Demo",
                 "--name", "demo", "--version", "1.0.0", "--boards", boards, "--key", key.toString(),
                 "--public-key", pub.toString(), "--out", out.toString());
         assertEquals(0, run.exitCode(), run.toString());
@@ -84,7 +71,7 @@ class HostToolOnVirtualBoardTest {
     void aBundleSignedByAnUntrustedKeyIsRefusedWithExitThree() {
         assertEquals(0, pirt("keygen", "--out", dir.resolve("keys").toString()).exitCode());
         Path bundle = demoBundle("stranger.pirt", "virtual", dir.resolve("keys/signing.key"), dir.resolve("keys/signing.pub"));
-        Run run = pirt("flash", "--port", port(), bundle.toString());
+        ToolRun run = pirt("flash", "--port", port(), bundle.toString());
         assertEquals(3, run.exitCode(), run.toString());
         assertTrue(run.err().contains("pirt: the board refused"), run.err());
         assertEquals("", run.out());
@@ -94,7 +81,7 @@ class HostToolOnVirtualBoardTest {
     @Order(2)
     void aBundleForAnotherBoardIsRefusedWithExitThree() {
         Path bundle = demoBundle("pi.pirt", "rpi-4b", boardKey, boardPub);
-        Run run = pirt("flash", "--port", port(), bundle.toString());
+        ToolRun run = pirt("flash", "--port", port(), bundle.toString());
         assertEquals(3, run.exitCode(), run.toString());
         assertTrue(run.err().contains("rpi-4b"), run.err());
     }
@@ -103,7 +90,7 @@ class HostToolOnVirtualBoardTest {
     @Order(3)
     void theDemoIsFlashedAndCommitted() {
         Path bundle = demoBundle("demo.pirt", "virtual", boardKey, boardPub);
-        Run run = pirt("flash", "--port", port(), bundle.toString());
+        ToolRun run = pirt("flash", "--port", port(), bundle.toString());
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("committed demo 1.0.0\n", run.out());
         assertTrue(run.err().contains("the board verified SHA-256"), run.err());
@@ -112,7 +99,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(4)
     void infoJsonShowsTheBoardAndTheRunningApplication() throws Exception {
-        Run run = pirt("info", "--port", port(), "--json");
+        ToolRun run = pirt("info", "--port", port(), "--json");
         assertEquals(0, run.exitCode(), run.toString());
         JsonNode o = new ObjectMapper().readTree(run.out());
         assertTrue(o.get("board").asText().startsWith("virtual"), run.out());
@@ -122,7 +109,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(5)
     void psJsonListsTheDemoThreadsWithTheirPriorities() throws Exception {
-        Run run = pirt("ps", "--port", port(), "--json");
+        ToolRun run = pirt("ps", "--port", port(), "--json");
         assertEquals(0, run.exitCode(), run.toString());
         boolean high = false;
         for (JsonNode t : new ObjectMapper().readTree(run.out())) {
@@ -134,7 +121,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(6)
     void logsShowTheApplicationsOutput() {
-        Run run = pirt("logs", "--port", port(), "-n", "200");
+        ToolRun run = pirt("logs", "--port", port(), "-n", "200");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("[app] main: demo 1.0.0 starting"), run.out());
     }
@@ -142,7 +129,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(7)
     void restartRestartsTheApplication() {
-        Run run = pirt("restart", "--port", port());
+        ToolRun run = pirt("restart", "--port", port());
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().startsWith("restarted"), run.out());
     }
@@ -155,7 +142,7 @@ class HostToolOnVirtualBoardTest {
         try (java.io.PipedOutputStream typing = new java.io.PipedOutputStream();
              java.io.PipedInputStream in = new java.io.PipedInputStream(typing)) {
             System.setIn(in);
-            java.util.concurrent.CompletableFuture<Run> run = java.util.concurrent.CompletableFuture.supplyAsync(
+            java.util.concurrent.CompletableFuture<ToolRun> run = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> pirt("console", "--port", port(), "--log", log.toString()));
             typing.write("info\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             typing.flush();
@@ -171,7 +158,7 @@ class HostToolOnVirtualBoardTest {
             }
             typing.write("\u001d\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             typing.flush();
-            Run r = run.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            ToolRun r = run.get(20, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(0, r.exitCode(), r.toString());
             assertTrue(r.out().contains("board:       virtual"), r.out());
         } finally {
@@ -182,7 +169,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(8)
     void rollbackWithNothingToGoBackToExitsOneWithTheBoardsReason() {
-        Run run = pirt("rollback", "--port", port());
+        ToolRun run = pirt("rollback", "--port", port());
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.err().startsWith("pirt: the board: "), run.err());
     }

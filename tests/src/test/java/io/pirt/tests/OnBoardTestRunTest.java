@@ -39,22 +39,12 @@ class OnBoardTestRunTest {
     static Path pub;
     static final Path HELLO = Path.of(System.getProperty("pirt.hello.dir"));
 
-    record Run(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out:\n" + out + "--- err:\n" + err;
-        }
-    }
-
-    static Run pirt(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static ToolRun pirt(String... args) {
+        return ToolRun.pirt(args);
     }
 
     /** `pirt test` on hello-world's test classes, with the given options. */
-    static Run test(Path reports, String... options) {
+    static ToolRun test(Path reports, String... options) {
         List<String> args = new ArrayList<>(List.of("test", "--port", board.port().toString(), "--key", key.toString(),
                 "--public-key", pub.toString(), "--reports", reports.toString(),
                 "--classpath", HELLO.resolve("target/classes").toString()));
@@ -80,9 +70,9 @@ class OnBoardTestRunTest {
     }
 
     /** The board runs hello-world (the application flashed before the tests). */
-    static void helloRunsAgain(Run run) {
+    static void helloRunsAgain(ToolRun run) {
         assertTrue(run.out().contains("the board runs hello-world 1.0.0 again"), run.toString());
-        Run info = pirt("info", "--port", board.port().toString());
+        ToolRun info = pirt("info", "--port", board.port().toString());
         assertEquals(0, info.exitCode(), info.toString());
         assertTrue(info.out().contains("hello-world 1.0.0"), info.out());
         assertTrue(info.out().contains("RUNNING"), info.out());
@@ -101,11 +91,11 @@ class OnBoardTestRunTest {
         key = state.resolve("dev-signing-key.pem");
         pub = state.resolve("config/keys/dev.pub");
         Path bundle = dir.resolve("hello.pirt");
-        Run made = pirt("bundle", "--jar", System.getProperty("pirt.hello.jar"), "--main", "io.pirt.examples.hello.HelloWorld",
+        ToolRun made = pirt("bundle", "--jar", System.getProperty("pirt.hello.jar"), "--main", "io.pirt.examples.hello.HelloWorld",
                 "--name", "hello-world", "--version", "1.0.0", "--key", key.toString(), "--public-key", pub.toString(),
                 "--out", bundle.toString());
         assertEquals(0, made.exitCode(), made.toString());
-        Run flashed = pirt("flash", "--port", board.port().toString(), bundle.toString());
+        ToolRun flashed = pirt("flash", "--port", board.port().toString(), bundle.toString());
         assertEquals(0, flashed.exitCode(), flashed.toString());
     }
 
@@ -121,7 +111,7 @@ class OnBoardTestRunTest {
     @Order(1)
     void theExamplesTestsPassOnTheBoardIncludingThoseThatNeedTheRig() throws Exception {
         Path reports = dir.resolve("reports-pass");
-        Run run = test(reports, "--exclude-tag", "fails-on-purpose", "--exclude-tag", "hangs-on-purpose");
+        ToolRun run = test(reports, "--exclude-tag", "fails-on-purpose", "--exclude-tag", "hangs-on-purpose");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0"), run.toString());
         assertTrue(run.out().contains("PASS  io.pirt.examples.hello.OnBoardTest.theButtonPressIsSeenByAnEdgeCallback"), run.out());
@@ -137,7 +127,7 @@ class OnBoardTestRunTest {
     @Order(2)
     void aFailingTestFailsTheRunAndItsReportSaysWhy() throws Exception {
         Path reports = dir.resolve("reports-fail");
-        Run run = test(reports, "--include-tag", "fails-on-purpose");
+        ToolRun run = test(reports, "--include-tag", "fails-on-purpose");
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.out().contains("Tests run: 2, Failures: 1, Errors: 0, Skipped: 0"), run.toString());
         assertTrue(run.out().contains("FAIL  io.pirt.examples.hello.FailingOnPurposeTest.failsOnPurpose"), run.out());
@@ -154,10 +144,52 @@ class OnBoardTestRunTest {
 
     @Test
     @Order(3)
+    void eventsMissedWhileTheLineWasCutAreAskedForAgain() throws Exception {
+        Path reports = dir.resolve("reports-cut");
+        java.util.concurrent.CountDownLatch runStarted = new java.util.concurrent.CountDownLatch(1);
+        StringWriter errText = new StringWriter();
+        java.io.Writer err = new java.io.Writer() {
+            @Override
+            public void write(char[] c, int off, int len) {
+                errText.write(c, off, len);
+                if (errText.toString().contains("test run ")) runStarted.countDown();
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        StringWriter out = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("test", "--port", board.port().toString(), "--key", key.toString(),
+                "--public-key", pub.toString(), "--reports", reports.toString(),
+                "--classpath", HELLO.resolve("target/classes").toString(),
+                "--exclude-tag", "fails-on-purpose", "--exclude-tag", "hangs-on-purpose",
+                HELLO.resolve("target/test-classes").toString()));
+        java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true)));
+        assertTrue(runStarted.await(60, java.util.concurrent.TimeUnit.SECONDS), "the run started: " + errText);
+        board.cable().cut(); // longer than both sides' idle timeout (3 s): the session ends, events are not delivered
+        Thread.sleep(5_000); // the length of the outage itself, not a synchronisation
+        board.cable().reconnect();
+        int code = exit.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        ToolRun run = new ToolRun(code, out.toString(), errText.toString());
+        assertEquals(0, code, run.toString());
+        assertTrue(run.out().contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0"), run.toString());
+        assertTrue(run.err().contains("did not arrive; asking for them again"), run.toString());
+        assertEquals("4", suite(reports, "io.pirt.examples.hello.OnBoardTest").getAttribute("tests"));
+        helloRunsAgain(run);
+    }
+
+    @Test
+    @Order(4)
     void aHangingTestIsEndedByTheTimeoutAndTheApplicationComesBack() throws Exception {
         Path reports = dir.resolve("reports-hang");
         long started = System.nanoTime();
-        Run run = test(reports, "--include-tag", "hangs-on-purpose", "--timeout", "8s");
+        ToolRun run = test(reports, "--include-tag", "hangs-on-purpose", "--timeout", "8s");
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.err().contains("timed out after 8000 ms"), run.toString());

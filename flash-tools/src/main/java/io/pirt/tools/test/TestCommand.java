@@ -63,6 +63,8 @@ public final class TestCommand implements Callable<Integer> {
     static final int EXIT_REFUSED = 3;
     /** How long after the run's timeout the board has to stop it and bring the application back. */
     private static final long RESTORE_GRACE_MS = 60_000;
+    /** After this long without an event the board is asked how the run goes. */
+    private static final long QUIET_MS = 3_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
@@ -172,9 +174,20 @@ public final class TestCommand implements Callable<Integer> {
             err.println(String.format(Locale.ROOT, "sent in %.1f s; running the tests on %s (at most %s)",
                     sent.elapsedMillis() / 1000.0, session.client().board().name(), timeout));
             err.flush();
-            session.request("test-run", sent.sha256Hex() + " " + timeoutMs + (runnerArgs.isEmpty() ? "" : " " + String.join(" ", runnerArgs)));
+            String started = session.request("test-run", sent.sha256Hex() + " " + timeoutMs
+                    + (runnerArgs.isEmpty() ? "" : " " + String.join(" ", runnerArgs)));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("test run (\\d+) started").matcher(started);
+            if (!m.find()) throw ToolException.failure("the board's answer to test-run is not understood: " + started);
+            err.println("test run " + m.group(1) + " started");
+            err.flush();
             TestReport report = new TestReport(session.client().board().name());
-            RunEnd end = follow(session, events, report, actions, timeoutMs, out, err);
+            RunEnd end;
+            try {
+                end = follow(session, m.group(1), events, report, actions, timeoutMs, out, err);
+            } catch (ToolException | RuntimeException x) {
+                stopQuietly(session, err);
+                throw x;
+            }
             List<Path> files;
             try {
                 files = report.write(reports);
@@ -201,14 +214,55 @@ public final class TestCommand implements Callable<Integer> {
     private record RunEnd(String abortReason, String restoredApp) {
     }
 
-    /** Takes events until the board says the application is back, printing each result. */
-    private RunEnd follow(BoardSession session, BlockingQueue<JsonNode> events, TestReport report, ExecutorService actions,
-                          long timeoutMs, PrintWriter out, PrintWriter err) throws ToolException, InterruptedException {
+    /**
+     * Takes events until the board says the application is back, printing each result. Events
+     * are numbered within the run: one that arrives twice is dropped, and when some went
+     * missing (the session was lost meanwhile: the board sends events only to an attached
+     * tool) they are asked for again. After {@link #QUIET_MS} without an event the board is
+     * asked how many it has sent, which also says hello again if the session was lost.
+     */
+    private RunEnd follow(BoardSession session, String run, BlockingQueue<JsonNode> events, TestReport report,
+                          ExecutorService actions, long timeoutMs, PrintWriter out, PrintWriter err)
+            throws ToolException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs + RESTORE_GRACE_MS);
         boolean stopSent = false;
         String abort = null;
+        long expected = 0; // number of the next event to take
+        long askedFrom = -1; // the number a resend was last asked from
+        boolean lost = false; // the last status request failed
         while (true) {
-            JsonNode e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            long waitNanos = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(QUIET_MS));
+            JsonNode e = events.poll(Math.max(1, waitNanos), TimeUnit.NANOSECONDS);
+            if (e == null && deadline - System.nanoTime() > 0) {
+                try {
+                    String[] status = session.request("test-status", run).trim().split("\\s+");
+                    if (status.length == 3 && Long.parseLong(status[1]) > expected) { // quiet though some are missing: ask (again)
+                        err.println("pirt: " + (Long.parseLong(status[1]) - expected)
+                                + " events of the run did not arrive; asking for them again");
+                        session.request("test-events", run + " " + expected);
+                        askedFrom = expected;
+                    }
+                    if (lost) err.println("pirt: the board is back");
+                    lost = false;
+                } catch (ToolException x) { // the line is down (a cable pulled, a board busy): the run goes on there
+                    if (!lost) err.println("pirt: lost the board (" + x.getMessage() + "); trying again until the run's deadline");
+                    lost = true;
+                }
+                err.flush();
+                continue;
+            }
+            if (e != null) {
+                long n = e.path("n").asLong(-1);
+                if (n >= 0 && n < expected) continue; // sent again, and already taken
+                if (n > expected) {
+                    if (askedFrom != expected) {
+                        session.request("test-events", run + " " + expected);
+                        askedFrom = expected;
+                    }
+                    continue; // it comes again, in order, after the missing ones
+                }
+                if (n == expected) expected++;
+            }
             if (e == null) {
                 if (stopSent) {
                     throw ToolException.failure("the board did not end the test run nor bring its application back within "
@@ -237,6 +291,16 @@ public final class TestCommand implements Callable<Integer> {
                 default -> { } // an event of a newer runtime: not for this tool
             }
             out.flush();
+        }
+    }
+
+    /** The tool gives up on a run: the board should not go on running it for nobody. */
+    private static void stopQuietly(BoardSession session, PrintWriter err) throws InterruptedException {
+        try {
+            session.request("test-stop", "");
+            err.println("pirt: asked the board to stop the run; it brings its application back");
+        } catch (ToolException x) {
+            err.println("pirt: could not ask the board to stop the run (" + x.getMessage() + "); it ends at its timeout");
         }
     }
 

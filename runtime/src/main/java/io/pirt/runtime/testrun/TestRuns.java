@@ -61,6 +61,8 @@ public final class TestRuns implements AutoCloseable {
     }
 
     private static final long EVENT_SEND_TIMEOUT_MS = 30_000;
+    /** Events of a run kept for {@code test-events} (a tool that lost its session asks for them again). */
+    private static final long MAX_KEPT_EVENT_BYTES = 16L * 1024 * 1024;
     /** The system property that names a test application's run. */
     private static final String RUN_PROPERTY = "pirt.test.run";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,6 +89,11 @@ public final class TestRuns implements AutoCloseable {
     private Run run;
     private long runNumber;
     private long droppedEvents;
+    /** The events of run {@link #runNumber} (its current or last run), in order: event {@code n} is at index n. */
+    private final List<String> runEvents = new ArrayList<>();
+    private long runEventBytes;
+    /** Set when the kept events reached {@link #MAX_KEPT_EVENT_BYTES}: later ones are sent but cannot be sent again. */
+    private boolean keptEventsFull;
 
     /** One run: its application, what ran before it, and how it ends. Fields guarded by TestRuns.this. */
     private static final class Run {
@@ -170,6 +177,9 @@ public final class TestRuns implements AutoCloseable {
             r = new Run(++runNumber, spec, host.currentApp());
             readySha = null;
             run = r;
+            runEvents.clear();
+            runEventBytes = 0;
+            keptEventsFull = false;
         }
         log.runtime("test run " + r.number + ": " + r.spec.name() + ", at most " + timeoutMs + " ms"
                 + r.previous.map(p -> "; " + p.name() + " comes back after it").orElse(""));
@@ -218,6 +228,38 @@ public final class TestRuns implements AutoCloseable {
         String n = jar.getFileName().toString();
         if (n.endsWith(".jar")) n = n.substring(0, n.length() - 4);
         return n.replaceFirst("-\\d[^/]*$", "");
+    }
+
+    /**
+     * The tool's {@code test-status RUN}: {@code RUN EVENTS running|ended} — how many events the
+     * run has produced so far, so a tool that lost its session knows what it missed.
+     */
+    public synchronized Response status(String argument) {
+        String w = argument.trim();
+        if (!w.matches("[1-9][0-9]{0,9}")) return Response.failed("usage: test-status RUN");
+        long number = Long.parseLong(w);
+        if (number != runNumber) return Response.failed("test run " + number + " is not this board's last run (" + runNumber + ")");
+        return Response.ok(number + " " + runEvents.size() + " " + (run != null && run.number == number ? "running" : "ended"));
+    }
+
+    /** The tool's {@code test-events RUN FROM}: sends the run's events from number FROM on again. */
+    public Response resend(String argument) {
+        String[] w = argument.trim().split("\\s+");
+        if (w.length != 2 || !w[0].matches("[1-9][0-9]{0,9}") || !w[1].matches("[0-9]{1,9}")) {
+            return Response.failed("usage: test-events RUN FROM");
+        }
+        List<String> again;
+        synchronized (this) {
+            if (Long.parseLong(w[0]) != runNumber) return Response.failed("test run " + w[0] + " is not this board's last run");
+            int from = Integer.parseInt(w[1]);
+            if (from > runEvents.size()) return Response.failed("run " + w[0] + " has only " + runEvents.size() + " events");
+            again = new ArrayList<>(runEvents.subList(from, runEvents.size()));
+        }
+        if (again.contains(null)) return Response.failed("the run's events past " + MAX_KEPT_EVENT_BYTES + " bytes were not kept");
+        for (String json : again) {
+            if (!outbox.offer(json)) return Response.failed("the board's event queue is full; ask again in a moment");
+        }
+        return Response.ok("sending " + again.size() + " events again");
     }
 
     /** The tool's {@code test-stop}: ends the run now; the previous application comes back. */
@@ -353,8 +395,21 @@ public final class TestRuns implements AutoCloseable {
         }
     }
 
+    /** Numbers the event ({@code n}: 0, 1, ... within its run), keeps it for {@code test-events}, and queues it for the tool. */
     private boolean queue(ObjectNode event) {
-        if (outbox.offer(event.toString())) return true;
+        String json;
+        synchronized (this) {
+            event.put("n", runEvents.size());
+            json = event.toString();
+            if (!keptEventsFull && runEventBytes + json.length() <= MAX_KEPT_EVENT_BYTES) {
+                runEvents.add(json);
+                runEventBytes += json.length();
+            } else {
+                keptEventsFull = true;
+                runEvents.add(null); // numbered, but too much to keep: it cannot be sent again
+            }
+        }
+        if (outbox.offer(json)) return true;
         synchronized (this) {
             droppedEvents++;
         }
