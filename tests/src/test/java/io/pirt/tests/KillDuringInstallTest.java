@@ -114,6 +114,16 @@ class KillDuringInstallTest {
         long startedNanos = System.nanoTime();
         VirtualBoard board = VirtualBoard.start(options(state));
         try {
+            // The runtime opens its console seconds after it starts on a loaded machine (4.5-5.5 s seen at load 12):
+            // the first flash says HELLO once, so wait for an answer first.
+            for (long up = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STEP_TIMEOUT_MS); ; ) {
+                try {
+                    ask(board, "info", 500);
+                    break;
+                } catch (IOException e) {
+                    if (System.nanoTime() - up > 0) throw e;
+                }
+            }
             Flash first = Flash.start(board, bundle(board, "1.0.0", random, paddingSha));
             assertEquals("committed " + APP + " 1.0.0", first.verdict(STEP_TIMEOUT_MS));
             long installMs = first.transferToVerdictMs();

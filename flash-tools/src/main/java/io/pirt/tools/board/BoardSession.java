@@ -5,8 +5,10 @@ import io.pirt.runtime.client.ConsoleListener;
 import io.pirt.runtime.protocol.Link;
 import io.pirt.runtime.protocol.ProtocolException;
 import io.pirt.runtime.protocol.Response;
+import io.pirt.runtime.sim.VirtualBoard;
 import io.pirt.tools.ToolException;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A protocol session with a board on a serial port: the port opened, hello said. Requests
@@ -57,6 +59,50 @@ public final class BoardSession implements AutoCloseable {
             link.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens a virtual board's port and says hello until its runtime answers: the runtime
+     * process opens its console a moment (seconds, on a loaded machine) after it starts.
+     *
+     * @throws ToolException (exit 1) if the runtime process ends first (with what it printed), or
+     *     does not answer within {@code waitMs}
+     */
+    public static BoardSession openVirtual(VirtualBoard board, BoardClient.Options options, ConsoleListener console, long waitMs)
+            throws ToolException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (true) {
+            try {
+                return open(board.port().toString(), 115_200, options, console);
+            } catch (ToolException e) {
+                if (!board.runtimeProcess().isAlive()) {
+                    throw ToolException.failure("the virtual board's runtime ended (status " + board.runtimeProcess().exitValue()
+                            + ") before it answered; it printed:\n" + runtimeOutput(board)
+                            + (classPathIsAManifestJar() ? "\nThe runtime is started with this JVM's class path, which is a "
+                            + "single manifest-only jar here: under Maven Surefire or Failsafe set "
+                            + "<useManifestOnlyJar>false</useManifestOnlyJar>" : ""), e);
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw ToolException.failure("the virtual board's runtime did not answer within " + waitMs + " ms ("
+                            + e.getMessage() + "); it printed:\n" + runtimeOutput(board), e);
+                }
+                // each failed open already waited a HELLO timeout: go again at once
+            }
+        }
+    }
+
+    private static String runtimeOutput(VirtualBoard board) {
+        try {
+            return board.runtimeOutput();
+        } catch (IOException e) {
+            return "(its output cannot be read: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Surefire and Failsafe put the class path in a manifest-only jar unless told not to. */
+    private static boolean classPathIsAManifestJar() {
+        String cp = System.getProperty("java.class.path", "");
+        return !cp.contains(java.io.File.pathSeparator) && cp.matches(".*(surefire|failsafe)[^/\\\\]*\\.jar");
     }
 
     public BoardClient client() {

@@ -122,7 +122,8 @@ public final class BundleCommand implements Callable<Integer> {
     }
 
     private KeyPair readKey() throws ToolException {
-        return SigningKeyFiles.read(key, publicKey);
+        return SigningKeyFiles.read(key != null ? key : SigningKeyFiles.DEFAULT_PRIVATE_KEY, publicKey,
+                key != null ? "--key" : "the default", "give --key FILE", "give it with --public-key FILE");
     }
 
     /** The application jars Maven built into {@code project/target}. */

@@ -143,7 +143,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         }
 
         synchronized void line(ConsoleSource source, String raw) {
-            String line = clean(raw);
+            String line = ConsoleText.clean(raw);
             out.println(line);
             out.flush();
             if (log != null) {
@@ -155,13 +155,6 @@ public final class ConsoleCommand implements Callable<Integer> {
                     out.println("pirt: cannot write to the log: " + e.getMessage()); // shown where the person looks
                 }
             }
-        }
-
-        /** The shell redraws its line with CR and erase-line sequences; a console shows the text. */
-        static String clean(String raw) {
-            String s = raw.replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "");
-            int cr = s.lastIndexOf('\r');
-            return cr >= 0 ? s.substring(cr + 1) : s;
         }
     }
 }

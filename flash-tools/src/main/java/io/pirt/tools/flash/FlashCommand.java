@@ -108,8 +108,9 @@ public final class FlashCommand implements Callable<Integer> {
             } catch (ProtocolException e) {
                 progress.finish();
                 String m = e.getMessage();
-                if (m.startsWith("the board did not store the file (") && !m.contains("(MISMATCH)")) {
-                    err.println("pirt: the board refused " + bundle + ": " + m.substring(m.indexOf("): ") + 3));
+                InstallVerdict refused = InstallVerdict.ofFailedTransfer(m);
+                if (refused != null) {
+                    err.println("pirt: the board refused " + bundle + ": " + refused.detail());
                     return EXIT_REFUSED;
                 }
                 if (!lostOnce) deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(reconnectTimeoutMs);

@@ -6,10 +6,11 @@ import java.nio.file.Path;
 
 /**
  * The wiring a virtual board gets unless told otherwise: a button on BTN0, an LED on LED0, a
- * jumper D22 -> D23. Public for the Maven plugin's virtual board (pirt:test), which must match {@code pirt sim}'s.
+ * jumper D22 -> D23. {@code pirt sim}, {@code pirt demo} and the JUnit extension's virtual
+ * board use it.
  */
 public final class DefaultWiring {
-    static final String TEXT = """
+    public static final String TEXT = """
             # The default wiring of the pirt virtual board (format: docs/hal.md).
             button BTN0 BTN0 low   # a push button that pulls BTN0 (D27) low: open it as INPUT_PULLUP
             led LED0 LED0          # an LED on LED0 (D17)

@@ -1,14 +1,15 @@
 package io.pirt.tools.sim;
 
-import com.fazecast.jSerialComm.SerialPort;
 import io.pirt.runtime.bundle.BundleManifest;
 import io.pirt.runtime.bundle.BundleWriter;
 import io.pirt.runtime.bundle.Version;
 import io.pirt.runtime.client.BoardClient;
 import io.pirt.runtime.client.TransferReport;
-import io.pirt.runtime.protocol.ProtocolException;
 import io.pirt.runtime.protocol.Response;
 import io.pirt.runtime.sim.VirtualBoard;
+import io.pirt.tools.board.BoardSession;
+import io.pirt.tools.flash.Flashing;
+import io.pirt.tools.flash.InstallVerdict;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
@@ -64,15 +65,16 @@ public final class DemoCommand implements Callable<Integer> {
         try (VirtualBoard board = VirtualBoard.start(options)) {
             Path v1 = bundle(board, state, jar, "1.0.0");
             Path v2 = bundle(board, state, jar, "1.1.0");
-            SerialPort port = SerialPort.getCommPort(board.port().toString());
-            port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
-            if (!port.openPort()) throw new IOException("cannot open the virtual board's port " + board.port());
             CountDownLatch pressed = new CountDownLatch(1);
-            try (BoardClient client = connect(port, line -> {
+            BoardClient.Options o = BoardClient.Options.defaults();
+            // install-wait answers when the trial ends (up to the runtime's trial time, 10 s by default)
+            o = o.withTimeouts(o.idleTimeoutMs(), o.helloTimeoutMs(), 70_000, 30_000);
+            try (BoardSession session = BoardSession.openVirtual(board, o, (source, line) -> {
                 if (line.contains("button pressed")) pressed.countDown();
                 out.println("  | " + line);
                 out.flush();
-            })) {
+            }, 60_000)) {
+                BoardClient client = session.client();
                 say("connected to " + client.board().name() + " (runtime " + client.board().software() + "); flashing demo 1.0.0");
                 if (!flash(client, v1, err)) return 1;
                 watch(seconds * 1000L / 2);
@@ -94,8 +96,6 @@ public final class DemoCommand implements Callable<Integer> {
                 show(client, "info", "");
                 say("stopping the application and the board");
                 show(client, "stop", "");
-            } finally {
-                port.closePort();
             }
             if (pressed.getCount() > 0) {
                 err.println("pirt: the button press was not handled; see the console above");
@@ -104,24 +104,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
         say("done: the board stopped cleanly. Start one yourself with ./pirt sim");
         return 0;
-    }
-
-    /**
-     * Says hello to the board, again and again for up to a minute: the runtime process opens
-     * its console a moment after it starts.
-     */
-    private static BoardClient connect(SerialPort port, java.util.function.Consumer<String> lines) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        for (;;) {
-            try {
-                BoardClient.Options o = BoardClient.Options.defaults();
-                // install-wait answers when the trial ends (up to the runtime's trial time, 10 s by default)
-                o = o.withTimeouts(o.idleTimeoutMs(), o.helloTimeoutMs(), 70_000, 30_000);
-                return BoardClient.connect(port.getInputStream(), port.getOutputStream(), o, (source, line) -> lines.accept(line));
-            } catch (ProtocolException e) {
-                if (System.nanoTime() - deadline > 0) throw e;
-            }
-        }
     }
 
     private void say(String text) {
@@ -138,13 +120,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Transfers a bundle and prints the board's verdict; true if it was committed. */
     private boolean flash(BoardClient client, Path bundle, PrintWriter err) throws IOException, InterruptedException {
-        TransferReport report = client.transfer(bundle, "bundle.pirt", p -> { });
+        TransferReport report = client.transfer(bundle, Flashing.TRANSFER_NAME, p -> { });
         out.printf("  > sent %s: %d bytes (%d on the wire) in %d ms%n", bundle.getFileName(), report.fileBytes(), report.wireBytes(),
                 report.elapsedMillis());
-        Response verdict = client.request("install-wait", report.sha256Hex() + " 60000");
-        say("the board's verdict: " + verdict.body());
-        if (!verdict.body().startsWith("committed")) {
-            err.println("pirt: the board did not commit " + bundle.getFileName() + ": " + verdict.body());
+        InstallVerdict verdict = Flashing.awaitVerdict(client, report.sha256Hex(), 60_000);
+        say("the board's verdict: " + verdict);
+        if (!verdict.committed()) {
+            err.println("pirt: the board did not commit " + bundle.getFileName() + ": " + verdict);
             return false;
         }
         return true;
