@@ -84,7 +84,7 @@ class HostToolOnVirtualBoardTest {
     void aBundleSignedByAnUntrustedKeyIsRefusedWithExitThree() {
         assertEquals(0, pirt("keygen", "--out", dir.resolve("keys").toString()).exitCode());
         Path bundle = demoBundle("stranger.pirt", "virtual", dir.resolve("keys/signing.key"), dir.resolve("keys/signing.pub"));
-        Run run = pirt("flash", "--port", port(), bundle.toString());
+        Run run = pirt("flash", "--port", port(), "--baud", "921600", bundle.toString());
         assertEquals(3, run.exitCode(), run.toString());
         assertTrue(run.err().contains("pirt: the board refused"), run.err());
         assertEquals("", run.out());
@@ -94,7 +94,7 @@ class HostToolOnVirtualBoardTest {
     @Order(2)
     void aBundleForAnotherBoardIsRefusedWithExitThree() {
         Path bundle = demoBundle("pi.pirt", "rpi-4b", boardKey, boardPub);
-        Run run = pirt("flash", "--port", port(), bundle.toString());
+        Run run = pirt("flash", "--port", port(), "--baud", "921600", bundle.toString());
         assertEquals(3, run.exitCode(), run.toString());
         assertTrue(run.err().contains("rpi-4b"), run.err());
     }
@@ -103,7 +103,7 @@ class HostToolOnVirtualBoardTest {
     @Order(3)
     void theDemoIsFlashedAndCommitted() {
         Path bundle = demoBundle("demo.pirt", "virtual", boardKey, boardPub);
-        Run run = pirt("flash", "--port", port(), bundle.toString());
+        Run run = pirt("flash", "--port", port(), "--baud", "921600", bundle.toString());
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("committed demo 1.0.0\n", run.out());
         assertTrue(run.err().contains("the board verified SHA-256"), run.err());
@@ -112,7 +112,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(4)
     void infoJsonShowsTheBoardAndTheRunningApplication() throws Exception {
-        Run run = pirt("info", "--port", port(), "--json");
+        Run run = pirt("info", "--port", port(), "--baud", "921600", "--json");
         assertEquals(0, run.exitCode(), run.toString());
         JsonNode o = new ObjectMapper().readTree(run.out());
         assertTrue(o.get("board").asText().startsWith("virtual"), run.out());
@@ -122,7 +122,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(5)
     void psJsonListsTheDemoThreadsWithTheirPriorities() throws Exception {
-        Run run = pirt("ps", "--port", port(), "--json");
+        Run run = pirt("ps", "--port", port(), "--baud", "921600", "--json");
         assertEquals(0, run.exitCode(), run.toString());
         boolean high = false;
         for (JsonNode t : new ObjectMapper().readTree(run.out())) {
@@ -134,7 +134,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(6)
     void logsShowTheApplicationsOutput() {
-        Run run = pirt("logs", "--port", port(), "-n", "200");
+        Run run = pirt("logs", "--port", port(), "--baud", "921600", "-n", "200");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("[app] main: demo 1.0.0 starting"), run.out());
     }
@@ -142,7 +142,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(7)
     void restartRestartsTheApplication() {
-        Run run = pirt("restart", "--port", port());
+        Run run = pirt("restart", "--port", port(), "--baud", "921600");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().startsWith("restarted"), run.out());
     }
@@ -156,7 +156,7 @@ class HostToolOnVirtualBoardTest {
              java.io.PipedInputStream in = new java.io.PipedInputStream(typing)) {
             System.setIn(in);
             java.util.concurrent.CompletableFuture<Run> run = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> pirt("console", "--port", port(), "--log", log.toString()));
+                    () -> pirt("console", "--port", port(), "--baud", "921600", "--log", log.toString()));
             typing.write("info\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             typing.flush();
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
@@ -182,7 +182,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(8)
     void rollbackWithNothingToGoBackToExitsOneWithTheBoardsReason() {
-        Run run = pirt("rollback", "--port", port());
+        Run run = pirt("rollback", "--port", port(), "--baud", "921600");
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.err().startsWith("pirt: the board: "), run.err());
     }

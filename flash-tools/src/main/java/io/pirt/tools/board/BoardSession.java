@@ -2,6 +2,7 @@ package io.pirt.tools.board;
 
 import io.pirt.runtime.client.BoardClient;
 import io.pirt.runtime.client.ConsoleListener;
+import io.pirt.runtime.client.RateChange;
 import io.pirt.runtime.protocol.Link;
 import io.pirt.runtime.protocol.ProtocolException;
 import io.pirt.runtime.protocol.Response;
@@ -56,6 +57,20 @@ public final class BoardSession implements AutoCloseable {
         } catch (RuntimeException | InterruptedException e) {
             link.close();
             throw e;
+        }
+    }
+
+    /**
+     * Switches the session and the port to {@code baud} if the board can, falling back to
+     * the current rate if nobody answers there (docs/protocol.md §5.5).
+     *
+     * @throws ToolException (exit 1) if the board then answers at neither rate, or this port refuses the rate
+     */
+    public RateChange.Result switchBaud(int baud) throws ToolException, InterruptedException {
+        try {
+            return RateChange.to(client, link, baud);
+        } catch (IOException e) {
+            throw ToolException.failure(link.path() + ": " + e.getMessage(), e);
         }
     }
 

@@ -45,6 +45,7 @@ public final class FlashCommand implements Callable<Integer> {
     static final String TRANSFER_NAME = "bundle.pirt";
     static final int EXIT_REFUSED = 3;
     static final int EXIT_ROLLED_BACK = 4;
+    private static final long FAST_RATE_RECONNECT_MS = 5_000;
     private static final long PORT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     @Spec
@@ -72,10 +73,17 @@ public final class FlashCommand implements Callable<Integer> {
     @Option(names = "--no-compress", negatable = false, description = "Send the bundle as is, not deflated.")
     boolean noCompress;
 
+    @Option(names = "--flash-baud", paramLabel = "BAUD", defaultValue = "0",
+            description = "On a UART, switch both ends to BAUD for the transfer (e.g. 921600), going back to --baud if "
+                    + "nothing answers there; the board's console returns to --baud afterwards. A USB gadget port has no "
+                    + "rate and ignores this (default: 0, stay at --baud).")
+    int flashBaud;
+
     @Override
     public Integer call() throws ToolException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (flashBaud < 0) throw new ToolException(ToolException.USAGE, "--flash-baud is a rate in baud, or 0 to stay at --baud");
         if (!Files.isRegularFile(bundle)) {
             throw ToolException.failure("no such bundle file: " + bundle + " (make one with `pirt bundle`)");
         }
@@ -84,8 +92,11 @@ public final class FlashCommand implements Callable<Integer> {
         BoardClient.Options options = BoardSession.clientOptions(port.timeoutMs(), reconnectTimeoutMs)
                 .withCompress(!noCompress);
         // install-wait blocks on the board for up to verdictTimeoutMs: the request must wait longer
+        // After a lost line at --flash-baud the board is back at --baud within seconds: the
+        // client stops saying hello at the fast rate soon, and the port is opened again at --baud.
+        long clientReconnectMs = flashBaud > 0 ? Math.min(reconnectTimeoutMs, FAST_RATE_RECONNECT_MS) : reconnectTimeoutMs;
         BoardClient.Options verdictOptions = options.withTimeouts(options.idleTimeoutMs(), options.helloTimeoutMs(),
-                verdictTimeoutMs + port.timeoutMs(), reconnectTimeoutMs);
+                verdictTimeoutMs + port.timeoutMs(), clientReconnectMs);
 
         TransferReport report = null;
         String verdictText = null;
@@ -95,6 +106,10 @@ public final class FlashCommand implements Callable<Integer> {
             BoardSession session = lostOnce ? reopen(path, verdictOptions, deadline, err)
                     : BoardSession.open(path, port.baud(), verdictOptions, (source, line) -> { });
             try (session) {
+                if (flashBaud > 0 && flashBaud != port.baud() && report == null) {
+                    err.println("pirt: " + session.switchBaud(flashBaud).message());
+                    err.flush();
+                }
                 if (report == null) {
                     err.println("flashing " + bundle + " (" + Files.size(bundle) + " bytes) to " + session.client().board().name()
                             + " (runtime " + session.client().board().software() + ") on " + path);

@@ -70,6 +70,9 @@ public final class PseudoTerminal implements AutoCloseable {
     /** Operations between enter() and exit(); guarded by stateLock; never negative. */
     private int inFlight;
 
+    /** A {@code struct termios2} for {@link #baud()}; guarded by itself. */
+    private final Memory termios2 = new Memory(LibC.TERMIOS2_BYTES);
+
     private final Direction in = new Direction(LibC.POLLIN);
     private final Direction out = new Direction(LibC.POLLOUT);
 
@@ -207,6 +210,28 @@ public final class PseudoTerminal implements AutoCloseable {
         return outputStream;
     }
 
+    /**
+     * The line rate the program using the terminal set on it (its termios output speed, as
+     * {@code cfsetospeed} or jSerialComm's {@code setBaudRate} left it), in baud. A
+     * pseudo-terminal carries bytes at any rate; this is what lets a relay behave like a
+     * UART at that rate (docs/hal.md). A new terminal reports 38400, the kernel's default.
+     *
+     * @throws HalException if this pseudo-terminal is closed or the kernel refuses the query
+     */
+    public int baud() {
+        if (!enter()) throw closedError();
+        try {
+            synchronized (termios2) {
+                LibC.get().ioctl(slaveFd, new NativeLong(LibC.TCGETS2), termios2);
+                return termios2.getInt(LibC.TERMIOS2_OSPEED_OFFSET);
+            }
+        } catch (LastErrorException e) {
+            throw new HalException("cannot read the line rate of pseudo-terminal " + slavePath + ": " + errno(e.getErrorCode()), e);
+        } finally {
+            exit();
+        }
+    }
+
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
         return closed;
@@ -244,6 +269,9 @@ public final class PseudoTerminal implements AutoCloseable {
         closeQuietly(c, masterFd, slaveFd, wakeReadFd, wakeWriteFd);
         in.buffer.close();
         out.buffer.close();
+        synchronized (termios2) {
+            termios2.close();
+        }
     }
 
     @Override
@@ -473,6 +501,13 @@ public final class PseudoTerminal implements AutoCloseable {
         int O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
         int TCSANOW = 0;
         int EINTR = 4, EIO = 5, EAGAIN = 11;
+        /**
+         * {@code _IOR('T', 0x2A, struct termios2)} (Linux x86, x86-64, arm, arm64): reads the
+         * terminal's settings with the speeds as numbers; {@code struct termios2} is 44 bytes,
+         * {@code c_ospeed} at offset 40.
+         */
+        long TCGETS2 = 0x802C542AL;
+        int TERMIOS2_BYTES = 44, TERMIOS2_OSPEED_OFFSET = 40;
 
         /** The C library. @throws HalException if JNA cannot load it (then every call throws). */
         static LibC get() {
@@ -495,6 +530,8 @@ public final class PseudoTerminal implements AutoCloseable {
         int fcntl(int fd, int cmd, Object... args) throws LastErrorException;
 
         int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException;
 
         int poll(Pointer fds, NativeLong nfds, int timeoutMs) throws LastErrorException;
 

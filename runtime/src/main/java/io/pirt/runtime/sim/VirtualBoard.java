@@ -72,6 +72,7 @@ public final class VirtualBoard implements AutoCloseable {
         cmd.add("io.pirt.runtime.Main");
         cmd.addAll(List.of("--board", "virtual", "--state", o.stateDir().toString(), "--console", cable.boardPort().toString(),
                 "--dev", "--config", o.stateDir().resolve("config").toString()));
+        if (o.baud() > 0) cmd.addAll(List.of("--baud", Integer.toString(o.baud()))); // the cable carries the rate the ends set
         if (o.wiring() != null) cmd.addAll(List.of("--wiring", o.wiring().toString()));
         cmd.addAll(o.extraArgs());
         Process p;
