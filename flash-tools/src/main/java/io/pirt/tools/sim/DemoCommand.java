@@ -65,6 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
             Path v1 = bundle(board, state, jar, "1.0.0");
             Path v2 = bundle(board, state, jar, "1.1.0");
             SerialPort port = SerialPort.getCommPort(board.port().toString());
+            port.setBaudRate(115200); // the cable behaves like a UART: both ends at the board's rate
             port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
             if (!port.openPort()) throw new IOException("cannot open the virtual board's port " + board.port());
             CountDownLatch pressed = new CountDownLatch(1);
