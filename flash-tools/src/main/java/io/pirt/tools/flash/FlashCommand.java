@@ -73,6 +73,12 @@ public final class FlashCommand implements Callable<Integer> {
     @Option(names = "--no-compress", negatable = false, description = "Send the bundle as is, not deflated.")
     boolean noCompress;
 
+    @Option(names = "--force", negatable = false,
+            description = "Allow this bundle to be older than the one committed on the board (going back on purpose). "
+                    + "Every other check still applies: a bundle must be signed by a key the board trusts, be for this "
+                    + "board and this runtime.")
+    boolean force;
+
     @Option(names = "--flash-baud", paramLabel = "BAUD", defaultValue = "0",
             description = "On a UART, switch both ends to BAUD for the transfer (e.g. 921600), going back to --baud if "
                     + "nothing answers there; the board's console returns to --baud afterwards. A USB gadget port has no "
@@ -109,6 +115,10 @@ public final class FlashCommand implements Callable<Integer> {
                 if (flashBaud > 0 && flashBaud != port.baud() && report == null) {
                     err.println("pirt: " + session.switchBaud(flashBaud).message());
                     err.flush();
+                }
+                if (force && report == null) {
+                    // before the transfer: the board checks the downgrade as the file arrives
+                    session.request("allow-downgrade", sha256Hex(bundle));
                 }
                 if (report == null) {
                     err.println("flashing " + bundle + " (" + Files.size(bundle) + " bytes) to " + session.client().board().name()
@@ -215,6 +225,17 @@ public final class FlashCommand implements Callable<Integer> {
             return true; // Java 21: a console exists only on a terminal
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Console.isTerminal() exists but cannot be called", e);
+        }
+    }
+
+    private static String sha256Hex(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 
