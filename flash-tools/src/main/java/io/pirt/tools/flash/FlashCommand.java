@@ -216,7 +216,7 @@ public final class FlashCommand implements Callable<Integer> {
      * redirected; from Java 22 on it may not be, and {@code Console.isTerminal()} (called
      * reflectively: the tool is built for 21) says it.
      */
-    static boolean onTerminal() {
+    public static boolean onTerminal() {
         java.io.Console c = System.console();
         if (c == null) return false;
         try {
