@@ -84,6 +84,7 @@ public final class ConsoleCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw ToolException.failure("reading the keyboard or writing to " + path + " failed: " + e.getMessage(), e);
             } finally {
+                shown.stop(); // the person left: what arrives while the port closes is not theirs to see
                 session.close();
             }
             err.println("pirt: left the console");
@@ -142,13 +143,25 @@ public final class ConsoleCommand implements Callable<Integer> {
     static final class Shown {
         private final Keyboard screen;
         private final Writer log;
+        /** Set when the person left. Guarded by this. */
+        private boolean stopped;
 
         Shown(Keyboard screen, Writer log) {
             this.screen = screen;
             this.log = log;
         }
 
+        /**
+         * Shows nothing more. While the port closes the board still prints (its prompt, after the
+         * session ended) and the port may already be back at another rate, which turns that into
+         * noise on the screen after the person left.
+         */
+        synchronized void stop() {
+            stopped = true;
+        }
+
         synchronized void line(ConsoleSource source, String raw) {
+            if (stopped) return;
             String line = clean(raw);
             screen.show(line);
             if (log != null) {
