@@ -114,6 +114,7 @@ class KillDuringInstallTest {
         long startedNanos = System.nanoTime();
         VirtualBoard board = VirtualBoard.start(options(state));
         try {
+            awaitConsole(board); // on a loaded machine the runtime takes longer than one HELLO timeout to open it
             Flash first = Flash.start(board, bundle(board, "1.0.0", random, paddingSha));
             assertEquals("committed " + APP + " 1.0.0", first.verdict(STEP_TIMEOUT_MS));
             long installMs = first.transferToVerdictMs();
@@ -289,6 +290,20 @@ class KillDuringInstallTest {
                 Version.parse("0.1.0"), 4), List.of(jar), board.signingKeys());
         Files.delete(jar);
         return file;
+    }
+
+    /** Waits (bounded) until the runtime answers on its console: it opens it a moment after it starts. */
+    private static void awaitConsole(VirtualBoard board) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STEP_TIMEOUT_MS);
+        while (true) {
+            try {
+                ask(board, "info", 500);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline > 0) throw new AssertionError("the runtime's console did not answer within "
+                        + STEP_TIMEOUT_MS + " ms: " + e.getMessage() + "\nruntime output:\n" + board.runtimeOutput(), e);
+            }
+        }
     }
 
     /** The body of one request to the runtime, on a session of its own. */

@@ -64,10 +64,8 @@ public final class DemoCommand implements Callable<Integer> {
         try (VirtualBoard board = VirtualBoard.start(options)) {
             Path v1 = bundle(board, state, jar, "1.0.0");
             Path v2 = bundle(board, state, jar, "1.1.0");
-            SerialPort port = SerialPort.getCommPort(board.port().toString());
-            port.setBaudRate(115200); // the cable behaves like a UART: both ends at the board's rate
-            port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
-            if (!port.openPort()) throw new IOException("cannot open the virtual board's port " + board.port());
+            awaitRuntime(board);
+            SerialPort port = open(board);
             CountDownLatch pressed = new CountDownLatch(1);
             try (BoardClient client = connect(port, line -> {
                 if (line.contains("button pressed")) pressed.countDown();
@@ -111,18 +109,37 @@ public final class DemoCommand implements Callable<Integer> {
      * Says hello to the board, again and again for up to a minute: the runtime process opens
      * its console a moment after it starts.
      */
-    private static BoardClient connect(SerialPort port, java.util.function.Consumer<String> lines) throws IOException, InterruptedException {
+    private static void awaitRuntime(VirtualBoard board) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (;;) {
+            // A port of its own per attempt, closed when it fails: closing the port is what ends
+            // the failed client's reader, which would otherwise go on taking the next one's bytes.
+            SerialPort port = open(board);
             try {
-                BoardClient.Options o = BoardClient.Options.defaults();
-                // install-wait answers when the trial ends (up to the runtime's trial time, 10 s by default)
-                o = o.withTimeouts(o.idleTimeoutMs(), o.helloTimeoutMs(), 70_000, 30_000);
-                return BoardClient.connect(port.getInputStream(), port.getOutputStream(), o, (source, line) -> lines.accept(line));
+                BoardClient.connect(port.getInputStream(), port.getOutputStream(), BoardClient.Options.defaults(),
+                        (source, line) -> { }).close();
+                return;
             } catch (ProtocolException e) {
                 if (System.nanoTime() - deadline > 0) throw e;
+            } finally {
+                port.closePort();
             }
         }
+    }
+
+    private static SerialPort open(VirtualBoard board) throws IOException {
+        SerialPort port = SerialPort.getCommPort(board.port().toString());
+        port.setBaudRate(115200); // the cable behaves like a UART: both ends at the board's rate
+        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
+        if (!port.openPort()) throw new IOException("cannot open the virtual board's port " + board.port());
+        return port;
+    }
+
+    private static BoardClient connect(SerialPort port, java.util.function.Consumer<String> lines) throws IOException, InterruptedException {
+        BoardClient.Options o = BoardClient.Options.defaults();
+        // install-wait answers when the trial ends (up to the runtime's trial time, 10 s by default)
+        o = o.withTimeouts(o.idleTimeoutMs(), o.helloTimeoutMs(), 70_000, 30_000);
+        return BoardClient.connect(port.getInputStream(), port.getOutputStream(), o, (source, line) -> lines.accept(line));
     }
 
     private void say(String text) {

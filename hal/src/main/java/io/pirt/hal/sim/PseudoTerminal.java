@@ -232,6 +232,33 @@ public final class PseudoTerminal implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets the terminal's line rate, as the system sets a UART's at boot before any program
+     * opens it; a program that opens the terminal may set another. Any rate Linux takes
+     * ({@code BOTHER}).
+     *
+     * @throws HalException if this pseudo-terminal is closed or the kernel refuses the rate
+     */
+    public void baud(int baud) {
+        if (!enter()) throw closedError();
+        try {
+            synchronized (termios2) {
+                LibC c = LibC.get();
+                c.ioctl(slaveFd, new NativeLong(LibC.TCGETS2), termios2);
+                int cflag = termios2.getInt(LibC.TERMIOS2_CFLAG_OFFSET);
+                cflag = (cflag & ~(LibC.CBAUD | LibC.CIBAUD)) | LibC.BOTHER;
+                termios2.setInt(LibC.TERMIOS2_CFLAG_OFFSET, cflag);
+                termios2.setInt(LibC.TERMIOS2_OSPEED_OFFSET - 4, baud); // c_ispeed
+                termios2.setInt(LibC.TERMIOS2_OSPEED_OFFSET, baud);
+                c.ioctl(slaveFd, new NativeLong(LibC.TCSETS2), termios2);
+            }
+        } catch (LastErrorException e) {
+            throw new HalException("cannot set pseudo-terminal " + slavePath + " to " + baud + " baud: " + errno(e.getErrorCode()), e);
+        } finally {
+            exit();
+        }
+    }
+
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
         return closed;
@@ -507,7 +534,11 @@ public final class PseudoTerminal implements AutoCloseable {
          * {@code c_ospeed} at offset 40.
          */
         long TCGETS2 = 0x802C542AL;
-        int TERMIOS2_BYTES = 44, TERMIOS2_OSPEED_OFFSET = 40;
+        /** {@code _IOW('T', 0x2B, struct termios2)}: sets them. */
+        long TCSETS2 = 0x402C542BL;
+        int TERMIOS2_BYTES = 44, TERMIOS2_CFLAG_OFFSET = 8, TERMIOS2_OSPEED_OFFSET = 40;
+        /** c_cflag's output speed bits, input speed bits, and "speed in c_ospeed/c_ispeed" (octal 0010017, 002003600000, 0010000). */
+        int CBAUD = 0x100F, CIBAUD = 0x100F0000, BOTHER = 0x1000;
 
         /** The C library. @throws HalException if JNA cannot load it (then every call throws). */
         static LibC get() {

@@ -76,13 +76,30 @@ public final class VirtualCable implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
         synchronized (this) {
-            board = link(PseudoTerminal.open(), boardLink);
-            host = link(PseudoTerminal.open(), hostLink);
+            board = link(terminal(), boardLink);
+            host = link(terminal(), hostLink);
         }
         toHost = new Thread(() -> relay(true), "cable-to-host");
         toBoard = new Thread(() -> relay(false), "cable-to-board");
         toHost.start(Thread.PRIO_HIGH);
         toBoard.start(Thread.PRIO_HIGH);
+    }
+
+    /**
+     * A new end, at the cable's rate until its program sets another: as a board's UART is
+     * set at boot, so bytes sent before the runtime opened its console are not noise.
+     */
+    private PseudoTerminal terminal() {
+        PseudoTerminal pty = PseudoTerminal.open();
+        if (baud > 0) {
+            try {
+                pty.baud(baud);
+            } catch (RuntimeException e) {
+                pty.close();
+                throw e;
+            }
+        }
+        return pty;
     }
 
     private static PseudoTerminal link(PseudoTerminal pty, Path link) {
@@ -273,7 +290,7 @@ public final class VirtualCable implements AutoCloseable {
         PseudoTerminal old;
         synchronized (this) {
             old = host;
-            host = link(PseudoTerminal.open(), hostLink);
+            host = link(terminal(), hostLink);
         }
         old.close();
     }
@@ -283,7 +300,7 @@ public final class VirtualCable implements AutoCloseable {
         PseudoTerminal old;
         synchronized (this) {
             old = board;
-            board = link(PseudoTerminal.open(), boardLink);
+            board = link(terminal(), boardLink);
         }
         old.close();
     }
