@@ -167,6 +167,10 @@ public final class BoardRuntime implements AutoCloseable {
             String verdict = deployment.awaitVerdict(argument);
             return verdict.startsWith("error:") ? Response.failed(verdict) : Response.ok(verdict);
         }
+        if (command.equals("allow-downgrade")) {
+            String answer = deployment.allowDowngrade(argument);
+            return answer.startsWith("error:") ? Response.failed(answer) : Response.ok(answer);
+        }
         String output = commands.execute(argument.isEmpty() ? command : command + " " + argument);
         return output.startsWith("error:") ? Response.failed(output) : Response.ok(output);
     }

@@ -51,6 +51,11 @@ final class Deployment implements TransferSink {
     private final ConsoleLog log;
     private Launcher launcher;
     private io.pirt.runtime.testrun.TestRuns testRuns;
+    /**
+     * SHA-256 of the bundles a tool allowed to be a downgrade (flashed with force), each
+     * good for one install; kept in memory only. Guarded by this.
+     */
+    private final java.util.Set<String> downgradesAllowed = new java.util.HashSet<>();
     /** Verdict by bundle SHA-256. Guarded by this. */
     private final Map<String, String> verdicts = new HashMap<>();
     /** The slot running now, or null. Guarded by this. */
@@ -125,8 +130,13 @@ final class Deployment implements TransferSink {
         VerifiedBundle bundle;
         try {
             Optional<Version> committed = committedVersion();
+            boolean force;
+            synchronized (this) {
+                force = downgradesAllowed.remove(sha256Hex);
+                verdicts.remove(sha256Hex); // sent again (now forced, or after a key was added): a new verdict, not the old one
+            }
             bundle = BundleVerifier.verify(file, TrustedKeys.load(trustedKeysDir),
-                    new Target(boardId, runtimeVersion, developmentMode, committed, false));
+                    new Target(boardId, runtimeVersion, developmentMode, committed, force));
         } catch (BundleRejectedException e) {
             verdict(sha256Hex, "refused: " + e.getMessage());
             log.runtime("bundle refused: " + e.getMessage() + "; the board keeps what it had");
@@ -160,6 +170,21 @@ final class Deployment implements TransferSink {
         log.runtime("bundle " + m.name() + " " + m.version() + " installed in slot " + slot.id() + "; trying it");
         launcher.stopApp();
         startFromStore();
+    }
+
+    /**
+     * A tool's {@code allow-downgrade SHA256} ({@code pirt flash --force}): the bundle with
+     * that SHA-256 may be older than the committed one, once. Every other check still
+     * applies. Returns the answer for the tool.
+     */
+    String allowDowngrade(String sha256Hex) {
+        String sha = sha256Hex.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!sha.matches("[0-9a-f]{64}")) return "error: allow-downgrade takes a bundle's SHA-256 (64 hex digits), not '" + sha256Hex + "'";
+        synchronized (this) {
+            downgradesAllowed.add(sha);
+        }
+        log.runtime("a tool allows bundle " + sha.substring(0, 16) + "... to be a downgrade (flashed with force)");
+        return "the bundle with SHA-256 " + sha + " may be a downgrade, once";
     }
 
     /** The committed bundle's version, for the downgrade check. */

@@ -43,6 +43,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--baud", defaultValue = "115200", description = "Console baud rate on a UART (default: ${DEFAULT-VALUE}).")
     int baud;
 
+    @Option(names = "--console-usb", description = "The console is a USB gadget port, whose rate a tool cannot switch (automatic for /dev/ttyGS*).")
+    boolean consoleUsb;
+
     @Option(names = "--app-jar", paramLabel = "JAR", description = "Run this application jar (development; repeat for more jars).")
     List<Path> appJars = new ArrayList<>();
 
@@ -111,7 +114,8 @@ public final class Main implements Callable<Integer> {
                 AppLibraries.resolve(appLibs), Optional.ofNullable(wiring), startTimeoutMs, hangTimeoutMs, stopGraceMs,
                 config.resolve("keys"), dev, trialMs, appJvmFlags != null ? appJvmFlags : REALTIME_JVM_FLAGS);
         Event stopped = new Event();
-        BoardRuntime runtime = new BoardRuntime(settings, () -> SerialDevicePort.open(device, baud));
+        BoardRuntime runtime = new BoardRuntime(settings, () -> SerialDevicePort.open(device, baud,
+                consoleUsb || SerialDevicePort.isUsbGadget(device)));
         Runtime.getRuntime().addShutdownHook(new java.lang.Thread(() -> {
             runtime.close();
             stopped.set();

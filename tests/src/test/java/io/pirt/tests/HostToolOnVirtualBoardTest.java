@@ -71,7 +71,7 @@ class HostToolOnVirtualBoardTest {
     void aBundleSignedByAnUntrustedKeyIsRefusedWithExitThree() {
         assertEquals(0, pirt("keygen", "--out", dir.resolve("keys").toString()).exitCode());
         Path bundle = demoBundle("stranger.pirt", "virtual", dir.resolve("keys/signing.key"), dir.resolve("keys/signing.pub"));
-        ToolRun run = pirt("flash", "--port", port(), bundle.toString());
+        ToolRun run = pirt("flash", "--port", port(), "--baud", "921600", bundle.toString());
         assertEquals(3, run.exitCode(), run.toString());
         assertTrue(run.err().contains("pirt: the board refused"), run.err());
         assertEquals("", run.out());
@@ -81,7 +81,7 @@ class HostToolOnVirtualBoardTest {
     @Order(2)
     void aBundleForAnotherBoardIsRefusedWithExitThree() {
         Path bundle = demoBundle("pi.pirt", "rpi-4b", boardKey, boardPub);
-        ToolRun run = pirt("flash", "--port", port(), bundle.toString());
+        ToolRun run = pirt("flash", "--port", port(), "--baud", "921600", bundle.toString());
         assertEquals(3, run.exitCode(), run.toString());
         assertTrue(run.err().contains("rpi-4b"), run.err());
     }
@@ -90,7 +90,7 @@ class HostToolOnVirtualBoardTest {
     @Order(3)
     void theDemoIsFlashedAndCommitted() {
         Path bundle = demoBundle("demo.pirt", "virtual", boardKey, boardPub);
-        ToolRun run = pirt("flash", "--port", port(), bundle.toString());
+        ToolRun run = pirt("flash", "--port", port(), "--baud", "921600", bundle.toString());
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("committed demo 1.0.0\n", run.out());
         assertTrue(run.err().contains("the board verified SHA-256"), run.err());
@@ -99,7 +99,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(4)
     void infoJsonShowsTheBoardAndTheRunningApplication() throws Exception {
-        ToolRun run = pirt("info", "--port", port(), "--json");
+        ToolRun run = pirt("info", "--port", port(), "--baud", "921600", "--json");
         assertEquals(0, run.exitCode(), run.toString());
         JsonNode o = new ObjectMapper().readTree(run.out());
         assertTrue(o.get("board").asText().startsWith("virtual"), run.out());
@@ -109,7 +109,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(5)
     void psJsonListsTheDemoThreadsWithTheirPriorities() throws Exception {
-        ToolRun run = pirt("ps", "--port", port(), "--json");
+        ToolRun run = pirt("ps", "--port", port(), "--baud", "921600", "--json");
         assertEquals(0, run.exitCode(), run.toString());
         boolean high = false;
         for (JsonNode t : new ObjectMapper().readTree(run.out())) {
@@ -121,7 +121,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(6)
     void logsShowTheApplicationsOutput() {
-        ToolRun run = pirt("logs", "--port", port(), "-n", "200");
+        ToolRun run = pirt("logs", "--port", port(), "--baud", "921600", "-n", "200");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("[app] main: demo 1.0.0 starting"), run.out());
     }
@@ -129,7 +129,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(7)
     void restartRestartsTheApplication() {
-        ToolRun run = pirt("restart", "--port", port());
+        ToolRun run = pirt("restart", "--port", port(), "--baud", "921600");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().startsWith("restarted"), run.out());
     }
@@ -143,7 +143,7 @@ class HostToolOnVirtualBoardTest {
              java.io.PipedInputStream in = new java.io.PipedInputStream(typing)) {
             System.setIn(in);
             java.util.concurrent.CompletableFuture<ToolRun> run = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> pirt("console", "--port", port(), "--log", log.toString()));
+                    () -> pirt("console", "--port", port(), "--baud", "921600", "--log", log.toString()));
             typing.write("info\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             typing.flush();
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
@@ -169,7 +169,7 @@ class HostToolOnVirtualBoardTest {
     @Test
     @Order(8)
     void rollbackWithNothingToGoBackToExitsOneWithTheBoardsReason() {
-        ToolRun run = pirt("rollback", "--port", port());
+        ToolRun run = pirt("rollback", "--port", port(), "--baud", "921600");
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.err().startsWith("pirt: the board: "), run.err());
     }

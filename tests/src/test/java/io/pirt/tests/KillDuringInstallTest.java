@@ -114,16 +114,7 @@ class KillDuringInstallTest {
         long startedNanos = System.nanoTime();
         VirtualBoard board = VirtualBoard.start(options(state));
         try {
-            // The runtime opens its console seconds after it starts on a loaded machine (4.5-5.5 s seen at load 12):
-            // the first flash says HELLO once, so wait for an answer first.
-            for (long up = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STEP_TIMEOUT_MS); ; ) {
-                try {
-                    ask(board, "info", 500);
-                    break;
-                } catch (IOException e) {
-                    if (System.nanoTime() - up > 0) throw e;
-                }
-            }
+            awaitConsole(board); // on a loaded machine the runtime takes longer than one HELLO timeout to open it
             Flash first = Flash.start(board, bundle(board, "1.0.0", random, paddingSha));
             assertEquals("committed " + APP + " 1.0.0", first.verdict(STEP_TIMEOUT_MS));
             long installMs = first.transferToVerdictMs();
@@ -299,6 +290,20 @@ class KillDuringInstallTest {
                 Version.parse("0.1.0"), 4), List.of(jar), board.signingKeys());
         Files.delete(jar);
         return file;
+    }
+
+    /** Waits (bounded) until the runtime answers on its console: it opens it a moment after it starts. */
+    private static void awaitConsole(VirtualBoard board) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STEP_TIMEOUT_MS);
+        while (true) {
+            try {
+                ask(board, "info", 500);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline > 0) throw new AssertionError("the runtime's console did not answer within "
+                        + STEP_TIMEOUT_MS + " ms: " + e.getMessage() + "\nruntime output:\n" + board.runtimeOutput(), e);
+            }
+        }
     }
 
     /** The body of one request to the runtime, on a session of its own. */

@@ -38,6 +38,8 @@ class OnBoardTestRunTest {
     static Path key;
     static Path pub;
     static final Path HELLO = Path.of(System.getProperty("pirt.hello.dir"));
+    /** The cable's rate; the tool opens its port at the same rate, as on a UART. */
+    static final String BAUD = "921600";
 
     static ToolRun pirt(String... args) {
         return ToolRun.pirt(args);
@@ -45,7 +47,7 @@ class OnBoardTestRunTest {
 
     /** `pirt test` on hello-world's test classes, with the given options. */
     static ToolRun test(Path reports, String... options) {
-        List<String> args = new ArrayList<>(List.of("test", "--port", board.port().toString(), "--key", key.toString(),
+        List<String> args = new ArrayList<>(List.of("test", "--port", board.port().toString(), "--baud", BAUD, "--key", key.toString(),
                 "--public-key", pub.toString(), "--reports", reports.toString(),
                 "--classpath", HELLO.resolve("target/classes").toString()));
         args.addAll(List.of(options));
@@ -72,7 +74,7 @@ class OnBoardTestRunTest {
     /** The board runs hello-world (the application flashed before the tests). */
     static void helloRunsAgain(ToolRun run) {
         assertTrue(run.out().contains("the board runs hello-world 1.0.0 again"), run.toString());
-        ToolRun info = pirt("info", "--port", board.port().toString());
+        ToolRun info = pirt("info", "--port", board.port().toString(), "--baud", BAUD);
         assertEquals(0, info.exitCode(), info.toString());
         assertTrue(info.out().contains("hello-world 1.0.0"), info.out());
         assertTrue(info.out().contains("RUNNING"), info.out());
@@ -86,7 +88,7 @@ class OnBoardTestRunTest {
                 led LED0 LED0
                 jumper D22 D23
                 """);
-        board = VirtualBoard.start(VirtualBoard.Options.at(state).baud(921_600).wiring(wiring).args(List.of(
+        board = VirtualBoard.start(VirtualBoard.Options.at(state).baud(Integer.parseInt(BAUD)).wiring(wiring).args(List.of(
                 "--app-jvm-flag", "-Xmx96m", "--app-jvm-flag", "-Dpirt.scheduling=none", "--trial-ms", "1500")));
         key = state.resolve("dev-signing-key.pem");
         pub = state.resolve("config/keys/dev.pub");
@@ -95,7 +97,7 @@ class OnBoardTestRunTest {
                 "--name", "hello-world", "--version", "1.0.0", "--key", key.toString(), "--public-key", pub.toString(),
                 "--out", bundle.toString());
         assertEquals(0, made.exitCode(), made.toString());
-        ToolRun flashed = pirt("flash", "--port", board.port().toString(), bundle.toString());
+        ToolRun flashed = pirt("flash", "--port", board.port().toString(), "--baud", BAUD, bundle.toString());
         assertEquals(0, flashed.exitCode(), flashed.toString());
     }
 
@@ -164,7 +166,7 @@ class OnBoardTestRunTest {
             }
         };
         StringWriter out = new StringWriter();
-        List<String> args = new ArrayList<>(List.of("test", "--port", board.port().toString(), "--key", key.toString(),
+        List<String> args = new ArrayList<>(List.of("test", "--port", board.port().toString(), "--baud", BAUD, "--key", key.toString(),
                 "--public-key", pub.toString(), "--reports", reports.toString(),
                 "--classpath", HELLO.resolve("target/classes").toString(),
                 "--exclude-tag", "fails-on-purpose", "--exclude-tag", "hangs-on-purpose",

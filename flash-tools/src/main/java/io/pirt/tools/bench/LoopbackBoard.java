@@ -35,6 +35,15 @@ public final class LoopbackBoard implements AutoCloseable {
      */
     public LoopbackBoard(Path dir, int baud, CableFaults faults, RequestHandler requests, TransferSink sink)
             throws ToolException, java.io.IOException {
+        this(dir, baud, faults, requests, sink, false);
+    }
+
+    /**
+     * @param uart whether the board's port is a UART a tool may switch to another rate
+     *             (docs/protocol.md §5.5); otherwise it behaves like a USB gadget port
+     */
+    public LoopbackBoard(Path dir, int baud, CableFaults faults, RequestHandler requests, TransferSink sink, boolean uart)
+            throws ToolException, java.io.IOException {
         cable = new VirtualCable(dir.resolve("cable"), baud, faults);
         Path transfers = Files.createDirectories(dir.resolve("transfers"));
         try {
@@ -44,7 +53,7 @@ public final class LoopbackBoard implements AutoCloseable {
             throw e;
         }
         endpoint = ProtocolEndpoint.builder(boardSide.in(), boardSide.out()).identity("virtual", "loopback")
-                .shell(this::typed).requests(requests).transfers(transfers, sink).build();
+                .shell(this::typed).requests(requests).transfers(transfers, sink).lineRate(uart ? boardSide : null).build();
         endpoint.start();
     }
 

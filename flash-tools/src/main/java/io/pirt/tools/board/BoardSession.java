@@ -2,6 +2,7 @@ package io.pirt.tools.board;
 
 import io.pirt.runtime.client.BoardClient;
 import io.pirt.runtime.client.ConsoleListener;
+import io.pirt.runtime.client.RateChange;
 import io.pirt.runtime.protocol.Link;
 import io.pirt.runtime.protocol.ProtocolException;
 import io.pirt.runtime.protocol.Response;
@@ -73,7 +74,8 @@ public final class BoardSession implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         while (true) {
             try {
-                return open(board.port().toString(), 115_200, options, console);
+                int baud = board.cable().baud() > 0 ? board.cable().baud() : 115_200; // the cable behaves like a UART at its rate
+                return open(board.port().toString(), baud, options, console);
             } catch (ToolException e) {
                 if (!board.runtimeProcess().isAlive()) {
                     throw ToolException.failure("the virtual board's runtime ended (status " + board.runtimeProcess().exitValue()
@@ -103,6 +105,20 @@ public final class BoardSession implements AutoCloseable {
     private static boolean classPathIsAManifestJar() {
         String cp = System.getProperty("java.class.path", "");
         return !cp.contains(java.io.File.pathSeparator) && cp.matches(".*(surefire|failsafe)[^/\\\\]*\\.jar");
+    }
+
+    /**
+     * Switches the session and the port to {@code baud} if the board can, falling back to
+     * the current rate if nobody answers there (docs/protocol.md §5.6).
+     *
+     * @throws ToolException (exit 1) if the board then answers at neither rate, or this port refuses the rate
+     */
+    public RateChange.Result switchBaud(int baud) throws ToolException, InterruptedException {
+        try {
+            return RateChange.to(client, link, baud);
+        } catch (IOException e) {
+            throw ToolException.failure(link.path() + ": " + e.getMessage(), e);
+        }
     }
 
     public BoardClient client() {

@@ -1,7 +1,9 @@
 package io.pirt.tools.board;
 
 import com.fazecast.jSerialComm.SerialPort;
+import io.pirt.runtime.protocol.LineRate;
 import io.pirt.tools.ToolException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -10,9 +12,10 @@ import java.nio.file.Path;
 /**
  * A board's serial port opened with jSerialComm (8N1, no flow control, reads blocking until
  * data arrives), or a message that says why it could not be: no such device, no
- * permission, or busy. Closing it ends blocked reads.
+ * permission, or busy. Its rate can be changed while open (a baud switch, docs/protocol.md
+ * §5.5). Closing it ends blocked reads.
  */
-public final class SerialLink implements AutoCloseable {
+public final class SerialLink implements LineRate, AutoCloseable {
     private final String path;
     private final SerialPort port;
 
@@ -50,6 +53,19 @@ public final class SerialLink implements AutoCloseable {
 
     public String path() {
         return path;
+    }
+
+    @Override
+    public int baud() {
+        return port.getBaudRate();
+    }
+
+    @Override
+    public void setBaud(int baud) throws IOException {
+        if (!port.setBaudRate(baud)) {
+            throw new IOException("cannot set " + path + " to " + baud + " baud (error " + port.getLastErrorCode() + " at "
+                    + port.getLastErrorLocation() + "): the adapter may not support that rate");
+        }
     }
 
     public InputStream in() {

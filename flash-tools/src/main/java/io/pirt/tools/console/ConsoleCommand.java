@@ -6,9 +6,8 @@ import io.pirt.runtime.protocol.ProtocolException;
 import io.pirt.tools.ToolException;
 import io.pirt.tools.board.BoardSession;
 import io.pirt.tools.board.PortOptions;
-import java.io.BufferedReader;
+import io.pirt.tools.flash.FlashCommand;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -25,23 +24,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pirt console}: the board's console through the wire protocol. Lines typed here
- * (edited by the terminal's own line discipline) go to the board's shell; everything the
- * board prints streams to stdout, and with {@code --log} to a file.
+ * {@code pirt console}: the board's console through the wire protocol. Lines typed here go
+ * to the board's shell, edited locally with a history on a terminal ({@link TerminalKeyboard}),
+ * line by line otherwise ({@link StreamKeyboard}); Ctrl-] leaves at once. Everything the
+ * board prints streams to stdout (above the line being typed), and with {@code --log} to a file.
  */
 @Command(name = "console", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Open the board's console: its output here, your lines to its shell.", "",
                 "What the application and the runtime print streams to stdout, and the lines you type go to the board's "
-                + "shell (help, info, ps, log, restart, stop, gpio); your terminal edits a line before it is sent. Leave "
-                + "with Ctrl-] then Enter, or Ctrl-D. If the board is unplugged, the console waits for it to come back "
-                + "(up to --reconnect-timeout-ms) when you next type."},
+                + "shell (help, info, ps, log, restart, stop, gpio). On a terminal a line is edited here before it is sent "
+                + "(arrows, Ctrl-A/E/K/U/W) and earlier lines come back with Up and Ctrl-R (kept in "
+                + "~/.pirt/console_history). Leave with Ctrl-] (at once) or Ctrl-D. If the board is unplugged, the "
+                + "console waits for it to come back (up to --reconnect-timeout-ms) when you next type."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:you left the console",
                 "1:failure: no such port, port busy, the board did not answer or did not come back in time",
                 "2:usage error (also: no --port and not exactly one likely board)"})
 public final class ConsoleCommand implements Callable<Integer> {
-    /** Ctrl-]: telnet's and picocom-like tools' way out. */
-    static final char LEAVE = 0x1d;
     private static final long PORT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     @Spec
@@ -63,17 +62,16 @@ public final class ConsoleCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String path = port.port();
         Writer log = openLog();
-        try {
-            Shown shown = new Shown(out, log);
+        try (Keyboard keyboard = openKeyboard(out)) {
+            Shown shown = new Shown(keyboard, log);
             BoardClient.Options options = BoardSession.clientOptions(port.timeoutMs(), reconnectTimeoutMs);
             BoardSession session = BoardSession.open(path, port.baud(), options, shown::line);
             err.println("pirt: connected to " + session.client().board().name() + " (runtime "
-                    + session.client().board().software() + ") on " + path + "; leave with Ctrl-] then Enter, or Ctrl-D");
+                    + session.client().board().software() + ") on " + path + "; leave with Ctrl-] or Ctrl-D");
             err.flush();
             try {
-                BufferedReader keyboard = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 String line;
-                while ((line = keyboard.readLine()) != null && line.indexOf(LEAVE) < 0) {
+                while ((line = keyboard.readLine()) != null) {
                     byte[] typed = (line + "\r").getBytes(StandardCharsets.UTF_8);
                     try {
                         session.client().type(typed, 0, typed.length);
@@ -86,10 +84,13 @@ public final class ConsoleCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw ToolException.failure("reading the keyboard or writing to " + path + " failed: " + e.getMessage(), e);
             } finally {
+                shown.stop(); // the person left: what arrives while the port closes is not theirs to see
                 session.close();
             }
             err.println("pirt: left the console");
             return 0;
+        } catch (IOException e) {
+            throw ToolException.failure("the terminal: " + e.getMessage(), e); // opening it, or giving it back
         } finally {
             if (log != null) {
                 try {
@@ -123,6 +124,12 @@ public final class ConsoleCommand implements Callable<Integer> {
         }
     }
 
+    /** The terminal when the tool runs on one, else lines from standard input. */
+    private static Keyboard openKeyboard(PrintWriter out) throws IOException {
+        if (FlashCommand.onTerminal()) return TerminalKeyboard.system();
+        return new StreamKeyboard(System.in, out);
+    }
+
     private Writer openLog() throws ToolException {
         if (logFile == null) return null;
         try {
@@ -134,25 +141,36 @@ public final class ConsoleCommand implements Callable<Integer> {
 
     /** Prints the board's lines, without the shell's terminal control sequences, to stdout and the log. */
     static final class Shown {
-        private final PrintWriter out;
+        private final Keyboard screen;
         private final Writer log;
+        /** Set when the person left. Guarded by this. */
+        private boolean stopped;
 
-        Shown(PrintWriter out, Writer log) {
-            this.out = out;
+        Shown(Keyboard screen, Writer log) {
+            this.screen = screen;
             this.log = log;
         }
 
+        /**
+         * Shows nothing more. While the port closes the board still prints (its prompt, after the
+         * session ended) and the port may already be back at another rate, which turns that into
+         * noise on the screen after the person left.
+         */
+        synchronized void stop() {
+            stopped = true;
+        }
+
         synchronized void line(ConsoleSource source, String raw) {
+            if (stopped) return;
             String line = ConsoleText.clean(raw);
-            out.println(line);
-            out.flush();
+            screen.show(line);
             if (log != null) {
                 try {
                     log.write(line);
                     log.write('\n');
                     log.flush();
                 } catch (IOException e) {
-                    out.println("pirt: cannot write to the log: " + e.getMessage()); // shown where the person looks
+                    screen.show("pirt: cannot write to the log: " + e.getMessage()); // shown where the person looks
                 }
             }
         }

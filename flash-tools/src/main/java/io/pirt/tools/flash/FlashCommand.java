@@ -45,6 +45,7 @@ public final class FlashCommand implements Callable<Integer> {
     static final String TRANSFER_NAME = "bundle.pirt";
     static final int EXIT_REFUSED = 3;
     static final int EXIT_ROLLED_BACK = 4;
+    private static final long FAST_RATE_RECONNECT_MS = 5_000;
     private static final long PORT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     @Spec
@@ -72,10 +73,23 @@ public final class FlashCommand implements Callable<Integer> {
     @Option(names = "--no-compress", negatable = false, description = "Send the bundle as is, not deflated.")
     boolean noCompress;
 
+    @Option(names = "--force", negatable = false,
+            description = "Allow this bundle to be older than the one committed on the board (going back on purpose). "
+                    + "Every other check still applies: a bundle must be signed by a key the board trusts, be for this "
+                    + "board and this runtime.")
+    boolean force;
+
+    @Option(names = "--flash-baud", paramLabel = "BAUD", defaultValue = "0",
+            description = "On a UART, switch both ends to BAUD for the transfer (e.g. 921600), going back to --baud if "
+                    + "nothing answers there; the board's console returns to --baud afterwards. A USB gadget port has no "
+                    + "rate and ignores this (default: 0, stay at --baud).")
+    int flashBaud;
+
     @Override
     public Integer call() throws ToolException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (flashBaud < 0) throw new ToolException(ToolException.USAGE, "--flash-baud is a rate in baud, or 0 to stay at --baud");
         if (!Files.isRegularFile(bundle)) {
             throw ToolException.failure("no such bundle file: " + bundle + " (make one with `pirt bundle`)");
         }
@@ -84,8 +98,11 @@ public final class FlashCommand implements Callable<Integer> {
         BoardClient.Options options = BoardSession.clientOptions(port.timeoutMs(), reconnectTimeoutMs)
                 .withCompress(!noCompress);
         // install-wait blocks on the board for up to verdictTimeoutMs: the request must wait longer
+        // After a lost line at --flash-baud the board is back at --baud within seconds: the
+        // client stops saying hello at the fast rate soon, and the port is opened again at --baud.
+        long clientReconnectMs = flashBaud > 0 ? Math.min(reconnectTimeoutMs, FAST_RATE_RECONNECT_MS) : reconnectTimeoutMs;
         BoardClient.Options verdictOptions = options.withTimeouts(options.idleTimeoutMs(), options.helloTimeoutMs(),
-                verdictTimeoutMs + port.timeoutMs(), reconnectTimeoutMs);
+                verdictTimeoutMs + port.timeoutMs(), clientReconnectMs);
 
         TransferReport report = null;
         String verdictText = null;
@@ -95,6 +112,14 @@ public final class FlashCommand implements Callable<Integer> {
             BoardSession session = lostOnce ? reopen(path, verdictOptions, deadline, err)
                     : BoardSession.open(path, port.baud(), verdictOptions, (source, line) -> { });
             try (session) {
+                if (flashBaud > 0 && flashBaud != port.baud() && report == null) {
+                    err.println("pirt: " + session.switchBaud(flashBaud).message());
+                    err.flush();
+                }
+                if (force && report == null) {
+                    // before the transfer: the board checks the downgrade as the file arrives
+                    session.request("allow-downgrade", sha256Hex(bundle));
+                }
                 if (report == null) {
                     err.println("flashing " + bundle + " (" + Files.size(bundle) + " bytes) to " + session.client().board().name()
                             + " (runtime " + session.client().board().software() + ") on " + path);
@@ -192,7 +217,7 @@ public final class FlashCommand implements Callable<Integer> {
      * redirected; from Java 22 on it may not be, and {@code Console.isTerminal()} (called
      * reflectively: the tool is built for 21) says it.
      */
-    static boolean onTerminal() {
+    public static boolean onTerminal() {
         java.io.Console c = System.console();
         if (c == null) return false;
         try {
@@ -201,6 +226,17 @@ public final class FlashCommand implements Callable<Integer> {
             return true; // Java 21: a console exists only on a terminal
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Console.isTerminal() exists but cannot be called", e);
+        }
+    }
+
+    private static String sha256Hex(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 

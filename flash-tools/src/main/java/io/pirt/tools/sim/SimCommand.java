@@ -24,7 +24,7 @@ public final class SimCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--baud", defaultValue = "115200", description = "Pace the cable like a UART at this rate (0: unpaced; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--baud", defaultValue = "115200", description = "The board's console rate; the cable behaves like a UART: paced at the rate each end sets, garbled when they differ (0: unpaced, rates ignored; default: ${DEFAULT-VALUE}).")
     int baud;
 
     @Option(names = "--state", paramLabel = "DIR", description = "The board's state directory (log, bundles); default: a new temporary one.")
@@ -56,7 +56,8 @@ public final class SimCommand implements Callable<Integer> {
         }, "pirt-sim-stop"));
         out.println("port: " + board.port());
         out.println("state: " + dir + " (the runtime's own messages: " + dir.resolve("runtime.err") + ")");
-        out.println("virtual board running at " + (baud == 0 ? "full speed" : baud + " baud") + "; Ctrl-C stops it");
+        out.println("virtual board running at " + (baud == 0 ? "full speed" : baud + " baud (the tool's --baud must match, as on a UART)")
+                + "; Ctrl-C stops it");
         out.flush();
         int code = board.runtimeProcess().waitFor();
         synchronized (stopping) {

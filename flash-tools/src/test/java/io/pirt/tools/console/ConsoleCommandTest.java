@@ -61,4 +61,29 @@ class ConsoleCommandTest {
             System.setIn(keyboard);
         }
     }
+
+    @Test
+    void ctrlRightBracketInTheMiddleOfALineLeavesAtOnceAndThatLineIsNotSent() throws Exception {
+        InputStream keyboard = System.in;
+        try (LoopbackBoard board = new LoopbackBoard(dir, 0, CableFaults.NONE, null, (n, f, s) -> { });
+             PipedOutputStream typing = new PipedOutputStream();
+             PipedInputStream in = new PipedInputStream(typing)) {
+            java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+            board.onTypedLine(lines::add);
+            System.setIn(in);
+            CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> Pirt.run("console", "--port", board.port().toString()));
+            typing.write("first\n".getBytes(StandardCharsets.UTF_8));
+            typing.flush();
+            assertEquals("first", lines.poll(20, TimeUnit.SECONDS));
+            // no line end after Ctrl-], and the input stays open: leaving must not wait for either
+            typing.write("half a line\u001d".getBytes(StandardCharsets.UTF_8));
+            typing.flush();
+            Run r = run.get(20, TimeUnit.SECONDS);
+            assertEquals(0, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("left the console"), r.err());
+            assertEquals(null, lines.poll(300, TimeUnit.MILLISECONDS), "the half line was not sent");
+        } finally {
+            System.setIn(keyboard);
+        }
+    }
 }

@@ -35,7 +35,7 @@ class FaultyCableFlashTest {
         try (LoopbackBoard board = new LoopbackBoard(dir.resolve("board"), 921_600, noise,
                 (command, argument) -> command.equals("install-wait") ? Response.ok("committed noise 1.0.0") : Response.failed("error: no"),
                 (name, file, sha) -> stored.set(Files.copy(file, dir.resolve("stored"))))) {
-            Run run = Pirt.run("flash", "--port", board.port().toString(), "--progress", "lines", bundle.toString());
+            Run run = Pirt.run("flash", "--port", board.port().toString(), "--baud", "921600", "--progress", "lines", bundle.toString());
             if (run.exitCode() == 0) {
                 assertEquals(-1, Files.mismatch(bundle, stored.get()), "the board got a different file");
             } else {

@@ -90,7 +90,7 @@ class FlashCommandTest {
                 b.cable().reconnect();
             }, "test-replug");
             replug.start();
-            Run run = Pirt.run("flash", "--port", b.port().toString(), "--progress", "lines", bundle.toString());
+            Run run = Pirt.run("flash", "--port", b.port().toString(), "--baud", "921600", "--progress", "lines", bundle.toString());
             replug.join(30_000);
             assertEquals(0, run.exitCode(), run.toString());
             assertTrue(run.err().matches("(?s).*resumed from byte [1-9]\\d* of 200000.*"), run.err());
@@ -109,7 +109,7 @@ class FlashCommandTest {
                 b.cable().replugHost(); // the port closes under the tool; the same path comes back at once
             }, "test-replug");
             replug.start();
-            Run run = Pirt.run("flash", "--port", b.port().toString(), "--progress", "none", bundle.toString());
+            Run run = Pirt.run("flash", "--port", b.port().toString(), "--baud", "921600", "--progress", "none", bundle.toString());
             replug.join(30_000);
             assertEquals(0, run.exitCode(), run.toString());
             assertTrue(run.err().contains("reconnecting to " + b.port()), run.err());

@@ -70,6 +70,9 @@ public final class PseudoTerminal implements AutoCloseable {
     /** Operations between enter() and exit(); guarded by stateLock; never negative. */
     private int inFlight;
 
+    /** A {@code struct termios2} for {@link #baud()}; guarded by itself. */
+    private final Memory termios2 = new Memory(LibC.TERMIOS2_BYTES);
+
     private final Direction in = new Direction(LibC.POLLIN);
     private final Direction out = new Direction(LibC.POLLOUT);
 
@@ -207,6 +210,55 @@ public final class PseudoTerminal implements AutoCloseable {
         return outputStream;
     }
 
+    /**
+     * The line rate the program using the terminal set on it (its termios output speed, as
+     * {@code cfsetospeed} or jSerialComm's {@code setBaudRate} left it), in baud. A
+     * pseudo-terminal carries bytes at any rate; this is what lets a relay behave like a
+     * UART at that rate (docs/hal.md). A new terminal reports 38400, the kernel's default.
+     *
+     * @throws HalException if this pseudo-terminal is closed or the kernel refuses the query
+     */
+    public int baud() {
+        if (!enter()) throw closedError();
+        try {
+            synchronized (termios2) {
+                LibC.get().ioctl(slaveFd, new NativeLong(LibC.TCGETS2), termios2);
+                return termios2.getInt(LibC.TERMIOS2_OSPEED_OFFSET);
+            }
+        } catch (LastErrorException e) {
+            throw new HalException("cannot read the line rate of pseudo-terminal " + slavePath + ": " + errno(e.getErrorCode()), e);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Sets the terminal's line rate, as the system sets a UART's at boot before any program
+     * opens it; a program that opens the terminal may set another. Any rate Linux takes
+     * ({@code BOTHER}).
+     *
+     * @throws HalException if this pseudo-terminal is closed or the kernel refuses the rate
+     */
+    public void baud(int baud) {
+        if (!enter()) throw closedError();
+        try {
+            synchronized (termios2) {
+                LibC c = LibC.get();
+                c.ioctl(slaveFd, new NativeLong(LibC.TCGETS2), termios2);
+                int cflag = termios2.getInt(LibC.TERMIOS2_CFLAG_OFFSET);
+                cflag = (cflag & ~(LibC.CBAUD | LibC.CIBAUD)) | LibC.BOTHER;
+                termios2.setInt(LibC.TERMIOS2_CFLAG_OFFSET, cflag);
+                termios2.setInt(LibC.TERMIOS2_OSPEED_OFFSET - 4, baud); // c_ispeed
+                termios2.setInt(LibC.TERMIOS2_OSPEED_OFFSET, baud);
+                c.ioctl(slaveFd, new NativeLong(LibC.TCSETS2), termios2);
+            }
+        } catch (LastErrorException e) {
+            throw new HalException("cannot set pseudo-terminal " + slavePath + " to " + baud + " baud: " + errno(e.getErrorCode()), e);
+        } finally {
+            exit();
+        }
+    }
+
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
         return closed;
@@ -244,6 +296,9 @@ public final class PseudoTerminal implements AutoCloseable {
         closeQuietly(c, masterFd, slaveFd, wakeReadFd, wakeWriteFd);
         in.buffer.close();
         out.buffer.close();
+        synchronized (termios2) {
+            termios2.close();
+        }
     }
 
     @Override
@@ -473,6 +528,17 @@ public final class PseudoTerminal implements AutoCloseable {
         int O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
         int TCSANOW = 0;
         int EINTR = 4, EIO = 5, EAGAIN = 11;
+        /**
+         * {@code _IOR('T', 0x2A, struct termios2)} (Linux x86, x86-64, arm, arm64): reads the
+         * terminal's settings with the speeds as numbers; {@code struct termios2} is 44 bytes,
+         * {@code c_ospeed} at offset 40.
+         */
+        long TCGETS2 = 0x802C542AL;
+        /** {@code _IOW('T', 0x2B, struct termios2)}: sets them. */
+        long TCSETS2 = 0x402C542BL;
+        int TERMIOS2_BYTES = 44, TERMIOS2_CFLAG_OFFSET = 8, TERMIOS2_OSPEED_OFFSET = 40;
+        /** c_cflag's output speed bits, input speed bits, and "speed in c_ospeed/c_ispeed" (octal 0010017, 002003600000, 0010000). */
+        int CBAUD = 0x100F, CIBAUD = 0x100F0000, BOTHER = 0x1000;
 
         /** The C library. @throws HalException if JNA cannot load it (then every call throws). */
         static LibC get() {
@@ -495,6 +561,8 @@ public final class PseudoTerminal implements AutoCloseable {
         int fcntl(int fd, int cmd, Object... args) throws LastErrorException;
 
         int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException;
 
         int poll(Pointer fds, NativeLong nfds, int timeoutMs) throws LastErrorException;
 

@@ -387,12 +387,34 @@ public final class BoardClient implements AutoCloseable {
         return hello();
     }
 
+    /**
+     * Drops the open session without BYE and says hello again, for up to {@code timeoutMs}:
+     * after the line's rate changed under the session (docs/protocol.md §5.5).
+     *
+     * @throws ProtocolException if the board does not answer in time
+     */
+    public void helloAgain(long timeoutMs) throws IOException, InterruptedException {
+        synchronized (lock) {
+            if (session != 0) {
+                link.endSession(session);
+                session = 0;
+                lostReason = "the line's rate changed";
+                lock.notifyAll();
+            }
+        }
+        hello(timeoutMs);
+    }
+
     private long hello() throws IOException, InterruptedException {
+        return hello(options.helloTimeoutMs());
+    }
+
+    private long hello(long timeoutMs) throws IOException, InterruptedException {
         int nonce = random.nextInt();
         ByteBuffer payload = ByteBuffer.allocate(Frame.MAX_PAYLOAD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         ownHello(nonce).writeTo(payload);
         payload.flip();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.helloTimeoutMs());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         synchronized (lock) {
             if (session != 0) return session;
             pendingNonce = nonce;
@@ -409,7 +431,7 @@ public final class BoardClient implements AutoCloseable {
                     if (incompatible != null) throw new ProtocolException(incompatible);
                     if (session != 0) return session;
                     if (System.nanoTime() - deadline >= 0 && closedReason == null) {
-                        throw new ProtocolException("no answer to HELLO within " + options.helloTimeoutMs()
+                        throw new ProtocolException("no answer to HELLO within " + timeoutMs
                                 + " ms: is the pirt runtime running on the board, on this port and at this baud rate?"
                                 + recentTextHint());
                     }

@@ -15,6 +15,14 @@ public interface ConsolePort extends Closeable {
 
     OutputStream out();
 
+    /**
+     * The port's rate, if it is a UART whose rate a tool may switch for its session
+     * (docs/protocol.md §5.5); null for a port without one (a USB gadget port, streams in tests).
+     */
+    default io.pirt.runtime.protocol.LineRate lineRate() {
+        return null;
+    }
+
     /** Opens the console device, or fails with an IOException saying why (missing, busy, no permission). */
     @FunctionalInterface
     interface Opener {

@@ -2,6 +2,7 @@ package io.pirt.runtime.console;
 
 import io.pirt.runtime.log.ConsoleLog;
 import io.pirt.runtime.protocol.ConsoleSource;
+import io.pirt.runtime.protocol.LineRate;
 import io.pirt.runtime.protocol.ProtocolEndpoint;
 import io.pirt.runtime.protocol.RequestHandler;
 import io.pirt.runtime.protocol.TransferSink;
@@ -101,6 +102,7 @@ public final class SerialConsole implements AutoCloseable {
                     .identity(services.boardId(), services.runtimeVersion()).shell(this::typed);
             if (services.requests() != null) b.requests(services.requests());
             if (services.transfers() != null) b.transfers(services.transferDir(), services.transfers());
+            if (p.lineRate() != null) b.lineRate(logged(p.lineRate()));
             ProtocolEndpoint e = b.build();
             endpoint = e;
             e.start();
@@ -119,6 +121,27 @@ public final class SerialConsole implements AutoCloseable {
             closeQuietly(p);
             if (!closed) log.runtime("console " + deviceName + " lost (" + why[0] + "); reopening");
         }
+    }
+
+    /** The port's rate, saying in the log each time a tool's session changes it, and when the port refuses a rate. */
+    private LineRate logged(LineRate rate) {
+        return new LineRate() {
+            @Override
+            public int baud() {
+                return rate.baud();
+            }
+
+            @Override
+            public void setBaud(int baud) throws IOException {
+                try {
+                    rate.setBaud(baud);
+                } catch (IOException e) {
+                    log.runtime("console " + deviceName + ": cannot switch to " + baud + " baud: " + e.getMessage());
+                    throw e;
+                }
+                log.runtime("console " + deviceName + " now at " + baud + " baud");
+            }
+        };
     }
 
     /** The port's input, raising {@code failed} when it ends or fails (the endpoint's reader sees the same). */

@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * @param minVersion      lowest protocol version the sender speaks (1..255)
  * @param maxVersion      highest protocol version the sender speaks
  * @param nonce           the host's random id for this session, echoed by the board
- * @param capabilities    {@link #CONSOLE}, {@link #REQUESTS}, {@link #TRANSFER}, {@link #DEFLATE}, {@link #EVENTS}
+ * @param capabilities    {@link #CONSOLE}, {@link #REQUESTS}, {@link #TRANSFER}, {@link #DEFLATE}, {@link #EVENTS}, {@link #BAUD}
  * @param maxPayloadBytes largest payload the sender accepts (64..1024)
  * @param window          frames the sender can hold (1..32)
  * @param idleTimeoutMs   how long the sender waits for a frame before it ends the session (200..60000)
@@ -25,6 +25,8 @@ public record Hello(int minVersion, int maxVersion, int nonce, int capabilities,
     public static final int DEFLATE = 1 << 3;
     /** The side takes (host) or sends (board) EVENT frames: structured reports such as test results (docs/protocol.md §5.5). */
     public static final int EVENTS = 1 << 4;
+    /** The sender's port is a UART whose rate the {@code baud} request can switch (docs/protocol.md §5.6). */
+    public static final int BAUD = 1 << 5;
     public static final int MIN_IDLE_TIMEOUT_MS = 200;
     public static final int MAX_IDLE_TIMEOUT_MS = 60_000;
     static final int MAX_NAME_BYTES = 64;

@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  * frame transmitted before one the peer reports as received, and not itself reported, is
  * lost; it is marked LOST and retransmitted at once. A timer (RTO, Jacobson/Karels with
  * Karn's rule, doubled per expiry, back to the estimate when the cumulative acknowledgement
- * advances) catches losses at the end of a burst. The receive side
+ * advances; one timer, for the oldest frame in flight, restarted whenever the peer reports
+ * progress) catches losses at the end of a burst. The receive side
  * is a ring of the same size holding early frames; it is confined to the reader thread and
  * publishes {@code ackNext} and {@code heldBits} under the lock after delivering, so a
  * frame is acknowledged only once the listener has taken it. One monitor ({@code lock})
@@ -183,6 +184,12 @@ public final class Link implements AutoCloseable {
     private long srttNanos = -1;
     private long rttvarNanos;
     private long rtoNanos;
+    /**
+     * When the peer last reported a frame for the first time (cumulative ack advanced, or a
+     * new held bit), or the session opened. The retransmission timer of the oldest frame in
+     * flight runs from the later of this and its own transmission.
+     */
+    private long progressNanos;
     private boolean closed;
 
     // ---- receive side, confined to the reader thread ----
@@ -271,6 +278,7 @@ public final class Link implements AutoCloseable {
             rtoNanos = TimeUnit.MILLISECONDS.toNanos(config.initialRtoMs());
             lastReceivedNanos = now;
             lastSentNanos = now;
+            progressNanos = now;
             session = ++lastSessionId;
             decoder.expectFrames(true);
             lock.notifyAll();
@@ -572,6 +580,7 @@ public final class Link implements AutoCloseable {
                 if (sendState[i] == IN_FLIGHT || sendState[i] == LOST) {
                     if (transmissions[i] == 1) sample = Math.min(sample, now - sentAtNanos[i]);
                     sendState[i] = HELD_BY_PEER;
+                    progressNanos = now;
                     highestReportedOrder = Math.max(highestReportedOrder, sendOrder[i]);
                 }
             }
@@ -585,7 +594,10 @@ public final class Link implements AutoCloseable {
         } else if (advance > 0) {
             rtoNanos = estimatedRto(); // progress ends the backoff even when Karn's rule gave no sample
         }
-        if (advance > 0) lock.notifyAll();
+        if (advance > 0) {
+            progressNanos = now;
+            lock.notifyAll();
+        }
     }
 
     /** Under lock: the timeout the round trip estimate gives, before any backoff. */
@@ -660,12 +672,13 @@ public final class Link implements AutoCloseable {
             return "no frame from the peer for " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms";
         }
         boolean expired = false;
+        int oldest = oldestInFlight();
+        if (oldest >= 0 && now - timerStart(slot(oldest)) >= rtoNanos) {
+            sendState[slot(oldest)] = LOST;
+            expired = true;
+        }
         for (int s = sendBase; s != sendCursor; s = (s + 1) & 0xFFFF) {
             int i = slot(s);
-            if (sendState[i] == IN_FLIGHT && now - sentAtNanos[i] >= rtoNanos) {
-                sendState[i] = LOST;
-                expired = true;
-            }
             if (sendState[i] == LOST && transmissions[i] >= config.maxTransmissions()) {
                 session = 0;
                 decoder.expectFrames(false);
@@ -676,6 +689,29 @@ public final class Link implements AutoCloseable {
         }
         if (expired) rtoNanos = clampRto(rtoNanos * 2);
         return null;
+    }
+
+    /** Under lock: the oldest seq in flight (transmitted, neither reported nor marked lost), or -1. */
+    private int oldestInFlight() {
+        for (int s = sendBase; s != sendCursor; s = (s + 1) & 0xFFFF) {
+            if (sendState[slot(s)] == IN_FLIGHT) return s;
+        }
+        return -1;
+    }
+
+    /**
+     * Under lock: when the retransmission timer of the frame in slot {@code i} started. One
+     * timer runs, for the oldest frame in flight, restarted whenever the peer reports
+     * progress (RFC 6298 §5.3). A frame's own transmission time is when it was written to
+     * the port, not when it went on the line: behind a full window it may wait in the
+     * port's buffer for the whole window's time (1.45 s at 115200 baud), and timing each
+     * frame from its write made every frame of the first window after a short first round
+     * trip expire spuriously. While the peer keeps reporting frames, the line is alive and
+     * the oldest frame is merely queued; losses inside the window are found by transmission
+     * order, without the timer.
+     */
+    private long timerStart(int i) {
+        return sentAtNanos[i] - progressNanos > 0 ? sentAtNanos[i] : progressNanos;
     }
 
     /** Under lock: encodes the next frame to write into {@link #wire}; returns its length, or 0 when there is none. */
@@ -726,10 +762,8 @@ public final class Link implements AutoCloseable {
     private long nextDeadline(long now) {
         if (session == 0) return now + Long.MAX_VALUE / 2;
         long deadline = Math.min(lastReceivedNanos + idleTimeoutNanos, lastSentNanos + keepaliveNanos);
-        for (int s = sendBase; s != sendCursor; s = (s + 1) & 0xFFFF) {
-            int i = slot(s);
-            if (sendState[i] == IN_FLIGHT) deadline = Math.min(deadline, sentAtNanos[i] + rtoNanos);
-        }
+        int oldest = oldestInFlight();
+        if (oldest >= 0) deadline = Math.min(deadline, timerStart(slot(oldest)) + rtoNanos);
         return deadline;
     }
 

@@ -31,7 +31,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private static final int WORK_QUEUE = 16;
     private static final long REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** Largest event body (docs/protocol.md §5.5). */
+    /** Largest event body (docs/protocol.md §5.6). */
     public static final int MAX_EVENT_BYTES = 64 * 1024;
 
     /** Collects what an endpoint needs; {@link #build()} checks it. */
@@ -47,6 +47,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         private long maxTransferBytes = 256L * 1024 * 1024;
         private int idleTimeoutMs = 3000;
         private Link.Config link = Link.Config.defaults();
+        private LineRate lineRate;
 
         private Builder(InputStream in, OutputStream out) {
             this.in = Objects.requireNonNull(in, "in");
@@ -100,6 +101,16 @@ public final class ProtocolEndpoint implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The port's rate, when it is a UART a tool may switch to a faster rate for its
+         * session (the {@code baud} request, docs/protocol.md §5.6); without one the board
+         * does not announce {@link Hello#BAUD} and refuses the request.
+         */
+        public Builder lineRate(LineRate rate) {
+            this.lineRate = rate;
+            return this;
+        }
+
         /** @throws IllegalArgumentException if the shell is missing or a value is out of range */
         public ProtocolEndpoint build() {
             if (shell == null) throw new IllegalArgumentException("a ProtocolEndpoint needs a shell for typed input");
@@ -117,6 +128,8 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private final RequestHandler requests;
     /** Null when the board takes no files. */
     private final TransferReceiver transfers;
+    /** Null when the port has no rate to switch. */
+    private final RateSwitch rateSwitch;
     private final BlockingQueue<Runnable> work = new ArrayBlockingQueue<>(WORK_QUEUE);
     private final Thread worker;
 
@@ -146,6 +159,8 @@ public final class ProtocolEndpoint implements AutoCloseable {
         } else {
             this.transfers = null;
         }
+        this.rateSwitch = b.lineRate != null ? new RateSwitch(b.lineRate) : null;
+        if (rateSwitch != null) caps |= Hello.BAUD;
         this.own = new Hello(Frame.VERSION, Frame.VERSION, 0, caps, Frame.MAX_PAYLOAD_BYTES, b.link.receiveWindow(),
                 b.idleTimeoutMs, b.boardId, b.runtimeVersion);
         this.link = new Link("board", b.in, b.out, b.link, new Events());
@@ -210,7 +225,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
     }
 
     /**
-     * Sends one event (docs/protocol.md §5.5) to the attached tool: {@code body} in EVENT
+     * Sends one event (docs/protocol.md §5.6) to the attached tool: {@code body} in EVENT
      * frames, every frame but the last flagged MORE. Waits up to {@code timeoutMs} for room.
      *
      * @return false if no tool that takes events is attached, the session ended meanwhile,
@@ -256,6 +271,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
             link.sendControl(FrameType.BYE, 0, EMPTY.duplicate());
         }
         link.close();
+        if (rateSwitch != null) rateSwitch.close();
         worker.interrupt();
         try {
             worker.join(1000);
@@ -304,6 +320,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         } catch (ProtocolException e) {
             return; // not a HELLO we can answer; the tool times out and says so
         }
+        if (rateSwitch != null) rateSwitch.helloArrived();
         Hello reply = new Hello(own.minVersion(), own.maxVersion(), tool.nonce(), own.capabilities(),
                 own.maxPayloadBytes(), own.window(), own.idleTimeoutMs(), own.name(), own.software());
         ByteBuffer payload = ByteBuffer.allocate(Frame.MAX_PAYLOAD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -344,21 +361,56 @@ public final class ProtocolEndpoint implements AutoCloseable {
             respondNow(id, Response.Status.BAD_REQUEST, e.getMessage());
             return;
         }
+        if (request.command().equals(RateSwitch.COMMAND)) {
+            if (!work.offer(() -> switchRate(request))) respondNow(id, Response.Status.BUSY, "the board is busy; go on at this rate");
+            return;
+        }
         if (requests == null) {
             respondNow(id, Response.Status.UNKNOWN_COMMAND, "this board takes no requests");
             return;
         }
-        if (!work.offer(() -> runRequest(request))) {
+        if (!work.offer(() -> runRequest(request, requests))) {
             respondNow(id, Response.Status.BUSY, WORK_QUEUE + " requests are waiting; send '" + request.command()
                     + "' again in a moment");
         }
     }
 
+    /**
+     * Worker thread: the {@code baud} request (docs/protocol.md §5.6). Answers, and once the
+     * tool acknowledged the answer ends the session and switches the port on trial; the
+     * tool says hello again at the new rate, or both ends go back to the old one by
+     * themselves.
+     */
+    private void switchRate(Request request) {
+        long session = link.session();
+        int[] baud = {0};
+        runRequest(request, (command, argument) -> {
+            if (rateSwitch == null) {
+                return Response.failed("this board's console port has no baud rate to change (a USB gadget port or a "
+                        + "pseudo-terminal): go on at the current rate");
+            }
+            try {
+                baud[0] = rateSwitch.parse(argument);
+            } catch (IllegalArgumentException e) {
+                return Response.failed(e.getMessage());
+            }
+            return Response.ok(rateSwitch.acceptance(baud[0]));
+        });
+        if (baud[0] == 0) return;
+        try {
+            if (!link.awaitAcknowledged(session, REPLY_TIMEOUT_NANOS)) return; // the tool finds no board at the new rate and comes back
+            endSession(session);
+            rateSwitch.switchTo(baud[0]);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Worker thread. */
-    private void runRequest(Request request) {
+    private void runRequest(Request request, RequestHandler handler) {
         Response response;
         try {
-            response = requests.handle(request.command(), request.argument());
+            response = handler.handle(request.command(), request.argument());
             if (response == null) response = Response.failed("the board's handler gave no answer to '" + request.command() + "'");
         } catch (RuntimeException e) {
             response = Response.failed("'" + request.command() + "' failed on the board: " + e);
@@ -433,6 +485,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
                     long session = link.session();
                     if (session != 0) endSession(session);
                     link.sendControl(FrameType.BYE, Frame.FLAG_REPLY, EMPTY.duplicate());
+                    if (rateSwitch != null) rateSwitch.sessionEnded();
                 }
                 default -> link.sendControl(FrameType.BYE, Frame.FLAG_NO_SESSION, EMPTY.duplicate());
             }
@@ -464,6 +517,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         @Override
         public void onSessionLost(long session, String reason) {
             endSession(session);
+            if (rateSwitch != null) rateSwitch.sessionEnded();
         }
 
         @Override

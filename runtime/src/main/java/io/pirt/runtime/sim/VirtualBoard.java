@@ -26,30 +26,38 @@ public final class VirtualBoard implements AutoCloseable {
         this.signingKey = signingKey;
     }
 
-    /** How to start one. {@code extraArgs} go to the runtime (e.g. {@code --app-jar}). */
-    public record Options(Path stateDir, int baud, CableFaults faults, Path wiring, List<String> extraArgs) {
+    /**
+     * How to start one. {@code extraArgs} go to the runtime (e.g. {@code --app-jar});
+     * {@code development}: the runtime's development mode (default on: unsigned bundles and
+     * downgrades accepted); off, it checks bundles as a board in the field does.
+     */
+    public record Options(Path stateDir, int baud, CableFaults faults, Path wiring, List<String> extraArgs, boolean development) {
         public Options {
             extraArgs = List.copyOf(extraArgs);
         }
 
         public static Options at(Path stateDir) {
-            return new Options(stateDir, 0, CableFaults.NONE, null, List.of());
+            return new Options(stateDir, 0, CableFaults.NONE, null, List.of(), true);
         }
 
         public Options baud(int b) {
-            return new Options(stateDir, b, faults, wiring, extraArgs);
+            return new Options(stateDir, b, faults, wiring, extraArgs, development);
         }
 
         public Options faults(CableFaults f) {
-            return new Options(stateDir, baud, f, wiring, extraArgs);
+            return new Options(stateDir, baud, f, wiring, extraArgs, development);
         }
 
         public Options wiring(Path w) {
-            return new Options(stateDir, baud, faults, w, extraArgs);
+            return new Options(stateDir, baud, faults, w, extraArgs, development);
         }
 
         public Options args(List<String> a) {
-            return new Options(stateDir, baud, faults, wiring, a);
+            return new Options(stateDir, baud, faults, wiring, a, development);
+        }
+
+        public Options development(boolean on) {
+            return new Options(stateDir, baud, faults, wiring, extraArgs, on);
         }
     }
 
@@ -71,7 +79,9 @@ public final class VirtualBoard implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.pirt.runtime.Main");
         cmd.addAll(List.of("--board", "virtual", "--state", o.stateDir().toString(), "--console", cable.boardPort().toString(),
-                "--dev", "--config", o.stateDir().resolve("config").toString()));
+                "--config", o.stateDir().resolve("config").toString()));
+        if (o.development()) cmd.add("--dev");
+        if (o.baud() > 0) cmd.addAll(List.of("--baud", Integer.toString(o.baud()))); // the cable carries the rate the ends set
         if (o.wiring() != null) cmd.addAll(List.of("--wiring", o.wiring().toString()));
         cmd.addAll(o.extraArgs());
         Path log = o.stateDir().resolve("log/console.log");

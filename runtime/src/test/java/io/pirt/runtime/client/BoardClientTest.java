@@ -381,7 +381,13 @@ class BoardClientTest {
         }
 
         void await(BooleanSupplier condition) throws InterruptedException {
-            awaitOn(this, condition, "console lines; have " + bySource);
+            try {
+                awaitOn(this, condition, "console lines");
+            } catch (AssertionError e) {
+                synchronized (this) { // lines may still arrive: print them under the lock they are added under
+                    throw new AssertionError(e.getMessage() + "; have " + bySource, e);
+                }
+            }
         }
     }
 

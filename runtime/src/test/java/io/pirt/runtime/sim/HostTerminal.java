@@ -24,6 +24,7 @@ final class HostTerminal implements AutoCloseable {
 
     HostTerminal(Path device) {
         port = SerialPort.getCommPort(device.toString());
+        port.setBaudRate(115_200); // the runtime's console rate: a paced cable garbles bytes between ends at different rates
         port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 200, 0);
         if (!port.openPort()) fail("cannot open " + device + ": error " + port.getLastErrorCode());
         reader = new java.lang.Thread(this::read, "host-terminal");
