@@ -639,7 +639,8 @@ s_console() {
 }
 
 s_pirt_test() {
-    if ! "$PIRT" test --help >"$WORK/pirt-test-help.txt" 2>&1; then
+    # A tool without the command prints its general usage for "test --help", with exit code 0.
+    if ! "$PIRT" test --help >"$WORK/pirt-test-help.txt" 2>&1 || ! grep -q '^Usage: pirt test' "$WORK/pirt-test-help.txt"; then
         cat "$WORK/pirt-test-help.txt"
         SKIP="pirt test not available"
         return 0
