@@ -2,6 +2,8 @@ package io.pirt.runtime;
 
 import io.pirt.boards.BoardProfile;
 import io.pirt.hal.Board;
+import io.pirt.hal.HalException;
+import io.pirt.hal.pi4j.Pi4jGpio;
 import io.pirt.hal.sim.SimulatedGpio;
 import io.pirt.hal.sim.Wiring;
 import io.pirt.runtime.console.ConsolePort;
@@ -190,12 +192,27 @@ public final class BoardRuntime implements AutoCloseable {
     public void start() throws IOException {
         log.runtime("pirt runtime " + version() + " on " + settings.profile().id() + " (" + settings.profile().name()
                 + "), console " + settings.consoleDevice());
+        gpioUnavailable().ifPresent(why -> {
+            String line = "GPIO unavailable on board " + settings.profile().id() + ": " + why
+                    + " The console and the bundle store work; an application's GPIO calls fail with this message.";
+            log.runtime(line);
+            System.err.println("pirt-runtime: " + line);
+        });
         if (settings.developmentMode()) {
             log.runtime("development mode: unsigned bundles and downgrades are accepted; trusted keys: " + settings.trustedKeysDir());
         }
         console.start();
         if (settings.devApp().isPresent()) startApp(settings.devApp().get());
         else deployment.startFromStore();
+    }
+
+    /** Why the profile's GPIO chip cannot be used here, checked once at start; empty when it can (or the board is simulated). */
+    private Optional<String> gpioUnavailable() {
+        try {
+            return Pi4jGpio.missingChip(settings.profile());
+        } catch (HalException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     private String restart() {
@@ -245,7 +262,7 @@ public final class BoardRuntime implements AutoCloseable {
             BoardProfile p = settings.profile();
             localBoard = p.gpioProvider().equals("sim")
                     ? Board.open(p, new SimulatedGpio(p, settings.wiring().map(w -> Wiring.load(w, p)).orElse(Wiring.none())))
-                    : Board.current();
+                    : Board.open(p, Pi4jGpio.open(p)); // this runtime's profile, not one detected again
         }
         return localBoard;
     }

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The GPIO lines of a real board, through Pi4J 3's gpiod provider (the Linux GPIO character
@@ -117,6 +118,28 @@ public final class Pi4jGpio implements GpioLines {
                     + (e instanceof LinkageError || e.getCause() instanceof LinkageError ? nativeHint(nativeDir) : ""), e);
         }
         return new Pi4jGpio(chip.toString(), context);
+    }
+
+    /**
+     * Why GPIO cannot work on {@code board} on this machine, found without starting Pi4J: the
+     * message {@link #open} would throw because the GPIO chip the profile names by label
+     * ({@code gpio.chipLabel}) is not among {@code /dev/gpiochip*}, or cannot be read. Empty when
+     * the chip is there, or when the profile is not a gpiod board. What the runtime says at start
+     * on a board whose chip is missing (an emulated userland, a container, a wrong profile).
+     *
+     * @throws HalException if {@code /dev} cannot be listed, or a chip device exists and JNA cannot load the C library
+     */
+    public static Optional<String> missingChip(BoardProfile board) {
+        return missingChip(board, Path.of("/dev"));
+    }
+
+    static Optional<String> missingChip(BoardProfile board, Path devDir) {
+        if (!"gpiod".equals(board.gpioProvider())) return Optional.empty();
+        GpioChips.Scan scan = GpioChips.scan(devDir);
+        for (GpioChips.Chip chip : scan.chips()) {
+            if (chip.label().equals(board.gpioChipLabel())) return Optional.empty();
+        }
+        return Optional.of(GpioChips.notFoundMessage(devDir, board.gpioChipLabel(), board.id(), scan));
     }
 
     private static String nativeHint(Path nativeDir) {

@@ -85,6 +85,21 @@ class GpioChipsTest {
     }
 
     @Test
+    void aMissingChipIsFoundWithoutStartingPi4jAndSaysTheSameAsOpen(@TempDir Path dev) throws IOException {
+        String m = Pi4jGpio.missingChip(PROFILES.get("rpi-4b"), dev).orElseThrow();
+        HalException e = assertThrows(HalException.class, () -> GpioChips.find(dev, "pinctrl-bcm2711", "rpi-4b"));
+        assertEquals(e.getMessage(), m);
+        assertTrue(m.startsWith("GPIO chip 'pinctrl-bcm2711' not found: there is no GPIO chip device"), m);
+        Files.writeString(dev.resolve("gpiochip0"), "not a character device");
+        assertTrue(Pi4jGpio.missingChip(PROFILES.get("rpi-5"), dev).orElseThrow().contains("pinctrl-rp1"));
+    }
+
+    @Test
+    void theSimulatedBoardHasNoChipToMiss(@TempDir Path dev) {
+        assertEquals(java.util.Optional.empty(), Pi4jGpio.missingChip(PROFILES.get("virtual"), dev));
+    }
+
+    @Test
     void theVirtualBoardIsNotForPi4j() {
         HalException e = assertThrows(HalException.class, () -> Pi4jGpio.open(PROFILES.get("virtual")));
         assertEquals("board virtual uses GPIO provider 'sim'; Pi4jGpio drives boards whose profile says gpio.provider:"

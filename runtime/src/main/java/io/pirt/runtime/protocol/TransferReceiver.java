@@ -125,7 +125,10 @@ final class TransferReceiver {
             }
             long need = (b.wireBytes() - have)
                     + (b.compression() == TransferMessages.COMPRESSION_DEFLATE ? b.fileBytes() : 0);
-            long usable = Files.getFileStore(directory).getUsableSpace();
+            // statvfs on the directory itself. Files.getFileStore would look the directory's mount
+            // up in /proc/self/mountinfo, which fails ("Mount point not found") where the root is
+            // not in that table: a chroot (tests/arm64/run.sh) or some containers.
+            long usable = directory.toFile().getUsableSpace();
             if (usable < need) {
                 channel.close();
                 result(b.wireSha256(), Status.REFUSED, NO_SHA, "not enough space for " + b.name() + " in " + directory
