@@ -78,7 +78,7 @@ public final class BoardRuntime implements AutoCloseable {
         deployment.launcher(new Deployment.Launcher() {
             @Override
             public void run(Slot slot) throws IOException {
-                startApp(new AppSpec(slot.content().name() + " " + slot.content().version(), Deployment.jars(slot),
+                startApp(new AppSpec(slot.content().name() + " " + slot.content().version(), AppSpec.jarsIn(slot.jarsDir()),
                         slot.content().mainClass(), List.of(), settings.appJvmFlags(),
                         Map.of("pirt.bundle.name", slot.content().name(), "pirt.bundle.version", slot.content().version())));
             }

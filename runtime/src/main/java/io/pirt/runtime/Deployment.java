@@ -12,10 +12,8 @@ import io.pirt.runtime.store.BundleStore;
 import io.pirt.runtime.store.Slot;
 import io.pirt.runtime.store.SlotContent;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,16 +111,6 @@ final class Deployment implements TransferSink {
         log.runtime((slot.onTrial() ? "starting bundle " + c.name() + " " + c.version() + " on trial (slot " + slot.id() + ")"
                 : "starting bundle " + c.name() + " " + c.version() + " (slot " + slot.id() + ")"));
         launcher.run(slot);
-    }
-
-    /** The jars of a slot, for the application's class path. */
-    static List<Path> jars(Slot slot) throws IOException {
-        List<Path> jars = new ArrayList<>();
-        try (DirectoryStream<Path> d = Files.newDirectoryStream(slot.jarsDir(), "*.jar")) {
-            d.forEach(jars::add);
-        }
-        jars.sort(null);
-        return jars;
     }
 
     @Override

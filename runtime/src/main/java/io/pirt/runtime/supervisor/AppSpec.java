@@ -17,6 +17,16 @@ import java.util.Map;
  */
 public record AppSpec(String name, List<Path> classpath, String mainClass, List<String> args, List<String> jvmFlags,
                       Map<String, String> properties) {
+    /** The jars of {@code dir} in name order, for a class path (a slot's, a test bundle's). */
+    public static List<Path> jarsIn(Path dir) throws java.io.IOException {
+        List<Path> jars = new java.util.ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> d = java.nio.file.Files.newDirectoryStream(dir, "*.jar")) {
+            d.forEach(jars::add);
+        }
+        jars.sort(null);
+        return jars;
+    }
+
     public AppSpec {
         classpath = List.copyOf(classpath);
         args = List.copyOf(args);

@@ -168,7 +168,7 @@ public final class TestRuns implements AutoCloseable {
             }
             List<Path> jars;
             try {
-                jars = jars(dir.resolve(readySha));
+                jars = AppSpec.jarsIn(dir.resolve(readySha));
             } catch (IOException e) {
                 return Response.failed("cannot read the test bundle's jars: " + e.getMessage());
             }
@@ -433,15 +433,6 @@ public final class TestRuns implements AutoCloseable {
         } catch (InterruptedException e) {
             // closing
         }
-    }
-
-    private static List<Path> jars(Path jarsDir) throws IOException {
-        List<Path> jars = new ArrayList<>();
-        try (DirectoryStream<Path> d = Files.newDirectoryStream(jarsDir, "*.jar")) {
-            d.forEach(jars::add);
-        }
-        jars.sort(null);
-        return jars;
     }
 
     private static void deleteTree(Path root) throws IOException {
