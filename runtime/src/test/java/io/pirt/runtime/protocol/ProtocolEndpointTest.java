@@ -160,7 +160,13 @@ class ProtocolEndpointTest {
             p.flip();
             port.write(Frames.encode(FrameType.HELLO, 0, 0, 0, bytes(p)));
             port.await(c -> c.frames.stream().anyMatch(f -> f.type() == FrameType.HELLO));
-            assertTrue(board.toolAttached());
+            // The board queues its reply before it opens the session (protocol §5.1): the session
+            // opens a moment after the reply is out. Bounded; there is no event to wait on.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (!board.toolAttached()) {
+                assertTrue(System.nanoTime() - deadline < 0, "the session did not open within 5 s of the HELLO reply");
+                Thread.onSpinWait();
+            }
 
             print("line one\n"); // framed, and never acknowledged by this port
             port.await(c -> c.frames.stream().anyMatch(f -> f.type() == FrameType.CONSOLE_OUT));
