@@ -178,6 +178,12 @@ public final class Link implements AutoCloseable {
     private boolean ackOwed;
     private long idleTimeoutNanos;
     private long keepaliveNanos;
+    /**
+     * When a frame last arrived from the peer in this session, valid or damaged on the way
+     * (a candidate closed by 0x00 that failed a check): a peer whose frames arrive damaged
+     * is alive, and its sender's retransmission limit, not this timer, decides when a line
+     * is too noisy to go on. Typed text never closes a candidate, so it does not count.
+     */
     private long lastReceivedNanos;
     private long lastSentNanos;
     /** Smoothed round trip and its variation; srtt < 0 until the first sample. */
@@ -508,6 +514,9 @@ public final class Link implements AutoCloseable {
         @Override
         public void onRefused(FrameDecoder.Refusal reason) {
             framesRefused++;
+            synchronized (lock) {
+                if (session != 0) lastReceivedNanos = System.nanoTime();
+            }
         }
     }
 
@@ -669,7 +678,7 @@ public final class Link implements AutoCloseable {
             session = 0;
             decoder.expectFrames(false);
             lock.notifyAll();
-            return "no frame from the peer for " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms";
+            return "no frame from the peer for " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms, not even a damaged one";
         }
         boolean expired = false;
         int oldest = oldestInFlight();

@@ -129,6 +129,41 @@ class LinkTest {
     }
 
     @Test
+    void damagedFramesKeepTheSessionButTypedTextDoesNot() throws Exception {
+        MemoryCable cable = MemoryCable.clean();
+        Numbers events = new Numbers(1);
+        Link host = new Link("t-damaged", cable.hostIn(), cable.hostOut(), FAST, events);
+        byte[] damaged = Frames.encode(FrameType.CONSOLE_OUT, 0, 0, 0, new byte[1000]);
+        damaged[damaged.length / 2] ^= 0x10; // as a noisy line leaves a full-size frame: it fails its CRC
+        byte[] typed = "typed on a terminal, no 0x00 in it\r".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            host.start();
+            host.openSession(16, 1024, 300, 100);
+            java.io.OutputStream peer = cable.boardOut();
+            // Ten idle timeouts of damaged frames only, one every 50 ms: the session stays.
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3000);
+            while (System.nanoTime() < until) {
+                peer.write(damaged);
+                peer.flush();
+                assertEquals(1, events.lost.getCount(), "the session ended while damaged frames arrived: " + events.lostReason.get());
+                Thread.sleep(50); // the pace of a retransmitting peer, not synchronisation
+            }
+            assertTrue(host.stats().framesRefused() > 0);
+            // Then typed text only: that is not a peer, and the session ends.
+            long start = System.nanoTime();
+            while (events.lost.getCount() > 0 && System.nanoTime() - start < 5 * SECOND) {
+                peer.write(typed);
+                peer.flush();
+                events.lost.await(50, TimeUnit.MILLISECONDS);
+            }
+            assertTrue(events.lost.await(0, TimeUnit.SECONDS), "typed text kept the session open for 5 s");
+            assertTrue(events.lostReason.get().contains("not even a damaged one"), events.lostReason.get());
+        } finally {
+            host.close();
+        }
+    }
+
+    @Test
     void unacknowledgedFramesAreHandedBackInOrderAfterTheSessionEnds() throws Exception {
         MemoryCable cable = MemoryCable.clean(); // nobody reads the board end: nothing is acknowledged
         Link host = new Link("t-drain", cable.hostIn(), cable.hostOut(), FAST, new Numbers(1));
