@@ -100,8 +100,10 @@ class KillDuringInstallTest {
     void restartedRuntimeRunsACompleteVerifiedBundleAfterEveryKill() throws Exception {
         int iterations = Integer.getInteger("pirt.soak.iterations", SUITE_ITERATIONS);
         long seed = Long.getLong("pirt.soak.seed", System.nanoTime());
-        System.out.println("KillDuringInstallTest: " + iterations + " iterations, seed " + seed
-                + " (-Dpirt.soak.seed=" + seed + " repeats it)");
+        long minutes = Long.getLong("pirt.soak.minutes", 0);
+        long stopNanos = minutes > 0 ? System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes) : Long.MAX_VALUE;
+        System.out.println("KillDuringInstallTest: " + iterations + " iterations" + (minutes > 0 ? " or " + minutes
+                + " minutes, whichever ends first" : "") + ", seed " + seed + " (-Dpirt.soak.seed=" + seed + " repeats it)");
         Random random = new Random(seed);
         Path state = dir.resolve("board");
         Map<String, String> paddingSha = new java.util.HashMap<>();
@@ -111,6 +113,7 @@ class KillDuringInstallTest {
         int orphansKilled = 0;
         int done = 0;
         String failure = null;
+        boolean finished = false;
         long startedNanos = System.nanoTime();
         VirtualBoard board = VirtualBoard.start(options(state));
         try {
@@ -123,7 +126,8 @@ class KillDuringInstallTest {
                     + " ms; kills are drawn from 0.." + windowMs + " ms after the transfer starts");
             String committed = awaitSettled(board, state, List.of("1.0.0"), paddingSha);
 
-            for (int i = 1; i <= iterations; i++) {
+            for (int i = 1; i <= iterations && (minutes == 0 || System.nanoTime() - stopNanos < 0); i++) {
+                long iterationStart = System.nanoTime();
                 String version = (i + 1) + ".0.0";
                 Path file = bundle(board, version, random, paddingSha);
                 long delayMs = (long) (random.nextDouble() * windowMs);
@@ -136,13 +140,16 @@ class KillDuringInstallTest {
                 boolean sent = flash.sentAll();
                 board.runtimeProcess().destroyForcibly(); // SIGKILL
                 assertTrue(board.runtimeProcess().waitFor(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS), "the runtime survived SIGKILL");
+                long killed = System.nanoTime();
                 orphansKilled += endOrphans(children);
                 flash.abandon();
                 board.close();
                 Phase phase = phase(state, version, sent);
                 kills.merge(phase, 1, Integer::sum);
 
+                long restart = System.nanoTime();
                 board = VirtualBoard.start(options(state));
+                long consoleOpen = System.nanoTime();
                 String context = "iteration " + i + " (seed " + seed + "): killed " + delayMs + " ms after the transfer of "
                         + version + " started, phase " + phase + ", committed before: " + committed;
                 String running;
@@ -158,7 +165,13 @@ class KillDuringInstallTest {
                 else ranOld++;
                 committed = running;
                 done++;
+                long end = System.nanoTime();
+                System.out.printf("KillDuringInstallTest: iteration %d of %d: killed %d ms into the transfer of %s (%s), runs %s;"
+                        + " %d ms to the kill, %d ms until its processes ended, %d ms to a console, %d ms to a committed application%n",
+                        i, iterations, delayMs, version, phase, running, ms(killed - iterationStart), ms(restart - killed),
+                        ms(consoleOpen - restart), ms(end - consoleOpen));
             }
+            finished = true;
         } finally {
             board.close();
             System.out.println("KillDuringInstallTest summary: seed " + seed + ", iterations " + done + " of " + iterations
@@ -168,10 +181,15 @@ class KillDuringInstallTest {
                     + ", after commit " + kills.getOrDefault(Phase.COMMITTED, 0)
                     + "; restarted runtime ran the old bundle " + ranOld + ", the new one " + ranNew
                     + "; orphaned applications killed " + orphansKilled
-                    + "; failures " + (done < iterations ? 1 : 0)
-                    + (done < iterations ? " (at iteration " + (done + 1) + (failure == null ? "" : ": " + failure) + ")" : "")
+                    + "; failures " + (finished ? 0 : 1)
+                    + (finished ? "" : " (at iteration " + (done + 1) + (failure == null ? "" : ": " + failure) + ")")
+                    + (finished && done < iterations ? "; stopped by the " + minutes + "-minute budget" : "")
                     + "; " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos) + " s");
         }
+    }
+
+    private static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     private static VirtualBoard.Options options(Path state) {
