@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fazecast.jSerialComm.SerialPort;
 import io.pirt.runtime.bundle.BundleManifest;
 import io.pirt.runtime.bundle.BundleWriter;
 import io.pirt.runtime.bundle.Version;
@@ -13,6 +12,7 @@ import io.pirt.runtime.client.BoardClient;
 import io.pirt.runtime.client.TransferReport;
 import io.pirt.runtime.protocol.Response;
 import io.pirt.runtime.sim.VirtualBoard;
+import io.pirt.tools.board.SerialLink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -218,10 +218,17 @@ class KillDuringInstallTest {
                 continue; // the runtime is still starting: its console is not open yet
             }
             m = ACTIVE.matcher(info);
-            if (info.contains("application: RUNNING") && m.find() && m.group(3).equals("committed")) break;
+            // RUNNING comes as soon as the process started; its report of the padding follows.
+            if (info.contains("application: RUNNING") && m.find() && m.group(3).equals("committed")
+                    && hasReported(state, m.group(1), board.runtimeProcess().pid())) {
+                break;
+            }
             m = null;
         }
-        if (m == null) fail("no RUNNING, committed application within " + STEP_TIMEOUT_MS + " ms; last info:\n" + info);
+        if (m == null) {
+            fail("no RUNNING, committed application that reported its padding within " + STEP_TIMEOUT_MS + " ms; last info:\n"
+                    + info + "\nconsole log since the runtime started:\n" + String.join("\n", sinceLastBoot(state)));
+        }
         String version = m.group(1);
         assertTrue(allowed.contains(version), "runs " + version + ", expected one of " + allowed + ":\n" + info);
 
@@ -238,6 +245,12 @@ class KillDuringInstallTest {
         assertTrue(boot.stream().anyMatch(l -> l.endsWith(expected)),
                 "the application did not report its padding intact (" + expected + "):\n" + String.join("\n", boot));
         return version;
+    }
+
+    /** Whether the application of {@code version} started by runtime {@code runtimePid} printed its padding's hash. */
+    private static boolean hasReported(Path state, String version, long runtimePid) throws IOException {
+        String prefix = KillTestApp.line(version, runtimePid, "");
+        return sinceLastBoot(state).stream().anyMatch(l -> l.contains(prefix));
     }
 
     /** The console log lines since the last runtime start. */
@@ -326,16 +339,21 @@ class KillDuringInstallTest {
 
     /** The body of one request to the runtime, on a session of its own. */
     private static String ask(VirtualBoard board, String command, long helloTimeoutMs) throws IOException, InterruptedException {
-        SerialPort port = SerialPort.getCommPort(board.port().toString());
-        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
-        if (!port.openPort()) throw new IOException("cannot open " + board.port());
-        try (BoardClient client = BoardClient.connect(port.getInputStream(), port.getOutputStream(),
-                BoardClient.Options.defaults().withTimeouts(3000, helloTimeoutMs, 10_000, 1000), (source, line) -> { })) {
+        try (SerialLink port = open(board);
+             BoardClient client = BoardClient.connect(port.in(), port.out(),
+                     BoardClient.Options.defaults().withTimeouts(3000, helloTimeoutMs, 10_000, 1000), (source, line) -> { })) {
             Response r = client.request(command, "");
             if (r.status() != Response.Status.OK) throw new IOException(command + " failed: " + r);
             return r.body();
-        } finally {
-            port.closePort();
+        }
+    }
+
+    /** The board's port as the tool opens it (closing the client's streams closes it, so the client's close is prompt). */
+    private static SerialLink open(VirtualBoard board) throws IOException {
+        try {
+            return SerialLink.open(board.port().toString(), 115_200);
+        } catch (io.pirt.tools.ToolException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
@@ -349,7 +367,7 @@ class KillDuringInstallTest {
      * for the verdict. The runtime may be killed under it: {@link #abandon()} closes its port.
      */
     private static final class Flash {
-        private final SerialPort port;
+        private final SerialLink port;
         private final CountDownLatch transferStarted = new CountDownLatch(1);
         private final CountDownLatch finished = new CountDownLatch(1);
         private final Thread thread;
@@ -361,11 +379,9 @@ class KillDuringInstallTest {
         private volatile Exception error;
 
         private Flash(VirtualBoard board, Path file) throws IOException {
-            port = SerialPort.getCommPort(board.port().toString());
-            port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
-            if (!port.openPort()) throw new IOException("cannot open " + board.port());
+            port = open(board);
             thread = new Thread(() -> {
-                try (BoardClient client = BoardClient.connect(port.getInputStream(), port.getOutputStream(),
+                try (BoardClient client = BoardClient.connect(port.in(), port.out(),
                         BoardClient.Options.defaults().withTimeouts(3000, 3000, 30_000, 1000), (source, line) -> { })) {
                     transferStartNanos.set(System.nanoTime());
                     transferStarted.countDown();
@@ -411,7 +427,7 @@ class KillDuringInstallTest {
                 assertNotNull(verdict);
                 return verdict;
             } finally {
-                port.closePort();
+                port.close();
             }
         }
 
@@ -421,7 +437,7 @@ class KillDuringInstallTest {
 
         /** Closes the port under the flash (its board is gone) and waits for its thread to give up. */
         void abandon() throws InterruptedException {
-            port.closePort();
+            port.close();
             assertTrue(finished.await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS), "the flash did not give up within "
                     + STEP_TIMEOUT_MS + " ms of its board's death");
         }

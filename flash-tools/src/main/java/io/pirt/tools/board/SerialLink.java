@@ -13,15 +13,23 @@ import java.nio.file.Path;
  * A board's serial port opened with jSerialComm (8N1, no flow control, reads blocking until
  * data arrives), or a message that says why it could not be: no such device, no
  * permission, or busy. Its rate can be changed while open (a baud switch, docs/protocol.md
- * §5.5). Closing it ends blocked reads.
+ * §5.5). Closing it, or its input stream, ends blocked reads.
  */
 public final class SerialLink implements LineRate, AutoCloseable {
     private final String path;
     private final SerialPort port;
 
+    private final InputStream in;
+
     private SerialLink(String path, SerialPort port) {
         this.path = path;
         this.port = port;
+        this.in = new java.io.FilterInputStream(port.getInputStream()) {
+            @Override
+            public void close() {
+                port.closePort();
+            }
+        };
     }
 
     /**
@@ -68,8 +76,13 @@ public final class SerialLink implements LineRate, AutoCloseable {
         }
     }
 
+    /**
+     * The port's input. Closing it closes the port: that is what ends a read blocked in it
+     * (jSerialComm's own stream leaves the read blocked until the port closes), so a
+     * protocol link that closes its streams and waits for its reader is not kept waiting.
+     */
     public InputStream in() {
-        return port.getInputStream();
+        return in;
     }
 
     public OutputStream out() {
