@@ -18,7 +18,7 @@ import java.nio.file.Path;
 public final class SerialLink implements LineRate, AutoCloseable {
     private final String path;
     private final SerialPort port;
-
+    /** The port's input; its close closes the port. */
     private final InputStream in;
 
     private SerialLink(String path, SerialPort port) {

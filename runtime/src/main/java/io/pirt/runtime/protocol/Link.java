@@ -439,9 +439,10 @@ public final class Link implements AutoCloseable {
 
     /**
      * Writes the control frames still queued (for up to a second), stops both threads and
-     * closes both streams. The reader ends when its read returns,
-     * which closing the input stream causes for pipes, sockets and jSerialComm ports.
-     * Idempotent.
+     * closes both streams. The reader ends when its read returns, which closing the input
+     * stream causes for pipes and sockets; a jSerialComm port's own stream leaves the read
+     * blocked until the port closes, so the serial ports here hand out inputs whose close
+     * closes the port. The reader is waited for at most a second. Idempotent.
      */
     @Override
     public void close() {
