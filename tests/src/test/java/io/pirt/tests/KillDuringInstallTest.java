@@ -161,6 +161,9 @@ class KillDuringInstallTest {
                     throw new AssertionError(context + "\nconsole log:\n" + tail(String.join("\n", logLines(state)), 60)
                             + "\nruntime output:\n" + tail(board.runtimeOutput(), 30), e);
                 }
+                assertEquals(List.of(), openTerminalsBesides(board), "this test's serial ports are all closed after " + context
+                        + " (a leaked jSerialComm port keeps its lock on the pseudo-terminal's number, and a later"
+                        + " terminal with that number cannot be opened)");
                 if (running.equals(version)) ranNew++;
                 else ranOld++;
                 committed = running;
@@ -186,6 +189,26 @@ class KillDuringInstallTest {
                     + (finished && done < iterations ? "; stopped by the " + minutes + "-minute budget" : "")
                     + "; " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos) + " s");
         }
+    }
+
+    /**
+     * The pseudo-terminals this JVM has open (Linux: /proc/self/fd) other than the two ends of
+     * {@code board}'s cable; none between iterations.
+     */
+    private static List<String> openTerminalsBesides(VirtualBoard board) throws IOException {
+        List<String> cable = List.of(board.cable().hostPort().toRealPath().toString(), board.cable().boardPort().toRealPath().toString());
+        List<String> open = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("/dev/pts/") && !cable.contains(target)) open.add(fd.getFileName() + " -> " + target);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // the descriptor the listing itself used, closed since: not a terminal
+                }
+            }
+        }
+        return open;
     }
 
     private static long ms(long nanos) {
@@ -435,11 +458,15 @@ class KillDuringInstallTest {
             return TimeUnit.NANOSECONDS.toMillis(verdictNanos.get() - transferStartNanos.get());
         }
 
-        /** Closes the port under the flash (its board is gone) and waits for its thread to give up. */
-        void abandon() throws InterruptedException {
-            port.close();
+        /**
+         * Ends the flash's reads (its board is gone), waits for its thread to give up, then closes
+         * the port: never under a read still running (see SerialPortInput).
+         */
+        void abandon() throws InterruptedException, IOException {
+            port.in().close();
             assertTrue(finished.await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS), "the flash did not give up within "
                     + STEP_TIMEOUT_MS + " ms of its board's death");
+            port.close();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.pirt.tools.board;
 
 import com.fazecast.jSerialComm.SerialPort;
+import io.pirt.runtime.console.SerialPortInput;
 import io.pirt.runtime.protocol.LineRate;
 import io.pirt.tools.ToolException;
 import java.io.IOException;
@@ -13,23 +14,18 @@ import java.nio.file.Path;
  * A board's serial port opened with jSerialComm (8N1, no flow control, reads blocking until
  * data arrives), or a message that says why it could not be: no such device, no
  * permission, or busy. Its rate can be changed while open (a baud switch, docs/protocol.md
- * §5.5). Closing it, or its input stream, ends blocked reads.
+ * §5.5). Closing its input stream ends blocked reads; closing it closes the port.
  */
 public final class SerialLink implements LineRate, AutoCloseable {
     private final String path;
     private final SerialPort port;
-    /** The port's input; its close closes the port. */
+    /** The port's input; its close ends reads without closing the port. */
     private final InputStream in;
 
     private SerialLink(String path, SerialPort port) {
         this.path = path;
         this.port = port;
-        this.in = new java.io.FilterInputStream(port.getInputStream()) {
-            @Override
-            public void close() {
-                port.closePort();
-            }
-        };
+        this.in = new SerialPortInput(port);
     }
 
     /**
@@ -77,9 +73,10 @@ public final class SerialLink implements LineRate, AutoCloseable {
     }
 
     /**
-     * The port's input. Closing it closes the port: that is what ends a read blocked in it
-     * (jSerialComm's own stream leaves the read blocked until the port closes), so a
-     * protocol link that closes its streams and waits for its reader is not kept waiting.
+     * The port's input. Closing it ends a read blocked in it, and all later reads, without
+     * closing the port ({@link SerialPortInput}): a protocol link that closes its streams and
+     * waits for its reader is not kept waiting, and the port is closed by {@link #close()}
+     * once the reader is gone.
      */
     public InputStream in() {
         return in;

@@ -22,14 +22,7 @@ public final class SerialDevicePort implements ConsolePort {
 
     private SerialDevicePort(SerialPort port, boolean usbGadget) {
         this.port = port;
-        // Closing the input closes the port: that is what ends a read blocked in it (jSerialComm's
-        // own stream leaves it blocked), so the protocol link's close is not kept waiting.
-        this.in = new java.io.FilterInputStream(port.getInputStream()) {
-            @Override
-            public void close() {
-                port.closePort();
-            }
-        };
+        this.in = new SerialPortInput(port); // its close ends a blocked read; close() below closes the port after
         this.out = port.getOutputStream();
         this.lineRate = usbGadget ? null : new LineRate() {
             @Override

@@ -440,9 +440,9 @@ public final class Link implements AutoCloseable {
     /**
      * Writes the control frames still queued (for up to a second), stops both threads and
      * closes both streams. The reader ends when its read returns, which closing the input
-     * stream causes for pipes and sockets; a jSerialComm port's own stream leaves the read
-     * blocked until the port closes, so the serial ports here hand out inputs whose close
-     * closes the port. The reader is waited for at most a second. Idempotent.
+     * stream causes for pipes and sockets; a jSerialComm port's own stream does not, so the
+     * serial ports here hand out a {@code SerialPortInput}, whose close does. The reader is
+     * waited for at most a second. Idempotent.
      */
     @Override
     public void close() {

@@ -62,6 +62,18 @@ class ProtocolEndpointTest {
         return board;
     }
 
+    /**
+     * The board queues its HELLO reply before it opens the session (protocol §5.1): the session
+     * opens a moment after the reply is out. Bounded; there is no event to wait on.
+     */
+    private void awaitAttached() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!board.toolAttached()) {
+            assertTrue(System.nanoTime() - deadline < 0, "the session did not open within 5 s of the HELLO reply");
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void withoutAToolTypedTextReachesTheShellAndOutputIsPlainText() throws Exception {
         startBoard(3000);
@@ -83,7 +95,7 @@ class ProtocolEndpointTest {
             assertEquals("9.9", hello.software());
             assertEquals(77, hello.nonce());
             assertEquals(Hello.CONSOLE | Hello.REQUESTS | Hello.TRANSFER | Hello.DEFLATE | Hello.EVENTS, hello.capabilities());
-            assertTrue(board.toolAttached());
+            awaitAttached();
 
             assertTrue(board.consoleOut(ConsoleSource.APP_STDERR, ascii("oops\n"), 0, 5, 1000));
             Seen out = tool.awaitFrame(FrameType.CONSOLE_OUT);
@@ -160,13 +172,7 @@ class ProtocolEndpointTest {
             p.flip();
             port.write(Frames.encode(FrameType.HELLO, 0, 0, 0, bytes(p)));
             port.await(c -> c.frames.stream().anyMatch(f -> f.type() == FrameType.HELLO));
-            // The board queues its reply before it opens the session (protocol §5.1): the session
-            // opens a moment after the reply is out. Bounded; there is no event to wait on.
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-            while (!board.toolAttached()) {
-                assertTrue(System.nanoTime() - deadline < 0, "the session did not open within 5 s of the HELLO reply");
-                Thread.onSpinWait();
-            }
+            awaitAttached();
 
             print("line one\n"); // framed, and never acknowledged by this port
             port.await(c -> c.frames.stream().anyMatch(f -> f.type() == FrameType.CONSOLE_OUT));
