@@ -44,10 +44,13 @@ public final class Uart implements AutoCloseable {
      * 25.5 s, rounded, and changing them reconfigures the port. So the port is opened once in
      * semi-blocking mode without timeout (VMIN=1: a read returns as soon as one byte is
      * there), the receiver thread reads in that mode, and readers wait on a Condition with
-     * exact nanosecond deadlines. close() marks the Uart closed, then closes the port:
-     * jSerialComm's close first switches the descriptor to VMIN=0 and O_NONBLOCK, which makes
-     * the receiver's blocked read return, and flushes the queues, which releases a writer
-     * blocked in tcdrain.
+     * exact nanosecond deadlines. close() marks the Uart closed, switches the port to
+     * non-blocking reads (VMIN=0 and O_NONBLOCK; the termios change wakes the receiver's
+     * blocked read, which returns), waits for the receiver to end, then closes the port, whose
+     * flush of the queues releases a writer blocked in tcdrain. The port is never closed under
+     * a read that may still be entering jSerialComm: its readBytes reads the port handle twice,
+     * and a close in between hands the native code a null port (a SIGSEGV; seen with the
+     * protocol link's reader, see runtime's SerialPortInput).
      */
 
     /** Size of the receive buffer between the receiver thread and readers. */
@@ -319,9 +322,10 @@ public final class Uart implements AutoCloseable {
             lock.unlock();
         }
         try {
-            port.closePort(); // wakes the receiver's blocked read
+            port.setComPortTimeouts(SerialPort.TIMEOUT_NONBLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 0, 0); // wakes the receiver
             joinReceiver();
         } finally {
+            port.closePort();
             synchronized (OPEN_DEVICES) {
                 OPEN_DEVICES.remove(realPath);
             }
