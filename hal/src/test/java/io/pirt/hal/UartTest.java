@@ -1,5 +1,6 @@
 package io.pirt.hal;
 
+import io.pirt.virtualboard.BlockedIn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.BoardProfiles;
-import io.pirt.hal.sim.PseudoTerminal;
+import io.pirt.virtualboard.PseudoTerminal;
 import io.pirt.threading.ThreadInterruptedException;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.pirt.maven;
 
-import io.pirt.runtime.bundle.SigningKeys;
-import io.pirt.runtime.sim.VirtualBoard;
+import io.pirt.bundle.SigningKeys;
+import io.pirt.virtualboard.VirtualBoard;
 import io.pirt.tools.Main;
 import io.pirt.tools.sim.DefaultWiring;
 import java.io.IOException;

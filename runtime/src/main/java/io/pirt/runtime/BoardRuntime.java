@@ -13,7 +13,7 @@ import io.pirt.runtime.log.ConsoleLog;
 import io.pirt.runtime.store.BundleStore;
 import io.pirt.runtime.store.FileOps;
 import io.pirt.runtime.store.Slot;
-import io.pirt.runtime.protocol.Response;
+import io.pirt.wire.Response;
 import io.pirt.runtime.supervisor.AppEvents;
 import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.supervisor.AppState;

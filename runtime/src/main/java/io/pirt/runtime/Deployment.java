@@ -1,13 +1,13 @@
 package io.pirt.runtime;
 
-import io.pirt.runtime.bundle.BundleRejectedException;
-import io.pirt.runtime.bundle.BundleVerifier;
-import io.pirt.runtime.bundle.Target;
-import io.pirt.runtime.bundle.TrustedKeys;
-import io.pirt.runtime.bundle.VerifiedBundle;
-import io.pirt.runtime.bundle.Version;
+import io.pirt.bundle.BundleRejectedException;
+import io.pirt.bundle.BundleVerifier;
+import io.pirt.bundle.Target;
+import io.pirt.bundle.TrustedKeys;
+import io.pirt.bundle.VerifiedBundle;
+import io.pirt.bundle.Version;
 import io.pirt.runtime.log.ConsoleLog;
-import io.pirt.runtime.protocol.TransferSink;
+import io.pirt.runtime.endpoint.TransferSink;
 import io.pirt.runtime.store.BundleStore;
 import io.pirt.runtime.store.Slot;
 import io.pirt.runtime.store.SlotContent;
@@ -131,7 +131,7 @@ final class Deployment implements TransferSink {
             throw new IOException("bundle refused: " + e.getMessage(), e);
         }
         var m = bundle.manifest();
-        if (m.kind() == io.pirt.runtime.bundle.BundleManifest.Kind.TEST) {
+        if (m.kind() == io.pirt.bundle.BundleManifest.Kind.TEST) {
             try {
                 testRuns.accept(bundle, sha256Hex);
             } catch (IOException e) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,6 +61,9 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "DIR", defaultValue = "/etc/pirt", description = "Configuration directory; trusted signing keys are its keys/*.pub (default: ${DEFAULT-VALUE}).")
     Path config;
+
+    @Option(names = "--ready-file", paramLabel = "PATH", description = "Created once the console device is open, for a program that started the runtime and waits to talk to it (the virtual board).")
+    Path readyFile;
 
     @Option(names = "--dev", description = "Development mode: accept unsigned bundles and downgrades.")
     boolean dev;
@@ -114,8 +118,12 @@ public final class Main implements Callable<Integer> {
                 AppLibraries.resolve(appLibs), Optional.ofNullable(wiring), startTimeoutMs, hangTimeoutMs, stopGraceMs,
                 config.resolve("keys"), dev, trialMs, appJvmFlags != null ? appJvmFlags : REALTIME_JVM_FLAGS);
         Event stopped = new Event();
-        BoardRuntime runtime = new BoardRuntime(settings, () -> SerialDevicePort.open(device, baud,
-                consoleUsb || SerialDevicePort.isUsbGadget(device)));
+        boolean usbGadget = consoleUsb || SerialDevicePort.isUsbGadget(device);
+        BoardRuntime runtime = new BoardRuntime(settings, () -> {
+            SerialDevicePort port = SerialDevicePort.open(device, baud, usbGadget);
+            if (readyFile != null && !Files.exists(readyFile)) Files.writeString(readyFile, device + "\n");
+            return port;
+        });
         Runtime.getRuntime().addShutdownHook(new java.lang.Thread(() -> {
             runtime.close();
             stopped.set();

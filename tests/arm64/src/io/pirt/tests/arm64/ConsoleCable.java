@@ -1,7 +1,7 @@
 package io.pirt.tests.arm64;
 
-import io.pirt.runtime.sim.CableFaults;
-import io.pirt.runtime.sim.VirtualCable;
+import io.pirt.virtualboard.CableFaults;
+import io.pirt.virtualboard.VirtualCable;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 

@@ -3,7 +3,7 @@ package io.pirt.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pirt.runtime.sim.VirtualBoard;
+import io.pirt.virtualboard.VirtualBoard;
 import io.pirt.tools.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;

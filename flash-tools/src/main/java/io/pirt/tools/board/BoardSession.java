@@ -1,12 +1,12 @@
 package io.pirt.tools.board;
 
-import io.pirt.runtime.client.BoardClient;
-import io.pirt.runtime.client.ConsoleListener;
-import io.pirt.runtime.client.RateChange;
-import io.pirt.runtime.protocol.Link;
-import io.pirt.runtime.protocol.ProtocolException;
-import io.pirt.runtime.protocol.Response;
-import io.pirt.runtime.sim.VirtualBoard;
+import io.pirt.tools.client.BoardClient;
+import io.pirt.tools.client.ConsoleListener;
+import io.pirt.tools.client.RateChange;
+import io.pirt.wire.Link;
+import io.pirt.wire.ProtocolException;
+import io.pirt.wire.Response;
+import io.pirt.virtualboard.VirtualBoard;
 import io.pirt.tools.ToolException;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;

@@ -1,9 +1,9 @@
 package io.pirt.tools.bundle;
 
-import io.pirt.runtime.bundle.BundleManifest;
-import io.pirt.runtime.bundle.BundleWriter;
-import io.pirt.runtime.bundle.SigningKeys;
-import io.pirt.runtime.bundle.Version;
+import io.pirt.bundle.BundleManifest;
+import io.pirt.bundle.BundleWriter;
+import io.pirt.bundle.SigningKeys;
+import io.pirt.bundle.Version;
 import io.pirt.tools.ToolException;
 import java.io.IOException;
 import java.io.PrintWriter;

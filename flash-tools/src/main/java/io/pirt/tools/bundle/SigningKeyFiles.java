@@ -1,6 +1,6 @@
 package io.pirt.tools.bundle;
 
-import io.pirt.runtime.bundle.SigningKeys;
+import io.pirt.bundle.SigningKeys;
 import io.pirt.tools.ToolException;
 import java.io.IOException;
 import java.nio.file.Files;

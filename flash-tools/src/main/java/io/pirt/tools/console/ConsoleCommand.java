@@ -1,8 +1,8 @@
 package io.pirt.tools.console;
 
-import io.pirt.runtime.client.BoardClient;
-import io.pirt.runtime.protocol.ConsoleSource;
-import io.pirt.runtime.protocol.ProtocolException;
+import io.pirt.tools.client.BoardClient;
+import io.pirt.wire.ConsoleSource;
+import io.pirt.wire.ProtocolException;
 import io.pirt.tools.ToolException;
 import io.pirt.tools.board.BoardSession;
 import io.pirt.tools.board.PortOptions;

@@ -1,8 +1,8 @@
 package io.pirt.tools.flash;
 
-import io.pirt.runtime.client.BoardClient;
-import io.pirt.runtime.client.TransferReport;
-import io.pirt.runtime.protocol.ProtocolException;
+import io.pirt.tools.client.BoardClient;
+import io.pirt.tools.client.TransferReport;
+import io.pirt.wire.ProtocolException;
 import io.pirt.tools.ToolException;
 import io.pirt.tools.board.BoardSession;
 import io.pirt.tools.board.PortOptions;

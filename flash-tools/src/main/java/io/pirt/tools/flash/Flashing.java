@@ -1,10 +1,10 @@
 package io.pirt.tools.flash;
 
-import io.pirt.runtime.client.BoardClient;
-import io.pirt.runtime.client.TransferProgress;
-import io.pirt.runtime.client.TransferReport;
-import io.pirt.runtime.protocol.ProtocolException;
-import io.pirt.runtime.protocol.Response;
+import io.pirt.tools.client.BoardClient;
+import io.pirt.tools.client.TransferProgress;
+import io.pirt.tools.client.TransferReport;
+import io.pirt.wire.ProtocolException;
+import io.pirt.wire.Response;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;

@@ -1,6 +1,6 @@
 package io.pirt.tools.flash;
 
-import io.pirt.runtime.client.TransferProgress;
+import io.pirt.tools.client.TransferProgress;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.Consumer;

@@ -1,12 +1,12 @@
 package io.pirt.tools.sim;
 
-import io.pirt.runtime.bundle.BundleManifest;
-import io.pirt.runtime.bundle.BundleWriter;
-import io.pirt.runtime.bundle.Version;
-import io.pirt.runtime.client.BoardClient;
-import io.pirt.runtime.client.TransferReport;
-import io.pirt.runtime.protocol.Response;
-import io.pirt.runtime.sim.VirtualBoard;
+import io.pirt.bundle.BundleManifest;
+import io.pirt.bundle.BundleWriter;
+import io.pirt.bundle.Version;
+import io.pirt.tools.client.BoardClient;
+import io.pirt.tools.client.TransferReport;
+import io.pirt.wire.Response;
+import io.pirt.virtualboard.VirtualBoard;
 import io.pirt.tools.board.BoardSession;
 import io.pirt.tools.flash.Flashing;
 import io.pirt.tools.flash.InstallVerdict;

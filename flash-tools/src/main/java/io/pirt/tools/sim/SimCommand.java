@@ -1,7 +1,7 @@
 package io.pirt.tools.sim;
 
-import io.pirt.runtime.sim.CableFaults;
-import io.pirt.runtime.sim.VirtualBoard;
+import io.pirt.virtualboard.CableFaults;
+import io.pirt.virtualboard.VirtualBoard;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.pirt.tools.test;
 
-import io.pirt.runtime.bundle.BundleManifest;
-import io.pirt.runtime.bundle.BundleWriter;
-import io.pirt.runtime.bundle.Version;
-import io.pirt.runtime.testrun.TestRuns;
+import io.pirt.bundle.BundleManifest;
+import io.pirt.bundle.BundleWriter;
+import io.pirt.bundle.Version;
+import io.pirt.wire.message.JarNames;
 import io.pirt.tools.ToolException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +31,7 @@ import java.util.stream.Stream;
 final class TestBundle {
     /** The jar the test classes travel in when they come as a directory. */
     static final String TESTS_JAR = "tests.jar";
-    static final String RUNNER = "io.pirt.hal.testing.BoardTestRunner";
+    static final String RUNNER = "io.pirt.boardtest.BoardTestRunner";
 
     /**
      * Libraries the runner needs, by a class in each, taken from this tool's own class path
@@ -77,7 +77,7 @@ final class TestBundle {
         int dirs = 0;
         for (Path entry : classpath) {
             if (!Files.exists(entry)) continue; // Maven lists directories of modules without sources: nothing to carry
-            if (onBoard.contains(TestRuns.baseName(entry)) || onBoard.contains(entry.toAbsolutePath().toString())
+            if (onBoard.contains(JarNames.baseName(entry)) || onBoard.contains(entry.toAbsolutePath().toString())
                     || entry.toAbsolutePath().equals(tests.toAbsolutePath())) {
                 leftOut.add(entry);
                 continue;
@@ -91,12 +91,12 @@ final class TestBundle {
             }
         }
         Set<String> present = new java.util.HashSet<>(onBoard);
-        byName.values().forEach(j -> present.add(TestRuns.baseName(j)));
+        byName.values().forEach(j -> present.add(JarNames.baseName(j)));
         for (String className : RUNNER_LIBRARIES) {
             Path jar = jarOf(className);
-            if (!present.contains(TestRuns.baseName(jar))) {
+            if (!present.contains(JarNames.baseName(jar))) {
                 byName.putIfAbsent(jar.getFileName().toString(), jar);
-                present.add(TestRuns.baseName(jar));
+                present.add(JarNames.baseName(jar));
             }
         }
         return new Contents(testsJarName, List.copyOf(byName.values()), List.copyOf(leftOut));

@@ -2,9 +2,9 @@ package io.pirt.tools.test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pirt.runtime.client.TransferReport;
-import io.pirt.runtime.protocol.Hello;
-import io.pirt.runtime.protocol.ProtocolException;
+import io.pirt.tools.client.TransferReport;
+import io.pirt.wire.Hello;
+import io.pirt.wire.ProtocolException;
 import io.pirt.tools.ToolException;
 import io.pirt.tools.board.BoardSession;
 import io.pirt.tools.board.PortOptions;
@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
                 + "result comes back as a structured event as soon as the test ends, and is written as a "
                 + "Surefire-compatible XML report. The application that ran before comes back afterwards, whatever the "
                 + "tests did; a run that takes longer than --timeout is stopped. Tests can ask this tool to act on the "
-                + "board (io.pirt.hal.testing.TestRig.askHost): press PIN, release PIN and set PIN 0|1 are passed to "
+                + "board (io.pirt.boardtest.TestRig.askHost): press PIN, release PIN and set PIN 0|1 are passed to "
                 + "the board's gpio command.", "",
                 "PATH is a test jar, a directory of test classes, or a Maven project directory (its target/test-classes "
                 + "and target/classes, and the dependencies `mvn dependency:build-classpath` lists, or those in "

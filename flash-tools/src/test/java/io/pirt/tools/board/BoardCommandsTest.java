@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pirt.hal.sim.PseudoTerminal;
-import io.pirt.runtime.protocol.Response;
-import io.pirt.runtime.sim.CableFaults;
+import io.pirt.virtualboard.PseudoTerminal;
+import io.pirt.wire.Response;
+import io.pirt.virtualboard.CableFaults;
 import io.pirt.tools.Pirt;
 import io.pirt.tools.Pirt.Run;
 import io.pirt.tools.bench.LoopbackBoard;

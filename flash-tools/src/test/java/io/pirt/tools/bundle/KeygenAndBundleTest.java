@@ -3,12 +3,12 @@ package io.pirt.tools.bundle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pirt.runtime.bundle.BundleRejectedException;
-import io.pirt.runtime.bundle.BundleVerifier;
-import io.pirt.runtime.bundle.Target;
-import io.pirt.runtime.bundle.TrustedKeys;
-import io.pirt.runtime.bundle.VerifiedBundle;
-import io.pirt.runtime.bundle.Version;
+import io.pirt.bundle.BundleRejectedException;
+import io.pirt.bundle.BundleVerifier;
+import io.pirt.bundle.Target;
+import io.pirt.bundle.TrustedKeys;
+import io.pirt.bundle.VerifiedBundle;
+import io.pirt.bundle.Version;
 import io.pirt.tools.Pirt;
 import io.pirt.tools.Pirt.Run;
 import java.io.OutputStream;

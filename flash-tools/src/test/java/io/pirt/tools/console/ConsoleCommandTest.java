@@ -3,7 +3,7 @@ package io.pirt.tools.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pirt.runtime.sim.CableFaults;
+import io.pirt.virtualboard.CableFaults;
 import io.pirt.tools.Pirt;
 import io.pirt.tools.Pirt.Run;
 import io.pirt.tools.bench.LoopbackBoard;

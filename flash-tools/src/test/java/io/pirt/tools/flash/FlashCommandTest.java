@@ -3,8 +3,8 @@ package io.pirt.tools.flash;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pirt.runtime.protocol.Response;
-import io.pirt.runtime.sim.CableFaults;
+import io.pirt.wire.Response;
+import io.pirt.virtualboard.CableFaults;
 import io.pirt.tools.Pirt;
 import io.pirt.tools.Pirt.Run;
 import io.pirt.tools.bench.LoopbackBoard;

@@ -3,7 +3,7 @@ package io.pirt.tools.flash;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pirt.runtime.client.TransferProgress;
+import io.pirt.tools.client.TransferProgress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;

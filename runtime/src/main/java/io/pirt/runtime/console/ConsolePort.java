@@ -19,7 +19,7 @@ public interface ConsolePort extends Closeable {
      * The port's rate, if it is a UART whose rate a tool may switch for its session
      * (docs/protocol.md §5.5); null for a port without one (a USB gadget port, streams in tests).
      */
-    default io.pirt.runtime.protocol.LineRate lineRate() {
+    default io.pirt.wire.LineRate lineRate() {
         return null;
     }
 

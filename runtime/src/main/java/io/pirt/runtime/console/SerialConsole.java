@@ -1,11 +1,11 @@
 package io.pirt.runtime.console;
 
 import io.pirt.runtime.log.ConsoleLog;
-import io.pirt.runtime.protocol.ConsoleSource;
-import io.pirt.runtime.protocol.LineRate;
-import io.pirt.runtime.protocol.ProtocolEndpoint;
-import io.pirt.runtime.protocol.RequestHandler;
-import io.pirt.runtime.protocol.TransferSink;
+import io.pirt.wire.ConsoleSource;
+import io.pirt.wire.LineRate;
+import io.pirt.runtime.endpoint.ProtocolEndpoint;
+import io.pirt.runtime.endpoint.RequestHandler;
+import io.pirt.runtime.endpoint.TransferSink;
 import io.pirt.threading.Event;
 import io.pirt.threading.Thread;
 import io.pirt.threading.ThreadInterruptedException;
@@ -60,8 +60,7 @@ public final class SerialConsole implements AutoCloseable {
     private final Event closing = new Event();
     private Thread portThread, shellThread, writerThread;
 
-    /** Logged when the console's device is first open: from then on the board answers on it (VirtualBoard waits for it). */
-    public static final String OPEN_MARK = "console open on ";
+    private static final String OPEN_MARK = "console open on ";
 
     public SerialConsole(ConsolePort.Opener opener, String deviceName, ConsoleLog log, Services services) {
         this.opener = opener;

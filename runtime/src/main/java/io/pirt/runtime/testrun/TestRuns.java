@@ -3,10 +3,11 @@ package io.pirt.runtime.testrun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pirt.runtime.bundle.BundleRejectedException;
-import io.pirt.runtime.bundle.VerifiedBundle;
+import io.pirt.bundle.BundleRejectedException;
+import io.pirt.bundle.VerifiedBundle;
 import io.pirt.runtime.log.ConsoleLog;
-import io.pirt.runtime.protocol.Response;
+import io.pirt.wire.Response;
+import io.pirt.wire.message.JarNames;
 import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.supervisor.AppState;
 import java.io.IOException;
@@ -210,24 +211,17 @@ public final class TestRuns implements AutoCloseable {
             if (e.endsWith("*")) { // a class path wildcard: the jars of that directory
                 Path parent = entry.getParent() != null ? entry.getParent() : Path.of(".");
                 try (DirectoryStream<Path> d = Files.newDirectoryStream(parent, "*.jar")) {
-                    for (Path jar : d) out.append(baseName(jar)).append('\n');
+                    for (Path jar : d) out.append(JarNames.baseName(jar)).append('\n');
                 } catch (IOException ex) {
                     return Response.failed("cannot list the application libraries in " + parent + ": " + ex.getMessage());
                 }
             } else if (e.endsWith(".jar")) {
-                out.append(baseName(entry)).append('\n');
+                out.append(JarNames.baseName(entry)).append('\n');
             } else {
                 out.append(entry.toAbsolutePath()).append('\n');
             }
         }
         return Response.ok(out.toString());
-    }
-
-    /** A jar's file name without {@code .jar} and without its version: {@code jackson-core-2.21.3.jar} is {@code jackson-core}. */
-    public static String baseName(Path jar) {
-        String n = jar.getFileName().toString();
-        if (n.endsWith(".jar")) n = n.substring(0, n.length() - 4);
-        return n.replaceFirst("-\\d[^/]*$", "");
     }
 
     /**

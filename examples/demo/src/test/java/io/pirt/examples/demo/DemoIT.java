@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pirt.tools.flash.InstallVerdict;
-import io.pirt.tools.junit.BoardExtension;
-import io.pirt.tools.junit.ConnectedBoard;
+import io.pirt.junit.BoardExtension;
+import io.pirt.junit.ConnectedBoard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

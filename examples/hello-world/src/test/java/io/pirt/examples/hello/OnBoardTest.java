@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.pirt.hal.Edge;
 import io.pirt.hal.GpioPin;
 import io.pirt.hal.PinMode;
-import io.pirt.hal.testing.TestRig;
+import io.pirt.boardtest.TestRig;
 import io.pirt.threading.Event;
 import io.pirt.threading.Lock;
 import io.pirt.threading.Thread;

@@ -1,0 +1,193 @@
+package io.pirt.boardtest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+
+/**
+ * Turns the JUnit Platform's execution callbacks into the test events of docs/testing.md, one
+ * JSON object each, handed to a sink (the supervision link). Output and stack traces are cut
+ * to {@link #MAX_TEXT_CHARS} so an event always fits the protocol's 64 KiB.
+ *
+ * <p>Callbacks come from the launcher's threads (JUnit may run tests in parallel): the
+ * per-test state lives in concurrent maps keyed by the test's unique id.
+ */
+final class TestEvents implements TestExecutionListener {
+    static final int MAX_TEXT_CHARS = 16 * 1024;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Predicate<String> sink;
+    private final Map<String, Long> startedNanos = new ConcurrentHashMap<>();
+    private final Map<String, String> stdout = new ConcurrentHashMap<>();
+    private final Map<String, String> stderr = new ConcurrentHashMap<>();
+    private final long runStartNanos = System.nanoTime();
+    // Counts: written by the launcher's callbacks, read once at the end.
+    private int tests, failures, errors, skipped;
+
+    TestEvents(Predicate<String> sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    public void testPlanExecutionStarted(TestPlan plan) {
+        long count = plan.countTestIdentifiers(TestIdentifier::isTest);
+        emit(g -> {
+            g.writeStringField("event", "run-started");
+            g.writeNumberField("tests", count);
+        });
+    }
+
+    @Override
+    public void executionStarted(TestIdentifier id) {
+        startedNanos.put(id.getUniqueId(), System.nanoTime());
+        if (!id.isTest()) return;
+        emit(g -> {
+            g.writeStringField("event", "test-started");
+            names(g, id);
+        });
+    }
+
+    @Override
+    public void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
+        entry.getKeyValuePairs().forEach((k, v) -> {
+            if (k.equals("stdout")) stdout.merge(id.getUniqueId(), v, String::concat);
+            else if (k.equals("stderr")) stderr.merge(id.getUniqueId(), v, String::concat);
+        });
+    }
+
+    @Override
+    public void executionSkipped(TestIdentifier id, String reason) {
+        if (!id.isTest()) return; // a skipped class: JUnit does not report its tests; say so for the class
+        synchronized (this) {
+            tests++;
+            skipped++;
+        }
+        emit(g -> {
+            g.writeStringField("event", "test-finished");
+            names(g, id);
+            g.writeStringField("status", "skipped");
+            g.writeNumberField("durationMs", 0);
+            g.writeStringField("message", reason);
+        });
+    }
+
+    @Override
+    public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+        Long started = startedNanos.remove(id.getUniqueId());
+        long durationMs = started == null ? 0 : (System.nanoTime() - started) / 1_000_000;
+        String out = stdout.remove(id.getUniqueId());
+        String err = stderr.remove(id.getUniqueId());
+        boolean failedContainer = !id.isTest() && result.getStatus() == TestExecutionResult.Status.FAILED;
+        if (!id.isTest() && !failedContainer) return; // containers report only when they fail (e.g. @BeforeAll)
+        Optional<Throwable> thrown = result.getThrowable();
+        String status = switch (result.getStatus()) {
+            case SUCCESSFUL -> "passed";
+            case ABORTED -> "skipped";
+            case FAILED -> thrown.filter(t -> t instanceof AssertionError).isPresent() ? "failed" : "error";
+        };
+        synchronized (this) {
+            tests++;
+            switch (status) {
+                case "failed" -> failures++;
+                case "error" -> errors++;
+                case "skipped" -> skipped++;
+                default -> { }
+            }
+        }
+        emit(g -> {
+            g.writeStringField("event", "test-finished");
+            names(g, id);
+            if (failedContainer) g.writeBooleanField("container", true);
+            g.writeStringField("status", status);
+            g.writeNumberField("durationMs", durationMs);
+            if (thrown.isPresent()) {
+                Throwable t = thrown.get();
+                g.writeStringField("exception", t.getClass().getName());
+                g.writeStringField("message", cut(String.valueOf(t.getMessage())));
+                StringWriter trace = new StringWriter();
+                t.printStackTrace(new PrintWriter(trace));
+                g.writeStringField("stackTrace", cut(trace.toString()));
+            }
+            if (out != null) g.writeStringField("stdout", cut(out));
+            if (err != null) g.writeStringField("stderr", cut(err));
+        });
+    }
+
+    @Override
+    public void testPlanExecutionFinished(TestPlan plan) {
+        long durationMs = (System.nanoTime() - runStartNanos) / 1_000_000;
+        int t, f, e, s;
+        synchronized (this) {
+            t = tests;
+            f = failures;
+            e = errors;
+            s = skipped;
+        }
+        emit(g -> {
+            g.writeStringField("event", "run-finished");
+            g.writeNumberField("tests", t);
+            g.writeNumberField("failures", f);
+            g.writeNumberField("errors", e);
+            g.writeNumberField("skipped", s);
+            g.writeNumberField("durationMs", durationMs);
+        });
+    }
+
+    synchronized String summary() {
+        return "tests " + tests + ", failures " + failures + ", errors " + errors + ", skipped " + skipped;
+    }
+
+    /** The class and the test's name as Surefire reports name them: the method name, or the display name. */
+    private static void names(JsonGenerator g, TestIdentifier id) throws IOException {
+        g.writeStringField("id", id.getUniqueId());
+        String className = "";
+        String name = id.getDisplayName();
+        var source = id.getSource();
+        if (source.isPresent() && source.get() instanceof MethodSource m) {
+            className = m.getClassName();
+            name = m.getMethodName();
+        } else if (source.isPresent() && source.get() instanceof ClassSource c) {
+            className = c.getClassName();
+        }
+        g.writeStringField("class", className);
+        g.writeStringField("name", name);
+        g.writeStringField("displayName", id.getDisplayName());
+    }
+
+    private static String cut(String text) {
+        return text.length() <= MAX_TEXT_CHARS ? text
+                : text.substring(0, MAX_TEXT_CHARS) + "\n[... " + (text.length() - MAX_TEXT_CHARS) + " more characters cut on the board]";
+    }
+
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private void emit(Fields fields) {
+        StringWriter json = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(json)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a test event", e); // a StringWriter does not fail
+        }
+        if (!sink.test(json.toString())) {
+            System.out.println("pirt test runner (not supervised): " + json);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.pirt.boardtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+/** The runner's events for every outcome, from a real JUnit Platform run of the fixtures below. */
+class TestEventsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Run by the test below, not by Surefire (a nested class that is not @Nested). */
+    static class Fixture {
+        @Test
+        void passes() {
+            System.out.println("captured line");
+        }
+
+        @Test
+        void failsAnAssertion() {
+            assertEquals(5, 4, "four is not five");
+        }
+
+        @Test
+        void throwsSomethingElse() {
+            throw new IllegalStateException("broken on purpose");
+        }
+
+        @Test
+        @Disabled("not today")
+        void isDisabled() {
+        }
+    }
+
+    static class BrokenSetUp {
+        @BeforeAll
+        static void setUp() {
+            throw new IllegalStateException("no rig");
+        }
+
+        @Test
+        void neverRuns() {
+        }
+    }
+
+    private static List<JsonNode> run(Class<?> fixture) throws Exception {
+        List<String> lines = new ArrayList<>();
+        TestEvents events = new TestEvents(line -> {
+            lines.add(line);
+            return true;
+        });
+        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(fixture))
+                .configurationParameter("junit.platform.output.capture.stdout", "true").build(), events);
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String l : lines) {
+            assertFalse(l.contains("\n"), "an event is one line: " + l);
+            nodes.add(JSON.readTree(l));
+        }
+        return nodes;
+    }
+
+    @Test
+    void eachOutcomeIsOneEventWithWhatSurefireNeeds() throws Exception {
+        List<JsonNode> events = run(Fixture.class);
+        assertEquals("run-started", events.get(0).path("event").asText());
+        assertEquals(4, events.get(0).path("tests").asInt());
+        JsonNode end = events.get(events.size() - 1);
+        assertEquals("run-finished", end.path("event").asText());
+        assertEquals(List.of(4, 1, 1, 1), List.of(end.path("tests").asInt(), end.path("failures").asInt(), end.path("errors").asInt(),
+                end.path("skipped").asInt()));
+        Map<String, JsonNode> finished = events.stream().filter(e -> e.path("event").asText().equals("test-finished"))
+                .collect(Collectors.toMap(e -> e.path("name").asText(), e -> e));
+        assertEquals(Fixture.class.getName(), finished.get("passes").path("class").asText());
+        assertEquals("passed", finished.get("passes").path("status").asText());
+        assertEquals("captured line\n", finished.get("passes").path("stdout").asText());
+        assertEquals("failed", finished.get("failsAnAssertion").path("status").asText());
+        assertTrue(finished.get("failsAnAssertion").path("message").asText().contains("four is not five"));
+        assertTrue(finished.get("failsAnAssertion").path("stackTrace").asText().contains("failsAnAssertion"));
+        assertEquals("error", finished.get("throwsSomethingElse").path("status").asText());
+        assertEquals("java.lang.IllegalStateException", finished.get("throwsSomethingElse").path("exception").asText());
+        assertEquals("skipped", finished.get("isDisabled").path("status").asText());
+        assertEquals("not today", finished.get("isDisabled").path("message").asText());
+        assertEquals(3, events.stream().filter(e -> e.path("event").asText().equals("test-started")).count(),
+                "a disabled test never starts");
+    }
+
+    @Test
+    void aClassWhoseSetUpFailsIsReportedOnce() throws Exception {
+        List<JsonNode> events = run(BrokenSetUp.class);
+        List<JsonNode> finished = events.stream().filter(e -> e.path("event").asText().equals("test-finished")).toList();
+        assertEquals(1, finished.size(), finished.toString());
+        assertTrue(finished.get(0).path("container").asBoolean());
+        assertEquals("error", finished.get(0).path("status").asText());
+        assertTrue(finished.get(0).path("message").asText().contains("no rig"));
+    }
+}

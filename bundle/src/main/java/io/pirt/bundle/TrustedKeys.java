@@ -1,0 +1,63 @@
+package io.pirt.bundle;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The public keys a board accepts bundles from: every {@code *.pub} file of one directory
+ * (on a board {@code /etc/pirt/keys}; docs/bundle.md, section 7). Immutable once loaded
+ * and thread-safe; to pick up a new key, load again.
+ */
+public final class TrustedKeys {
+    /** Where the keys came from, named in refusals so a person knows where to add one. */
+    private final Path directory;
+    /** Key id to the keys with that id (a list: two keys may share a 64-bit id, however unlikely). */
+    private final Map<String, List<PublicKey>> keysById;
+
+    private TrustedKeys(Path directory, Map<String, List<PublicKey>> keysById) {
+        this.directory = directory;
+        this.keysById = keysById;
+    }
+
+    /**
+     * Loads every {@code *.pub} file of {@code directory}. A directory that does not exist
+     * holds no keys (a fresh board accepts only development-mode bundles).
+     *
+     * @throws IOException naming the file, if a {@code .pub} file is not an Ed25519 public
+     *                     key (it is not skipped: a broken trust store is a fault to fix)
+     */
+    public static TrustedKeys load(Path directory) throws IOException {
+        Map<String, List<PublicKey>> keys = new TreeMap<>();
+        if (Files.isDirectory(directory)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.pub")) {
+                for (Path file : files) {
+                    PublicKey key = SigningKeys.readPublicKey(file);
+                    keys.computeIfAbsent(SigningKeys.keyId(key), id -> new ArrayList<>()).add(key);
+                }
+            }
+        }
+        keys.replaceAll((id, list) -> List.copyOf(list));
+        return new TrustedKeys(directory, Map.copyOf(keys));
+    }
+
+    /** The directory the keys were loaded from. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The ids of the trusted keys, sorted. */
+    public List<String> keyIds() {
+        return keysById.keySet().stream().sorted().toList();
+    }
+
+    List<PublicKey> withId(String keyId) {
+        return keysById.getOrDefault(keyId, List.of());
+    }
+}

@@ -1,0 +1,163 @@
+package io.pirt.bundle;
+
+import io.pirt.bundle.BundleRejectedException.Reason;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A bundle that passed every check of {@link BundleVerifier#verify}: its manifest, the
+ * SHA-256 of the whole file, and the means to write its jars into a new directory.
+ * Immutable; {@link #extractTo} may be called from any thread.
+ */
+public final class VerifiedBundle {
+    private final Path file;
+    private final BundleManifest manifest;
+    /** Hex SHA-256 of the whole file as verified. */
+    private final String fileSha256;
+    /** Empty for an unsigned bundle accepted in development mode. */
+    private final Optional<String> signerKeyId;
+    /** The signed list; {@link #extractTo} checks every byte it writes against it. */
+    private final ContentList contentList;
+    private final BundleLimits limits;
+
+    VerifiedBundle(Path file, BundleManifest manifest, String fileSha256, Optional<String> signerKeyId,
+                   ContentList contentList, BundleLimits limits) {
+        this.file = file;
+        this.manifest = manifest;
+        this.fileSha256 = fileSha256;
+        this.signerKeyId = signerKeyId;
+        this.contentList = contentList;
+        this.limits = limits;
+    }
+
+    public BundleManifest manifest() {
+        return manifest;
+    }
+
+    /** The SHA-256 of the whole bundle file, 64 lowercase hex digits. */
+    public String sha256() {
+        return fileSha256;
+    }
+
+    /** The id of the key that signed the bundle; empty if it was accepted unsigned (development mode). */
+    public Optional<String> signerKeyId() {
+        return signerKeyId;
+    }
+
+    /** The jar file names, as {@link #extractTo} writes them, sorted. */
+    public List<String> jarNames() {
+        return jarEntries().keySet().stream().map(VerifiedBundle::jarFileName).sorted().toList();
+    }
+
+    /**
+     * Writes the jars as {@code dir/NAME.jar}. Every byte is checked again against the
+     * signed list as it is written (the file may have changed since it was verified), and
+     * every file and the directory are fsync'ed. If {@code dir} does not exist, the jars are
+     * written into a temporary sibling that is renamed to {@code dir} when complete; if it
+     * is an empty directory (a caller that makes its own slot, such as the bundle store),
+     * they are written into it. Either way, on any failure {@code dir} is afterwards as it
+     * was before: absent, or empty.
+     *
+     * @throws FileAlreadyExistsException if {@code dir} exists and is not an empty directory
+     * @throws BundleRejectedException    {@code CONTENT_CHANGED} if the file no longer matches what was verified
+     * @throws IOException                if reading or writing fails
+     */
+    public void extractTo(Path dir) throws IOException, BundleRejectedException {
+        Path target = dir.toAbsolutePath().normalize();
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> children = Files.list(target)) {
+                if (children.findAny().isPresent()) {
+                    throw new FileAlreadyExistsException(target.toString(), null,
+                            "not empty; extract into a new or an empty directory");
+                }
+            }
+            try {
+                writeJars(target);
+                Durable.syncDirectory(target);
+            } catch (IOException | BundleRejectedException | RuntimeException e) {
+                Durable.deleteChildrenInto(target, e);
+                throw e;
+            }
+            return;
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(target.toString(), null,
+                    "not a directory; extract into a new or an empty directory");
+        }
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        Path partial = parent.resolve("." + target.getFileName() + ".partial-" + UUID.randomUUID());
+        Files.createDirectory(partial);
+        try {
+            writeJars(partial);
+            Durable.syncDirectory(partial);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            Durable.syncDirectory(parent);
+        } catch (IOException | BundleRejectedException | RuntimeException e) {
+            Durable.deleteQuietlyInto(partial, e);
+            throw e;
+        }
+    }
+
+    private void writeJars(Path into) throws IOException, BundleRejectedException {
+        try (FileChannel bundle = FileChannel.open(file, StandardOpenOption.READ)) {
+            Map<String, ZipEntryRecord> present = ZipDirectory.read(bundle, limits).stream()
+                    .collect(Collectors.toMap(ZipEntryRecord::name, e -> e));
+            for (Map.Entry<String, ContentList.Line> jar : jarEntries().entrySet()) {
+                ZipEntryRecord entry = present.get(jar.getKey());
+                if (entry == null) {
+                    throw new BundleRejectedException(Reason.CONTENT_CHANGED, "the entry '" + jar.getKey()
+                            + "' is gone from " + file + " since it was verified");
+                }
+                Path out = into.resolve(jarFileName(jar.getKey()));
+                MessageDigest digest = BundleVerifier.sha256();
+                long[] written = {0};
+                try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    EntryStream.copy(bundle, entry, (b, off, len) -> {
+                        digest.update(b, off, len);
+                        written[0] += len;
+                        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(b, off, len);
+                        while (bytes.hasRemaining()) ch.write(bytes);
+                    });
+                    ch.force(true);
+                }
+                BundleVerifier.checkLine(jar.getKey(), jar.getValue(), written[0], digest.digest());
+            }
+        }
+    }
+
+    private Map<String, ContentList.Line> jarEntries() {
+        return contentList.entries().entrySet().stream()
+                .filter(e -> BundleLayout.APP_JAR.matcher(e.getKey()).matches())
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+    }
+
+    private static String jarFileName(String entryName) {
+        return entryName.substring(BundleLayout.APP_DIR.length());
+    }
+
+    @Override
+    public String toString() {
+        return manifest.name() + " " + manifest.version() + " (" + file + ", sha256 " + fileSha256 + ")";
+    }
+
+    static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+}
