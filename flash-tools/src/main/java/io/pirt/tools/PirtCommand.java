@@ -6,6 +6,7 @@ import io.pirt.tools.board.LogsCommand;
 import io.pirt.tools.board.PsCommand;
 import io.pirt.tools.board.RestartCommand;
 import io.pirt.tools.board.RollbackCommand;
+import io.pirt.tools.board.BundlesCommand;
 import io.pirt.tools.boards.BoardsCommand;
 import io.pirt.tools.bundle.BundleCommand;
 import io.pirt.tools.bundle.KeygenCommand;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Spec;
         commandListHeading = "%nCommands:%n",
         subcommands = {PortsCommand.class, KeygenCommand.class, BundleCommand.class, FlashCommand.class,
                 ConsoleCommand.class, InfoCommand.class, PsCommand.class, LogsCommand.class, RestartCommand.class,
-                RollbackCommand.class, TestCommand.class, DemoCommand.class, SimCommand.class, BoardsCommand.class},
+                RollbackCommand.class, BundlesCommand.class, TestCommand.class, DemoCommand.class, SimCommand.class, BoardsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure, the reason is on stderr", "2:usage error",
                 "3:(flash) the board refused the bundle", "4:(flash) the board rolled the bundle back"})

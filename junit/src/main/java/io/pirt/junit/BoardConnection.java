@@ -11,7 +11,7 @@ import io.pirt.tools.ToolException;
 import io.pirt.tools.board.BoardSession;
 import io.pirt.tools.bundle.SigningKeyFiles;
 import io.pirt.tools.flash.Flashing;
-import io.pirt.tools.flash.InstallVerdict;
+import io.pirt.wire.message.InstallVerdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,13 @@
 package io.pirt.junit;
 
 import io.pirt.wire.Response;
-import io.pirt.tools.flash.InstallVerdict;
+import io.pirt.wire.ProtocolException;
+import io.pirt.wire.message.AnswerText;
+import io.pirt.wire.message.Command;
+import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.PinLevel;
+import io.pirt.wire.message.Refusal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -116,30 +122,45 @@ public final class ConnectedBoard {
     }
 
     /**
-     * Runs a shell command through the protocol ({@code info}, {@code ps}, {@code log 50},
-     * {@code bundles}, {@code gpio read D17}...) and returns its text.
+     * Runs a shell command through the protocol ({@code info}, {@code ps}, {@code logs 50},
+     * {@code bundles}, {@code gpio read D17}...) and returns its answer as a person reads it.
+     * For the answer as data, use {@link #ask}.
      *
      * @param argument the rest of the command line, {@code ""} for none
-     * @throws AssertionError with the board's reason if the board answers with an error
+     * @throws AssertionError with the board's reason if the board refuses it
      */
     public String request(String command, String argument) throws InterruptedException {
-        Response r = connection.request(command, argument);
-        if (r.status() != Response.Status.OK) {
-            String hint = command.equals("gpio") && (argument.startsWith("press") || argument.startsWith("release")) && !isVirtual()
+        Command c = Command.of(command).orElseThrow(() -> new AssertionError("'" + command + "' is not a board command; "
+                + "the commands: info, ps, logs, bundles, restart, stop, rollback, gpio"));
+        return AnswerText.of(ask(c, argument, c.answerType(argument)));
+    }
+
+    /**
+     * Runs a command and returns the board's answer record ({@code BoardInfo} for {@code info},
+     * {@code ThreadList} for {@code ps}, ...; see {@link Command}).
+     *
+     * @throws AssertionError with the board's reason if the board refuses it, or the answer is not a {@code type}
+     */
+    public <T> T ask(Command command, String argument, Class<T> type) throws InterruptedException {
+        Response r = connection.request(command.wireName(), argument);
+        try {
+            return Messages.answer(r, type);
+        } catch (Refusal.RefusedException e) {
+            String hint = command == Command.GPIO && (argument.startsWith("press") || argument.startsWith("release")) && !isVirtual()
                     ? " (press and release work the buttons of a virtual board's wiring; on a real rig wire the button's pin "
                     + "to one the test drives with writePin)" : "";
-            throw new AssertionError("the board answered '" + (command + " " + argument).strip() + "' with " + r.status() + ": "
-                    + r.body().strip() + hint + "; on " + connection.describe() + ". " + shown(connectionStart()));
+            throw new AssertionError("the board answered '" + (command.wireName() + " " + argument).strip() + "' with "
+                    + e.refusal().code() + ": " + e.refusal().message() + hint + "; on " + connection.describe() + ". "
+                    + shown(connectionStart()));
+        } catch (ProtocolException e) {
+            throw new AssertionError("the board's answer to '" + (command.wireName() + " " + argument).strip() + "' is not understood: "
+                    + e.getMessage() + "; on " + connection.describe(), e);
         }
-        return r.body();
     }
 
     /** The level of {@code pin} (a profile name: {@code D17}, {@code LED0}), read through {@code gpio read}. */
     public boolean readPin(String pin) throws InterruptedException {
-        String body = request("gpio", "read " + pin).strip();
-        if (body.endsWith("=1")) return true;
-        if (body.endsWith("=0")) return false;
-        throw new AssertionError("the board answered 'gpio read " + pin + "' with '" + body + "', not " + pin + "=0 or =1");
+        return ask(Command.GPIO, "read " + pin, PinLevel.class).high();
     }
 
     /** Drives {@code pin} high or low through {@code gpio write}; the board refuses a pin the application owns. */

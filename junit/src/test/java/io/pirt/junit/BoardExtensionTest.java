@@ -8,7 +8,7 @@ import io.pirt.bundle.BundleManifest;
 import io.pirt.bundle.BundleWriter;
 import io.pirt.bundle.SigningKeys;
 import io.pirt.bundle.Version;
-import io.pirt.tools.flash.InstallVerdict;
+import io.pirt.wire.message.InstallVerdict;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +43,7 @@ class BoardExtensionTest {
         assertTrue(board.isVirtual(), "no pirt.port given: a virtual board");
         InstallVerdict verdict = board.flash(board.bundle("echo", "1.0.0", EchoApp.class.getName(),
                 List.of(AppJars.of(EchoApp.class, dir))));
-        assertEquals(new InstallVerdict(InstallVerdict.Outcome.COMMITTED, "echo 1.0.0"), verdict);
+        assertEquals(InstallVerdict.committed("echo", "1.0.0"), verdict);
         board.expect("\\[app\\] echo app 1\\.0\\.0 starting", WAIT);
     }
 
@@ -126,7 +126,7 @@ class BoardExtensionTest {
     void aBundleThatCrashesIsRolledBackAndThePreviousOneRunsAgain(ConnectedBoard board) throws Exception {
         InstallVerdict verdict = board.flash(board.bundle("echo", "3.0.0", CrashingApp.class.getName(),
                 List.of(AppJars.of(CrashingApp.class, dir))));
-        assertEquals(new InstallVerdict(InstallVerdict.Outcome.ROLLED_BACK, "it crashed (exit status 3)"), verdict);
+        assertEquals(InstallVerdict.rolledBack("it crashed (exit status 3)"), verdict);
         board.expect("\\[app\\] crashing app starting", WAIT);
         board.expect("\\[app\\] echo app 1\\.0\\.0 starting", WAIT);
     }

@@ -19,6 +19,12 @@ import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.supervisor.AppState;
 import io.pirt.runtime.supervisor.AppSupervisor;
 import io.pirt.runtime.testrun.TestRuns;
+import io.pirt.wire.message.BoardInfo;
+import io.pirt.wire.message.Command;
+import io.pirt.wire.message.Done;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.Refusal;
+import io.pirt.wire.message.StoreSlots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -122,17 +128,17 @@ public final class BoardRuntime implements AutoCloseable {
         deployment.testRuns(testRuns);
         ShellCommands.Bundles bundles = new ShellCommands.Bundles() {
             @Override
-            public String status() {
+            public StoreSlots status() {
                 return deployment.status();
             }
 
             @Override
-            public String rollback() {
+            public Done rollback() {
                 return deployment.rollback();
             }
 
             @Override
-            public String active() {
+            public BoardInfo.RunningBundle active() {
                 return deployment.active();
             }
         };
@@ -142,39 +148,32 @@ public final class BoardRuntime implements AutoCloseable {
         this.console = new SerialConsole(consoleOpener, settings.consoleDevice(), log, services);
     }
 
-    /** A tool's request: the shell command of that name, its output as the answer. */
-    private Response request(String command, String argument) {
-        switch (command) {
-            case "test-run" -> {
-                return testRuns.start(argument);
-            }
-            case "test-libs" -> {
-                return testRuns.libraries();
-            }
-            case "test-status" -> {
-                return testRuns.status(argument);
-            }
-            case "test-events" -> {
-                return testRuns.resend(argument);
-            }
-            case "test-stop" -> {
-                return testRuns.stop();
-            }
-            case "test-host-reply" -> {
-                return testRuns.hostReply(argument);
-            }
-            default -> { }
+    /**
+     * A tool's request (docs/protocol.md §5.4): the answer record as JSON, or a {@link Refusal}
+     * as JSON in a FAILED answer.
+     */
+    private Response request(String name, String argument) {
+        Optional<Command> command = Command.of(name);
+        if (command.isEmpty()) {
+            return new Response(Response.Status.UNKNOWN_COMMAND,
+                    Messages.encode(new Refusal(Refusal.NOT_SUPPORTED, "this board does not know the command '" + name + "'")));
         }
-        if (command.equals("install-wait")) {
-            String verdict = deployment.awaitVerdict(argument);
-            return verdict.startsWith("error:") ? Response.failed(verdict) : Response.ok(verdict);
+        try {
+            Object answer = switch (command.get()) {
+                case TEST_RUN -> testRuns.start(argument);
+                case TEST_LIBS -> testRuns.libraries();
+                case TEST_STATUS -> testRuns.status(argument);
+                case TEST_EVENTS -> testRuns.resend(argument);
+                case TEST_STOP -> testRuns.stop();
+                case TEST_HOST_REPLY -> testRuns.hostReply(argument);
+                case INSTALL_WAIT -> deployment.awaitVerdict(argument);
+                case ALLOW_DOWNGRADE -> deployment.allowDowngrade(argument);
+                default -> commands.run(command.get(), argument);
+            };
+            return Response.ok(Messages.encode(answer));
+        } catch (Refusal.RefusedException e) {
+            return Response.failed(Messages.encode(e.refusal()));
         }
-        if (command.equals("allow-downgrade")) {
-            String answer = deployment.allowDowngrade(argument);
-            return answer.startsWith("error:") ? Response.failed(answer) : Response.ok(answer);
-        }
-        String output = commands.execute(argument.isEmpty() ? command : command + " " + argument);
-        return output.startsWith("error:") ? Response.failed(output) : Response.ok(output);
     }
 
     /** The runtime's version, from the build. */
@@ -215,17 +214,17 @@ public final class BoardRuntime implements AutoCloseable {
         }
     }
 
-    private String restart() {
+    private Done restart() {
         AppSpec app;
         synchronized (this) {
             app = lastApp;
         }
-        if (app == null) return "error: there is no application to restart";
+        if (app == null) throw new Refusal(Refusal.NO_APPLICATION, "there is no application to restart").exception();
         try {
             startApp(app);
-            return "restarted " + app.name();
+            return new Done("restarted " + app.name());
         } catch (IOException e) {
-            return "error: " + e.getMessage();
+            throw new Refusal(Refusal.FAILED, e.getMessage()).exception();
         }
     }
 

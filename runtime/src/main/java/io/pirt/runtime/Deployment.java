@@ -11,6 +11,11 @@ import io.pirt.runtime.endpoint.TransferSink;
 import io.pirt.runtime.store.BundleStore;
 import io.pirt.runtime.store.Slot;
 import io.pirt.runtime.store.SlotContent;
+import io.pirt.wire.message.BoardInfo;
+import io.pirt.wire.message.Done;
+import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.Refusal;
+import io.pirt.wire.message.StoreSlots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +60,7 @@ final class Deployment implements TransferSink {
      */
     private final java.util.Set<String> downgradesAllowed = new java.util.HashSet<>();
     /** Verdict by bundle SHA-256. Guarded by this. */
-    private final Map<String, String> verdicts = new HashMap<>();
+    private final Map<String, InstallVerdict> verdicts = new HashMap<>();
     /** The slot running now, or null. Guarded by this. */
     private Slot running;
     /** Bumped at every start, so a trial timer of an earlier start does nothing. Guarded by this. */
@@ -126,7 +131,7 @@ final class Deployment implements TransferSink {
             bundle = BundleVerifier.verify(file, TrustedKeys.load(trustedKeysDir),
                     new Target(boardId, runtimeVersion, developmentMode, committed, force));
         } catch (BundleRejectedException e) {
-            verdict(sha256Hex, "refused: " + e.getMessage());
+            verdict(sha256Hex, InstallVerdict.refused(Refusal.BUNDLE_PREFIX + e.reason().name(), e.getMessage()));
             log.runtime("bundle refused: " + e.getMessage() + "; the board keeps what it had");
             throw new IOException("bundle refused: " + e.getMessage(), e);
         }
@@ -135,10 +140,10 @@ final class Deployment implements TransferSink {
             try {
                 testRuns.accept(bundle, sha256Hex);
             } catch (IOException e) {
-                verdict(sha256Hex, "refused: " + e.getMessage());
+                verdict(sha256Hex, InstallVerdict.refused(Refusal.NOT_NOW, e.getMessage()));
                 throw e;
             }
-            verdict(sha256Hex, "test bundle " + m.name() + " " + m.version() + " ready to run");
+            verdict(sha256Hex, InstallVerdict.testReady(m.name(), m.version().toString()));
             return;
         }
         SlotContent content = new SlotContent(m.name(), m.version().toString(), m.mainClass(), m.mainThreadPriority(), bundle.sha256());
@@ -152,7 +157,7 @@ final class Deployment implements TransferSink {
                 }
             });
         } catch (IOException e) {
-            verdict(sha256Hex, "refused: cannot install: " + e.getMessage());
+            verdict(sha256Hex, InstallVerdict.refused(Refusal.FAILED, "cannot install: " + e.getMessage()));
             throw e;
         }
         log.runtime("bundle " + m.name() + " " + m.version() + " installed in slot " + slot.id() + "; trying it");
@@ -165,14 +170,17 @@ final class Deployment implements TransferSink {
      * that SHA-256 may be older than the committed one, once. Every other check still
      * applies. Returns the answer for the tool.
      */
-    String allowDowngrade(String sha256Hex) {
+    Done allowDowngrade(String sha256Hex) {
         String sha = sha256Hex.strip().toLowerCase(java.util.Locale.ROOT);
-        if (!sha.matches("[0-9a-f]{64}")) return "error: allow-downgrade takes a bundle's SHA-256 (64 hex digits), not '" + sha256Hex + "'";
+        if (!sha.matches("[0-9a-f]{64}")) {
+            throw new Refusal(Refusal.BAD_ARGUMENT, "allow-downgrade takes a bundle's SHA-256 (64 hex digits), not '" + sha256Hex + "'")
+                    .exception();
+        }
         synchronized (this) {
             downgradesAllowed.add(sha);
         }
         log.runtime("a tool allows bundle " + sha.substring(0, 16) + "... to be a downgrade (flashed with force)");
-        return "the bundle with SHA-256 " + sha + " may be a downgrade, once";
+        return new Done("the bundle with SHA-256 " + sha + " may be a downgrade, once");
     }
 
     /** The committed bundle's version, for the downgrade check. */
@@ -216,7 +224,7 @@ final class Deployment implements TransferSink {
             }
             SlotContent c = slot.content();
             log.runtime("bundle " + c.name() + " " + c.version() + " committed (" + why + ")");
-            verdict(c.sha256(), "committed " + c.name() + " " + c.version());
+            verdict(c.sha256(), InstallVerdict.committed(c.name(), c.version()));
         } catch (IOException e) {
             log.runtime("cannot commit bundle " + slot.content().name() + ": " + e.getMessage());
         }
@@ -236,7 +244,7 @@ final class Deployment implements TransferSink {
         SlotContent c = slot.content();
         String reason = "bundle " + c.name() + " " + c.version() + " failed its trial: it " + why;
         log.runtime(reason + "; rolling back");
-        verdict(c.sha256(), "rolled back: it " + why);
+        verdict(c.sha256(), InstallVerdict.rolledBack("it " + why));
         try {
             store.rollback("it " + why);
             Optional<Slot> back = store.markStartAttempt();
@@ -249,7 +257,7 @@ final class Deployment implements TransferSink {
     }
 
     /** The console's {@code rollback}. */
-    String rollback() {
+    Done rollback() {
         try {
             store.rollback("requested on the console"); // refuses (and changes nothing) when there is nothing to go back to
             launcher.stopApp();
@@ -257,50 +265,54 @@ final class Deployment implements TransferSink {
                 running = null;
             }
             Optional<Slot> now = store.markStartAttempt();
-            if (now.isEmpty()) return "rolled back; nothing left to run";
+            if (now.isEmpty()) return new Done("rolled back; nothing left to run");
             start(now.get());
-            return "rolled back to " + now.get().content().name() + " " + now.get().content().version();
-        } catch (IllegalStateException | IOException e) {
-            return "error: " + e.getMessage();
+            return new Done("rolled back to " + now.get().content().name() + " " + now.get().content().version());
+        } catch (IllegalStateException e) {
+            throw new Refusal(Refusal.NOT_FOUND, e.getMessage()).exception();
+        } catch (IOException e) {
+            throw new Refusal(Refusal.FAILED, e.getMessage()).exception();
         }
     }
 
-    String status() {
+    StoreSlots status() {
         return store.status();
     }
 
-    /** One line for {@code info}: the bundle running and its state. */
-    synchronized String active() {
-        if (running == null) return "none";
+    /** For {@code info}: the bundle running and its state, or null when none runs. */
+    synchronized BoardInfo.RunningBundle active() {
+        if (running == null) return null;
         SlotContent c = running.content();
-        return c.name() + " " + c.version() + " (slot " + running.id() + ", " + (running.onTrial() ? "on trial" : "committed") + ")";
+        return new BoardInfo.RunningBundle(c.name(), c.version(), running.id().toString(), running.onTrial());
     }
 
-    private synchronized void verdict(String sha, String text) {
-        verdicts.put(sha, text);
+    private synchronized void verdict(String sha, InstallVerdict verdict) {
+        verdicts.put(sha, verdict);
         notifyAll();
     }
 
     /** {@code install-wait SHA TIMEOUTMS}: the verdict on that bundle, waiting for it up to the timeout. */
-    synchronized String awaitVerdict(String argument) {
+    synchronized InstallVerdict awaitVerdict(String argument) {
         String[] w = argument.trim().split("\\s+");
-        if (w.length != 2 || !w[0].matches("[0-9a-f]{64}")) return "error: usage: install-wait SHA256 TIMEOUTMS";
+        if (w.length != 2 || !w[0].matches("[0-9a-f]{64}")) {
+            throw new Refusal(Refusal.BAD_ARGUMENT, "usage: install-wait SHA256 TIMEOUTMS").exception();
+        }
         long timeoutMs;
         try {
             timeoutMs = Long.parseLong(w[1]);
         } catch (NumberFormatException e) {
-            return "error: install-wait needs a timeout in ms, not '" + w[1] + "'";
+            throw new Refusal(Refusal.BAD_ARGUMENT, "install-wait needs a timeout in ms, not '" + w[1] + "'").exception();
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try {
             while (!verdicts.containsKey(w[0])) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) return "error: no verdict on that bundle within " + timeoutMs + " ms";
+                if (left <= 0) throw new Refusal(Refusal.TIMEOUT, "no verdict on that bundle within " + timeoutMs + " ms").exception();
                 wait(left);
             }
         } catch (InterruptedException e) {
             java.lang.Thread.currentThread().interrupt();
-            return "error: interrupted";
+            throw new Refusal(Refusal.FAILED, "interrupted while waiting for the verdict").exception();
         }
         return verdicts.get(w[0]);
     }

@@ -19,6 +19,13 @@ import java.nio.ByteBuffer;
  */
 public record Hello(int minVersion, int maxVersion, int nonce, int capabilities, int maxPayloadBytes, int window,
                     int idleTimeoutMs, String name, String software) {
+    /**
+     * The protocol version this code speaks (docs/protocol.md §7): 2, where requests are
+     * answered with typed records as JSON and refusals with a code. The frame format itself
+     * ({@link Frame#VERSION}) is still 1.
+     */
+    public static final int PROTOCOL_VERSION = 2;
+
     public static final int CONSOLE = 1;
     public static final int REQUESTS = 1 << 1;
     public static final int TRANSFER = 1 << 2;

@@ -6,6 +6,9 @@ import io.pirt.tools.client.RateChange;
 import io.pirt.wire.Link;
 import io.pirt.wire.ProtocolException;
 import io.pirt.wire.Response;
+import io.pirt.wire.message.Command;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.Refusal;
 import io.pirt.virtualboard.VirtualBoard;
 import io.pirt.tools.ToolException;
 import java.io.IOException;
@@ -130,34 +133,32 @@ public final class BoardSession implements AutoCloseable {
     }
 
     /**
-     * Runs {@code command} and returns its text.
+     * Runs {@code command} and returns the board's answer record ({@link Command#answerType}).
      *
-     * @throws ToolException (exit 1) with the board's {@code error: ...} when the command failed,
-     *     or what went wrong on the way
+     * @throws ToolException (exit 1) with the board's reason when it refused, or what went wrong on the way
      */
-    public String request(String command, String argument) throws ToolException, InterruptedException {
+    public <T> T ask(Command command, String argument, Class<T> answerType) throws ToolException, InterruptedException {
         Response r;
         try {
-            r = client.request(command, argument);
+            r = client.request(command.wireName(), argument);
+            return Messages.answer(r, answerType);
+        } catch (Refusal.RefusedException e) {
+            Refusal why = e.refusal();
+            if (why.code().equals(Refusal.NOT_SUPPORTED)) {
+                throw ToolException.failure("the board (runtime " + client.board().software() + ") cannot do '" + command.wireName()
+                        + "': " + why.message());
+            }
+            throw ToolException.failure("the board: " + why.message());
         } catch (ProtocolException e) {
             throw ToolException.failure(link.path() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw ToolException.failure(link.path() + ": " + e.getMessage(), e);
         }
-        return switch (r.status()) {
-            case OK -> r.body();
-            case FAILED -> throw ToolException.failure("the board: " + stripError(r.body()));
-            case UNKNOWN_COMMAND -> throw ToolException.failure("the board (runtime " + client.board().software()
-                    + ") does not know '" + command + "': update its runtime");
-            case BUSY -> throw ToolException.failure("the board is busy with other requests; try again");
-            case BAD_REQUEST -> throw ToolException.failure("the board could not read the request '" + command
-                    + "' (a bug in this tool or the runtime): " + r.body());
-        };
     }
 
-    private static String stripError(String body) {
-        String b = body.strip();
-        return b.startsWith("error: ") ? b.substring("error: ".length()) : b;
+    /** {@link #ask} for the answer type the command has with this argument. */
+    public Object ask(Command command, String argument) throws ToolException, InterruptedException {
+        return ask(command, argument, command.answerType(argument));
     }
 
     @Override

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code pirt info}: the board shell's {@code info}, over the wire protocol. */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Show what the board is and runs: board, runtime version, scheduling mode, application, bundle, uptime.", "", "The answer is the board shell's own text; --json makes it an object of the board's 'key: value' lines."},
+        description = {"Show what the board is and runs: board, runtime version, scheduling mode, application, bundle, uptime.", "", "--json prints the board's answer as a JSON object (BoardInfo, docs/tool.md \"JSON answers\")."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure: no such port, port busy, the board did not answer, or the command failed on it",
                 "2:usage error (also: no --port and not exactly one likely board)"})
@@ -21,11 +21,11 @@ public final class InfoCommand implements Callable<Integer> {
     @Mixin
     PortOptions port;
 
-    @Option(names = "--json", description = "Print JSON for scripts instead of the board's text.")
+    @Option(names = "--json", description = "Print the board's answer record as JSON (docs/tool.md, \"JSON answers\").")
     boolean json;
 
     @Override
     public Integer call() throws ToolException, InterruptedException {
-        return OneShot.run(spec, port, "info", "", json, BoardText::info);
+        return OneShot.run(spec, port, io.pirt.wire.message.Command.INFO, "", json);
     }
 }

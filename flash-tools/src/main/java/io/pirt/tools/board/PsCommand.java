@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code pirt ps}: the board shell's {@code ps}, over the wire protocol. */
 @Command(name = "ps", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"List the application's threads on the board: name, ident (Linux tid), priority, effective priority, state.", "", "The answer is the board shell's own text; --json makes it an array of {name, ident, priority, effective, state}."},
+        description = {"List the application's threads on the board: name, ident (Linux tid), priority, effective priority, state.", "", "--json prints the board's answer as a JSON object {threads: [{name, ident, priority, effective, state}]} (docs/tool.md)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure: no such port, port busy, the board did not answer, or the command failed on it",
                 "2:usage error (also: no --port and not exactly one likely board)"})
@@ -21,11 +21,11 @@ public final class PsCommand implements Callable<Integer> {
     @Mixin
     PortOptions port;
 
-    @Option(names = "--json", description = "Print JSON for scripts instead of the board's text.")
+    @Option(names = "--json", description = "Print the board's answer record as JSON (docs/tool.md, \"JSON answers\").")
     boolean json;
 
     @Override
     public Integer call() throws ToolException, InterruptedException {
-        return OneShot.run(spec, port, "ps", "", json, BoardText::ps);
+        return OneShot.run(spec, port, io.pirt.wire.message.Command.PS, "", json);
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code pirt restart}: the board shell's {@code restart}, over the wire protocol. */
 @Command(name = "restart", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Restart the application on the board.", "", "The answer is the board shell's own text; --json makes it {ok, message}."},
+        description = {"Restart the application on the board.", "", "--json prints the board's answer as a JSON object ({message}, docs/tool.md \"JSON answers\")."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure: no such port, port busy, the board did not answer, or the command failed on it",
                 "2:usage error (also: no --port and not exactly one likely board)"})
@@ -21,11 +21,11 @@ public final class RestartCommand implements Callable<Integer> {
     @Mixin
     PortOptions port;
 
-    @Option(names = "--json", description = "Print JSON for scripts instead of the board's text.")
+    @Option(names = "--json", description = "Print the board's answer record as JSON (docs/tool.md, \"JSON answers\").")
     boolean json;
 
     @Override
     public Integer call() throws ToolException, InterruptedException {
-        return OneShot.run(spec, port, "restart", "", json, BoardText::outcome);
+        return OneShot.run(spec, port, io.pirt.wire.message.Command.RESTART, "", json);
     }
 }

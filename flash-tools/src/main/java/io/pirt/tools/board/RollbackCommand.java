@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code pirt rollback}: the board shell's {@code rollback}, over the wire protocol. */
 @Command(name = "rollback", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Go back to the previous bundle on the board (its A/B store keeps one) and start it.", "", "The answer is the board shell's own text; --json makes it {ok, message}."},
+        description = {"Go back to the previous bundle on the board (its A/B store keeps one) and start it.", "", "--json prints the board's answer as a JSON object ({message}, docs/tool.md \"JSON answers\")."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure: no such port, port busy, the board did not answer, or the command failed on it",
                 "2:usage error (also: no --port and not exactly one likely board)"})
@@ -21,11 +21,11 @@ public final class RollbackCommand implements Callable<Integer> {
     @Mixin
     PortOptions port;
 
-    @Option(names = "--json", description = "Print JSON for scripts instead of the board's text.")
+    @Option(names = "--json", description = "Print the board's answer record as JSON (docs/tool.md, \"JSON answers\").")
     boolean json;
 
     @Override
     public Integer call() throws ToolException, InterruptedException {
-        return OneShot.run(spec, port, "rollback", "", json, BoardText::outcome);
+        return OneShot.run(spec, port, io.pirt.wire.message.Command.ROLLBACK, "", json);
     }
 }

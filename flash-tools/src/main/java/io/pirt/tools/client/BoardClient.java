@@ -374,7 +374,7 @@ public final class BoardClient implements AutoCloseable {
 
     private Hello ownHello(int nonce) {
         int caps = Hello.CONSOLE | Hello.REQUESTS | Hello.TRANSFER | Hello.EVENTS | (options.compress() ? Hello.DEFLATE : 0);
-        return new Hello(Frame.VERSION, Frame.VERSION, nonce, caps, options.maxPayloadBytes(),
+        return new Hello(Hello.PROTOCOL_VERSION, Hello.PROTOCOL_VERSION, nonce, caps, options.maxPayloadBytes(),
                 options.link().receiveWindow(), options.idleTimeoutMs(), options.toolName(), options.toolVersion());
     }
 
@@ -520,7 +520,7 @@ public final class BoardClient implements AutoCloseable {
         long at = from;
         while (at < wire.length) {
             Result early = takeResult();
-            if (early != null) throw refused(early);
+            if (early != null) throw new TransferRefusedException(early.status(), early.message());
             Link.Stats counted = link.stats();
             long sent = counted.framesSent() - measuredFrom.framesSent();
             if (sent >= LOSS_SAMPLE_FRAMES) {
@@ -610,7 +610,7 @@ public final class BoardClient implements AutoCloseable {
     private TransferReport finish(Result r, String name, byte[] fileSha, long fileBytes, long wireBytes, int compression,
                                   long resumedFrom, long dataBytesSent, int sessions, long startedNanos)
             throws ProtocolException {
-        if (r.status() != TransferMessages.Status.VERIFIED) throw refused(r);
+        if (r.status() != TransferMessages.Status.VERIFIED) throw new TransferRefusedException(r.status(), r.message());
         if (!Arrays.equals(r.actualFileSha256(), fileSha)) {
             throw new ProtocolException("the board reported " + name + " verified with SHA-256 "
                     + TransferMessages.hex(r.actualFileSha256()) + ", but the file's is " + TransferMessages.hex(fileSha)
@@ -619,10 +619,6 @@ public final class BoardClient implements AutoCloseable {
         return new TransferReport(name, TransferMessages.hex(fileSha), fileBytes, wireBytes,
                 compression == TransferMessages.COMPRESSION_DEFLATE, resumedFrom, dataBytesSent, sessions,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
-    }
-
-    private static ProtocolException refused(Result r) {
-        return new ProtocolException("the board did not store the file (" + r.status() + "): " + r.message());
     }
 
     // ------------------------------------------------------------------ link callbacks

@@ -1,7 +1,11 @@
 package io.pirt.tools.flash;
 
 import io.pirt.tools.client.BoardClient;
+import io.pirt.tools.client.TransferRefusedException;
 import io.pirt.tools.client.TransferReport;
+import io.pirt.wire.message.Done;
+import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.Refusal;
 import io.pirt.wire.ProtocolException;
 import io.pirt.tools.ToolException;
 import io.pirt.tools.board.BoardSession;
@@ -41,8 +45,6 @@ import picocli.CommandLine.Spec;
                 "3:the board refused the bundle (not signed by a key it trusts, wrong board, too old a runtime, ...)",
                 "4:the board rolled the bundle back (it did not start or stay healthy); the previous one runs"})
 public final class FlashCommand implements Callable<Integer> {
-    /** The name a bundle is sent under; the board's store takes it. */
-    static final String TRANSFER_NAME = "bundle.pirt";
     static final int EXIT_REFUSED = 3;
     static final int EXIT_ROLLED_BACK = 4;
     private static final long FAST_RATE_RECONNECT_MS = 5_000;
@@ -105,10 +107,10 @@ public final class FlashCommand implements Callable<Integer> {
                 verdictTimeoutMs + port.timeoutMs(), clientReconnectMs);
 
         TransferReport report = null;
-        String verdictText = null;
+        InstallVerdict verdict = null;
         boolean lostOnce = false;
         long deadline = 0;
-        while (verdictText == null) {
+        while (verdict == null) {
             BoardSession session = lostOnce ? reopen(path, verdictOptions, deadline, err)
                     : BoardSession.open(path, port.baud(), verdictOptions, (source, line) -> { });
             try (session) {
@@ -118,26 +120,29 @@ public final class FlashCommand implements Callable<Integer> {
                 }
                 if (force && report == null) {
                     // before the transfer: the board checks the downgrade as the file arrives
-                    session.request("allow-downgrade", sha256Hex(bundle));
+                    session.ask(io.pirt.wire.message.Command.ALLOW_DOWNGRADE, Flashing.sha256Hex(bundle), Done.class);
                 }
                 if (report == null) {
                     err.println("flashing " + bundle + " (" + Files.size(bundle) + " bytes) to " + session.client().board().name()
                             + " (runtime " + session.client().board().software() + ") on " + path);
                     err.flush();
-                    report = session.client().transfer(bundle, TRANSFER_NAME, progress);
+                    try {
+                        report = session.client().transfer(bundle, Flashing.TRANSFER_NAME, progress);
+                    } catch (TransferRefusedException e) {
+                        progress.finish();
+                        verdict = Flashing.verdictOnRefusal(session.client(), bundle, e);
+                        break;
+                    }
                     progress.finish();
                     err.println(describe(report));
                     err.flush();
                 }
-                verdictText = session.request("install-wait", report.sha256Hex() + " " + verdictTimeoutMs);
+                verdict = Flashing.awaitVerdict(session.client(), report.sha256Hex(), verdictTimeoutMs);
+            } catch (Refusal.RefusedException e) {
+                throw ToolException.failure("the board gave no verdict on " + bundle + ": " + e.refusal().message());
             } catch (ProtocolException e) {
                 progress.finish();
                 String m = e.getMessage();
-                InstallVerdict refused = InstallVerdict.ofFailedTransfer(m);
-                if (refused != null) {
-                    err.println("pirt: the board refused " + bundle + ": " + refused.detail());
-                    return EXIT_REFUSED;
-                }
                 if (!lostOnce) deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(reconnectTimeoutMs);
                 lostOnce = true;
                 if (System.nanoTime() - deadline >= 0) {
@@ -151,12 +156,6 @@ public final class FlashCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw ToolException.failure("cannot send " + bundle + ": " + e.getMessage(), e);
             }
-        }
-        InstallVerdict verdict;
-        try {
-            verdict = InstallVerdict.parse(verdictText);
-        } catch (IllegalArgumentException e) {
-            throw ToolException.failure(e.getMessage() + "; the board's runtime may be newer than this tool");
         }
         return switch (verdict.outcome()) {
             case COMMITTED -> {
@@ -172,6 +171,8 @@ public final class FlashCommand implements Callable<Integer> {
                         + "; the previous application runs. `pirt logs` shows why");
                 yield EXIT_ROLLED_BACK;
             }
+            case TEST_READY -> throw ToolException.failure(bundle + " is a test bundle (" + verdict.detail()
+                    + "): run it with `pirt test`, which also collects its results");
         };
     }
 
@@ -226,17 +227,6 @@ public final class FlashCommand implements Callable<Integer> {
             return true; // Java 21: a console exists only on a terminal
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Console.isTerminal() exists but cannot be called", e);
-        }
-    }
-
-    private static String sha256Hex(Path file) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
-            return java.util.HexFormat.of().formatHex(sha.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 

@@ -2,21 +2,32 @@ package io.pirt.tools.flash;
 
 import io.pirt.tools.client.BoardClient;
 import io.pirt.tools.client.TransferProgress;
+import io.pirt.tools.client.TransferRefusedException;
 import io.pirt.tools.client.TransferReport;
 import io.pirt.wire.ProtocolException;
-import io.pirt.wire.Response;
+import io.pirt.wire.TransferMessages;
+import io.pirt.wire.message.Command;
+import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.Refusal;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.function.Consumer;
 
 /**
- * A bundle sent over one open session and the board's verdict on it: what {@code pirt demo}
- * and the JUnit extension do ({@code pirt flash} adds waiting for a replugged port around
- * the same steps). Stateless.
+ * A bundle sent over one open session and the board's verdict on it: what {@code pirt flash},
+ * {@code pirt demo} and the JUnit extension do. Stateless.
  */
 public final class Flashing {
     /** The name a bundle is sent under; the board's store takes it. */
     public static final String TRANSFER_NAME = "bundle.pirt";
+    /** How long to ask for the verdict on a bundle the board would not store: it is there already, or there is none. */
+    private static final long REFUSAL_VERDICT_MS = 2_000;
 
     private Flashing() {
     }
@@ -36,30 +47,50 @@ public final class Flashing {
         TransferReport report;
         try {
             report = client.transfer(bundle, TRANSFER_NAME, progress);
-        } catch (ProtocolException e) {
-            InstallVerdict refused = InstallVerdict.ofFailedTransfer(e.getMessage());
-            if (refused != null) return refused;
-            throw e;
+        } catch (TransferRefusedException e) {
+            return verdictOnRefusal(client, bundle, e);
         }
         return awaitVerdict(client, report.sha256Hex(), verdictTimeoutMs);
+    }
+
+    /**
+     * The verdict on a bundle the board did not store: the board's store refuses a bundle as it
+     * arrives and keeps its typed verdict, which {@code install-wait} then gives. A damaged copy
+     * ({@code MISMATCH}) is the line's fault, not a verdict: that is thrown again.
+     */
+    public static InstallVerdict verdictOnRefusal(BoardClient client, Path bundle, TransferRefusedException e)
+            throws IOException, InterruptedException {
+        if (e.status() == TransferMessages.Status.MISMATCH) throw e;
+        try {
+            InstallVerdict v = awaitVerdict(client, sha256Hex(bundle), REFUSAL_VERDICT_MS);
+            if (v.outcome() == InstallVerdict.Outcome.REFUSED) return v;
+        } catch (Refusal.RefusedException noVerdict) {
+            // no verdict: the transfer itself was refused (name, size, space), which the message says
+        }
+        return InstallVerdict.refused(Refusal.FAILED, e.getMessage());
     }
 
     /**
      * Asks the board ({@code install-wait}) what became of the bundle with this SHA-256,
      * waiting up to {@code timeoutMs} for its trial to end.
      *
-     * @throws ProtocolException if the board fails the request or answers something that is not a verdict
+     * @throws Refusal.RefusedException if the board has no verdict within the time, or refuses the request
+     * @throws ProtocolException if the line fails or the answer is not a verdict
      */
     public static InstallVerdict awaitVerdict(BoardClient client, String sha256Hex, long timeoutMs)
             throws IOException, InterruptedException {
-        Response r = client.request("install-wait", sha256Hex + " " + timeoutMs);
-        if (r.status() != Response.Status.OK) {
-            throw new ProtocolException("the board did not say what became of the bundle (" + r.status() + "): " + r.body());
-        }
-        try {
-            return InstallVerdict.parse(r.body());
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException(e.getMessage() + "; the board's runtime may be newer than this tool", e);
+        return Messages.answer(client.request(Command.INSTALL_WAIT.wireName(), sha256Hex + " " + timeoutMs), InstallVerdict.class);
+    }
+
+    /** The SHA-256 of a file, in hex, as the board keys its verdicts. */
+    public static String sha256Hex(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[65536];
+            for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 }

@@ -9,7 +9,7 @@ import io.pirt.wire.Response;
 import io.pirt.virtualboard.VirtualBoard;
 import io.pirt.tools.board.BoardSession;
 import io.pirt.tools.flash.Flashing;
-import io.pirt.tools.flash.InstallVerdict;
+import io.pirt.wire.message.InstallVerdict;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;

@@ -6,6 +6,14 @@ import io.pirt.tools.client.TransferReport;
 import io.pirt.wire.Hello;
 import io.pirt.wire.ProtocolException;
 import io.pirt.tools.ToolException;
+import io.pirt.tools.client.TransferRefusedException;
+import io.pirt.tools.flash.Flashing;
+import io.pirt.wire.message.AnswerText;
+import io.pirt.wire.message.Done;
+import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.TestLibraries;
+import io.pirt.wire.message.TestRunStarted;
+import io.pirt.wire.message.TestRunStatus;
 import io.pirt.tools.board.BoardSession;
 import io.pirt.tools.board.PortOptions;
 import io.pirt.tools.bundle.SigningKeyFiles;
@@ -143,8 +151,9 @@ public final class TestCommand implements Callable<Integer> {
                 throw ToolException.failure("the board (runtime " + session.client().board().software()
                         + ") cannot send test events: update its runtime");
             }
-            Set<String> onBoard = new HashSet<>(Arrays.asList(session.request("test-libs", "").split("\n")));
-            onBoard.remove("");
+            TestLibraries libraries = session.ask(io.pirt.wire.message.Command.TEST_LIBS, "", TestLibraries.class);
+            Set<String> onBoard = new HashSet<>(libraries.jars());
+            onBoard.addAll(libraries.directories());
             TestBundle.Contents contents = TestBundle.collect(tests.tests(), tests.classpath(), onBoard, work);
             Path bundle = work.resolve("tests.pirt");
             TestBundle.write(bundle, TestBundle.nameFor(path), contents.jars(), signer);
@@ -161,29 +170,33 @@ public final class TestCommand implements Callable<Integer> {
             TransferReport sent;
             try {
                 sent = session.client().transfer(bundle, "tests.pirt", p -> { });
-            } catch (ProtocolException e) {
-                String m = e.getMessage();
-                if (m.startsWith("the board did not store the file (") && !m.contains("(MISMATCH)")) {
-                    err.println("pirt: the board refused the test bundle: " + m.substring(m.indexOf("): ") + 3));
-                    return EXIT_REFUSED;
+            } catch (TransferRefusedException e) {
+                InstallVerdict verdict;
+                try {
+                    verdict = Flashing.verdictOnRefusal(session.client(), bundle, e);
+                } catch (IOException lost) {
+                    throw ToolException.failure(portPath + ": sending the test bundle failed: " + e.getMessage()
+                            + " (and asking why: " + lost.getMessage() + ")", lost);
                 }
-                throw ToolException.failure(portPath + ": sending the test bundle failed: " + m, e);
+                err.println("pirt: the board refused the test bundle: " + verdict.detail());
+                return EXIT_REFUSED;
+            } catch (ProtocolException e) {
+                throw ToolException.failure(portPath + ": sending the test bundle failed: " + e.getMessage(), e);
             } catch (IOException e) {
                 throw ToolException.failure("cannot send the test bundle: " + e.getMessage(), e);
             }
             err.println(String.format(Locale.ROOT, "sent in %.1f s; running the tests on %s (at most %s)",
                     sent.elapsedMillis() / 1000.0, session.client().board().name(), timeout));
             err.flush();
-            String started = session.request("test-run", sent.sha256Hex() + " " + timeoutMs
-                    + (runnerArgs.isEmpty() ? "" : " " + String.join(" ", runnerArgs)));
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("test run (\\d+) started").matcher(started);
-            if (!m.find()) throw ToolException.failure("the board's answer to test-run is not understood: " + started);
-            err.println("test run " + m.group(1) + " started");
+            TestRunStarted started = session.ask(io.pirt.wire.message.Command.TEST_RUN, sent.sha256Hex() + " " + timeoutMs
+                    + (runnerArgs.isEmpty() ? "" : " " + String.join(" ", runnerArgs)), TestRunStarted.class);
+            String run = Long.toString(started.run());
+            err.println("test run " + run + " started");
             err.flush();
             TestReport report = new TestReport(session.client().board().name());
             RunEnd end;
             try {
-                end = follow(session, m.group(1), events, report, actions, timeoutMs, out, err);
+                end = follow(session, run, events, report, actions, timeoutMs, out, err);
             } catch (ToolException | RuntimeException x) {
                 stopQuietly(session, err);
                 throw x;
@@ -235,11 +248,11 @@ public final class TestCommand implements Callable<Integer> {
             JsonNode e = events.poll(Math.max(1, waitNanos), TimeUnit.NANOSECONDS);
             if (e == null && deadline - System.nanoTime() > 0) {
                 try {
-                    String[] status = session.request("test-status", run).trim().split("\\s+");
-                    if (status.length == 3 && Long.parseLong(status[1]) > expected) { // quiet though some are missing: ask (again)
-                        err.println("pirt: " + (Long.parseLong(status[1]) - expected)
+                    TestRunStatus status = session.ask(io.pirt.wire.message.Command.TEST_STATUS, run, TestRunStatus.class);
+                    if (status.events() > expected) { // quiet though some are missing: ask (again)
+                        err.println("pirt: " + (status.events() - expected)
                                 + " events of the run did not arrive; asking for them again");
-                        session.request("test-events", run + " " + expected);
+                        session.ask(io.pirt.wire.message.Command.TEST_EVENTS, run + " " + expected, Done.class);
                         askedFrom = expected;
                     }
                     if (lost) err.println("pirt: the board is back");
@@ -256,7 +269,7 @@ public final class TestCommand implements Callable<Integer> {
                 if (n >= 0 && n < expected) continue; // sent again, and already taken
                 if (n > expected) {
                     if (askedFrom != expected) {
-                        session.request("test-events", run + " " + expected);
+                        session.ask(io.pirt.wire.message.Command.TEST_EVENTS, run + " " + expected, Done.class);
                         askedFrom = expected;
                     }
                     continue; // it comes again, in order, after the missing ones
@@ -269,7 +282,7 @@ public final class TestCommand implements Callable<Integer> {
                             + RESTORE_GRACE_MS + " ms of being asked; check it with `pirt info`");
                 }
                 err.println("pirt: no end of the run from the board " + RESTORE_GRACE_MS + " ms past its timeout; stopping it");
-                session.request("test-stop", "");
+                session.ask(io.pirt.wire.message.Command.TEST_STOP, "", Done.class);
                 stopSent = true;
                 deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESTORE_GRACE_MS);
                 continue;
@@ -297,7 +310,7 @@ public final class TestCommand implements Callable<Integer> {
     /** The tool gives up on a run: the board should not go on running it for nobody. */
     private static void stopQuietly(BoardSession session, PrintWriter err) throws InterruptedException {
         try {
-            session.request("test-stop", "");
+            session.ask(io.pirt.wire.message.Command.TEST_STOP, "", Done.class);
             err.println("pirt: asked the board to stop the run; it brings its application back");
         } catch (ToolException x) {
             err.println("pirt: could not ask the board to stop the run (" + x.getMessage() + "); it ends at its timeout");
@@ -335,7 +348,7 @@ public final class TestCommand implements Callable<Integer> {
             message = "this host can press PIN, release PIN and set PIN 0|1, not '" + action + "'";
         } else {
             try {
-                message = session.request("gpio", action).strip();
+                message = AnswerText.of(session.ask(io.pirt.wire.message.Command.GPIO, action));
                 status = "ok";
             } catch (ToolException e) {
                 status = "failed";
@@ -346,7 +359,7 @@ public final class TestCommand implements Callable<Integer> {
             }
         }
         try {
-            session.request("test-host-reply", id + " " + status + " " + message.replace('\n', ' '));
+            session.ask(io.pirt.wire.message.Command.TEST_HOST_REPLY, id + " " + status + " " + message.replace('\n', ' '), Done.class);
         } catch (ToolException e) {
             err.println("pirt: cannot answer the board's request to '" + action + "': " + e.getMessage());
         } catch (InterruptedException e) {

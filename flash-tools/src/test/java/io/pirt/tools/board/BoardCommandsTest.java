@@ -7,6 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pirt.virtualboard.PseudoTerminal;
 import io.pirt.wire.Response;
+import io.pirt.wire.message.AnswerText;
+import io.pirt.wire.message.BoardInfo;
+import io.pirt.wire.message.Done;
+import io.pirt.wire.message.LogLines;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.Refusal;
+import io.pirt.wire.message.ThreadList;
 import io.pirt.virtualboard.CableFaults;
 import io.pirt.tools.Pirt;
 import io.pirt.tools.Pirt.Run;
@@ -27,11 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class BoardCommandsTest {
-    static final String INFO = "board:       virtual (pirt virtual board)\nruntime:     pirt 0.1.0 on Java 25\n"
-            + "scheduling:  NONE\napplication: RUNNING: running demo (pid 42)\nbundle:      demo 1.0.0 (committed)\n"
-            + "uptime:      0d 00:00:09";
-    static final String PS = String.format("%-24s %8s %5s %9s  %s%n%-24s %8s %5s %9s  %s",
-            "NAME", "IDENT", "PRIO", "EFFECTIVE", "STATE", "main", "4711", "4", "4", "RUNNING");
+    /** What the board answers: records, as the runtime's shell makes them. */
+    static final BoardInfo INFO = new BoardInfo("virtual", "pirt virtual board", "0.1.0", 25, "NONE", "asked for",
+            new BoardInfo.AppStatus("RUNNING", "running demo (pid 42)"), new BoardInfo.RunningBundle("demo", "1.0.0", "A", false), 9_000);
+    static final ThreadList PS = new ThreadList(List.of(new ThreadList.ThreadRow("main", 4711, 4, 4, "RUNNING")));
 
     @TempDir
     static Path dir;
@@ -43,11 +49,11 @@ class BoardCommandsTest {
         board = new LoopbackBoard(dir, 0, CableFaults.NONE, (command, argument) -> {
             requests.add(command + " " + argument);
             return switch (command) {
-                case "info" -> Response.ok(INFO);
-                case "ps" -> Response.ok(PS);
-                case "log" -> Response.ok("[pirt] line one\n[app] line two");
-                case "restart" -> Response.ok("restarted demo");
-                case "rollback" -> Response.failed("error: no previous bundle to roll back to");
+                case "info" -> Response.ok(Messages.encode(INFO));
+                case "ps" -> Response.ok(Messages.encode(PS));
+                case "logs" -> Response.ok(Messages.encode(new LogLines(List.of("[pirt] line one", "[app] line two"))));
+                case "restart" -> Response.ok(Messages.encode(new Done("restarted demo")));
+                case "rollback" -> Response.failed(Messages.encode(new Refusal(Refusal.NOT_FOUND, "no previous bundle to roll back to")));
                 default -> new Response(Response.Status.UNKNOWN_COMMAND, "");
             };
         }, (name, file, sha) -> { });
@@ -63,26 +69,32 @@ class BoardCommandsTest {
     }
 
     @Test
-    void infoPrintsTheBoardsText() {
+    void infoPrintsTheAnswerAsAPersonReadsIt() {
         Run run = Pirt.run("info", "--port", port());
         assertEquals(0, run.exitCode(), run.toString());
-        assertEquals(INFO + "\n", run.out());
+        assertEquals(AnswerText.of(INFO) + "\n", run.out());
+        assertTrue(run.out().contains("bundle:      demo 1.0.0 (slot A, committed)"), run.out());
     }
 
     @Test
-    void infoJsonIsAnObjectOfItsLines() throws Exception {
+    void infoJsonIsTheBoardsRecordNotItsText() throws Exception {
         Run run = Pirt.run("info", "--port", port(), "--json");
         assertEquals(0, run.exitCode(), run.toString());
+        // The JSON is decoded back into the very record the board sent: no field comes from re-reading text, so
+        // rewording the shell's answer (AnswerText) cannot change it.
+        assertEquals(INFO, Messages.decode(run.out(), BoardInfo.class));
         JsonNode o = new ObjectMapper().readTree(run.out());
-        assertEquals("virtual (pirt virtual board)", o.get("board").asText());
-        assertEquals("demo 1.0.0 (committed)", o.get("bundle").asText());
+        assertEquals("virtual", o.get("board").asText());
+        assertEquals("demo", o.get("bundle").get("name").asText());
+        assertEquals(false, o.get("bundle").get("onTrial").asBoolean());
     }
 
     @Test
-    void psJsonIsAnArrayOfThreads() throws Exception {
+    void psJsonIsTheThreadList() throws Exception {
         Run run = Pirt.run("ps", "--port", port(), "--json");
         assertEquals(0, run.exitCode(), run.toString());
-        JsonNode a = new ObjectMapper().readTree(run.out());
+        assertEquals(PS, Messages.decode(run.out(), ThreadList.class));
+        JsonNode a = new ObjectMapper().readTree(run.out()).get("threads");
         assertEquals(1, a.size());
         assertEquals("main", a.get(0).get("name").asText());
         assertEquals(4711, a.get(0).get("ident").asLong());
@@ -93,7 +105,7 @@ class BoardCommandsTest {
         Run run = Pirt.run("logs", "--port", port(), "-n", "7");
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("[pirt] line one\n[app] line two\n", run.out());
-        assertTrue(requests.contains("log 7"), requests.toString());
+        assertTrue(requests.contains("logs 7"), requests.toString());
     }
 
     @Test

@@ -8,16 +8,30 @@ import io.pirt.hal.PinMode;
 import io.pirt.runtime.log.ConsoleLog;
 import io.pirt.runtime.supervisor.AppSupervisor;
 import io.pirt.threading.Threading;
-import java.time.Duration;
+import io.pirt.wire.message.AnswerText;
+import io.pirt.wire.message.BoardInfo;
+import io.pirt.wire.message.Command;
+import io.pirt.wire.message.Done;
+import io.pirt.wire.message.LogLines;
+import io.pirt.wire.message.PinLevel;
+import io.pirt.wire.message.Refusal;
+import io.pirt.wire.message.StoreSlots;
+import io.pirt.wire.message.ThreadList;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The console shell's commands, for a person at the console and, through the wire
- * protocol, for the {@code pirt} tool: each takes a command line and returns the text to
- * show. Unknown commands and bad arguments give one line starting with "error:".
- * Thread-safe.
+ * protocol, for the {@code pirt} tool. {@link #run} answers with the typed record of
+ * docs/protocol.md §5.4 (what the tool receives as JSON) or refuses with a
+ * {@link Refusal}; {@link #execute} renders the same answer as text for a person
+ * ({@link AnswerText}). Thread-safe.
  */
 public final class ShellCommands {
     static final String HELP = String.join("\n",
@@ -32,24 +46,27 @@ public final class ShellCommands {
             "gpio press|release BUTTON   work a button of the simulated board",
             "bundles              the bundle store's slots and their state",
             "rollback             go back to the committed (or previous) bundle");
+    /** The commands a person may type; the others are the tool's. */
+    private static final Set<Command> SHELL = EnumSet.of(Command.INFO, Command.PS, Command.LOGS, Command.RESTART, Command.STOP,
+            Command.GPIO, Command.BUNDLES, Command.ROLLBACK);
 
     /** The bundle store's side of the shell; the runtime implements it. */
     public interface Bundles {
         /** The slots and their state. */
-        String status();
+        StoreSlots status();
 
-        /** Rolls back and says what runs now, or a line starting with "error:". */
-        String rollback();
+        /** Rolls back and says what runs now; refuses when there is nothing to go back to. */
+        Done rollback();
 
-        /** The bundle running and its state, for {@code info}. */
-        String active();
+        /** The bundle running and its state, for {@code info}; null when none. */
+        BoardInfo.RunningBundle active();
     }
 
     private final BoardProfile profile;
     private final String runtimeVersion;
     private final AppSupervisor supervisor;
     private final ConsoleLog log;
-    private final Supplier<String> restart;
+    private final Supplier<Done> restart;
     private final Supplier<Board> localBoard;
     private final Bundles bundles;
     private final long startedNanos = System.nanoTime();
@@ -57,11 +74,11 @@ public final class ShellCommands {
     private final Map<String, GpioPin> shellPins = new HashMap<>();
 
     /**
-     * @param restart    restarts the application and says how that went
+     * @param restart    restarts the application and says how that went (refuses when there is none)
      * @param localBoard the runtime's own board, for {@code gpio} while no application runs
      */
     public ShellCommands(BoardProfile profile, String runtimeVersion, AppSupervisor supervisor, ConsoleLog log,
-                         Supplier<String> restart, Supplier<Board> localBoard, Bundles bundles) {
+                         Supplier<Done> restart, Supplier<Board> localBoard, Bundles bundles) {
         this.profile = profile;
         this.runtimeVersion = runtimeVersion;
         this.supervisor = supervisor;
@@ -71,79 +88,119 @@ public final class ShellCommands {
         this.bundles = bundles;
     }
 
-    /** Runs one command line; returns its output (no trailing newline), empty for an empty line. */
+    /** Runs one command line a person typed; returns its output (no trailing newline), empty for an empty line. */
     public String execute(String commandLine) {
-        String[] w = commandLine.trim().split("\\s+");
-        if (w[0].isEmpty()) return "";
-        return switch (w[0]) {
-            case "help" -> HELP;
-            case "info" -> noArgs(w, this::info);
-            case "ps" -> noArgs(w, this::ps);
-            case "log", "logs" -> log(w);
-            case "restart" -> noArgs(w, restart);
-            case "stop" -> noArgs(w, () -> {
-                if (supervisor.current().isEmpty()) return "no application is running";
+        String line = commandLine.trim();
+        if (line.isEmpty()) return "";
+        String[] w = line.split("\\s+", 2);
+        if (w[0].equals("help")) return HELP;
+        Command command = Command.of(w[0]).filter(SHELL::contains).orElse(null);
+        if (command == null) return "error: unknown command '" + w[0] + "'; type help";
+        try {
+            return AnswerText.of(run(command, w.length > 1 ? w[1] : ""));
+        } catch (Refusal.RefusedException e) {
+            return AnswerText.of(e.refusal());
+        }
+    }
+
+    /**
+     * Runs a shell command for the tool or a person.
+     *
+     * @return the command's answer record (docs/protocol.md §5.4)
+     * @throws Refusal.RefusedException when the command cannot be done; its refusal says why
+     * @throws IllegalArgumentException for a command that is not the shell's
+     */
+    public Object run(Command command, String argument) {
+        String[] w = argument.isBlank() ? new String[0] : argument.trim().split("\\s+");
+        return switch (command) {
+            case INFO -> noArgs(command, w, this::info);
+            case PS -> noArgs(command, w, this::ps);
+            case LOGS -> log(w);
+            case RESTART -> noArgs(command, w, restart);
+            case STOP -> noArgs(command, w, () -> {
+                if (supervisor.current().isEmpty()) return new Done("no application is running");
                 supervisor.stop();
-                return supervisor.describe();
+                return new Done(supervisor.describe());
             });
-            case "gpio" -> gpio(w);
-            case "bundles" -> noArgs(w, bundles::status);
-            case "rollback" -> noArgs(w, bundles::rollback);
-            default -> "error: unknown command '" + w[0] + "'; type help";
+            case GPIO -> gpio(w);
+            case BUNDLES -> noArgs(command, w, bundles::status);
+            case ROLLBACK -> noArgs(command, w, bundles::rollback);
+            default -> throw new IllegalArgumentException(command.wireName() + " is not a shell command");
         };
     }
 
-    private static String noArgs(String[] w, Supplier<String> command) {
-        return w.length == 1 ? command.get() : "error: " + w[0] + " takes no arguments";
+    private static <T> T noArgs(Command command, String[] w, Supplier<T> answer) {
+        if (w.length > 0) throw refused(Refusal.BAD_ARGUMENT, command.wireName() + " takes no arguments");
+        return answer.get();
     }
 
-    private String info() {
-        Duration up = Duration.ofNanos(System.nanoTime() - startedNanos);
-        return String.join("\n",
-                "board:       " + profile.id() + " (" + profile.name() + ")",
-                "runtime:     pirt " + runtimeVersion + " on Java " + Runtime.version().feature(),
-                "scheduling:  " + Threading.schedulingMode() + " (" + Threading.schedulingDescription().replaceFirst("^pirt: ", "") + ")",
-                "application: " + supervisor.describe(),
-                "bundle:      " + bundles.active(),
-                "uptime:      " + String.format("%dd %02d:%02d:%02d", up.toDays(), up.toHoursPart(), up.toMinutesPart(), up.toSecondsPart()));
+    private static Refusal.RefusedException refused(String code, String message) {
+        return new Refusal(code, message).exception();
     }
 
-    private String ps() {
+    private BoardInfo info() {
+        long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        return new BoardInfo(profile.id(), profile.name(), runtimeVersion, Runtime.version().feature(),
+                Threading.schedulingMode().toString(), Threading.schedulingDescription().replaceFirst("^pirt: ", ""),
+                new BoardInfo.AppStatus(supervisor.state().name(), supervisor.detail()), bundles.active(), upMs);
+    }
+
+    private ThreadList ps() {
         String reply = supervisor.ask("ps", 2_000);
-        if (!reply.startsWith("threads")) return reply.replaceFirst("^error ", "error: ");
-        StringBuilder out = new StringBuilder(String.format("%-24s %8s %5s %9s  %s", "NAME", "IDENT", "PRIO", "EFFECTIVE", "STATE"));
+        if (!reply.startsWith("threads")) {
+            String why = reply.replaceFirst("^error ", "");
+            throw refused(supervisor.current().isEmpty() ? Refusal.NO_APPLICATION : Refusal.FAILED, why);
+        }
+        List<ThreadList.ThreadRow> rows = new ArrayList<>();
         String[] threads = reply.split("\t");
         for (int i = 1; i < threads.length; i++) {
             String[] f = threads[i].split("\\|", -1);
             if (f.length != 5) continue;
-            out.append('\n').append(String.format("%-24s %8s %5s %9s  %s", f[0], f[1], f[2], f[3], f[4]));
-        }
-        return out.toString();
-    }
-
-    private String log(String[] w) {
-        int n = 20;
-        if (w.length > 2) return "error: usage: log [N]";
-        if (w.length == 2) {
             try {
-                n = Integer.parseInt(w[1]);
+                rows.add(new ThreadList.ThreadRow(f[0], f[1].matches("-?\\d+") ? Long.parseLong(f[1]) : -1,
+                        Integer.parseInt(f[2]), Integer.parseInt(f[3]), f[4]));
             } catch (NumberFormatException e) {
-                return "error: log takes a number of lines, not '" + w[1] + "'";
+                throw refused(Refusal.FAILED, "the application's thread list has a malformed row '" + threads[i] + "': " + e.getMessage());
             }
-            if (n <= 0) return "error: log takes a positive number of lines";
         }
-        return String.join("\n", log.recent(n));
+        return new ThreadList(rows);
     }
 
-    private String gpio(String[] w) {
+    private LogLines log(String[] w) {
+        int n = 20;
+        if (w.length > 1) throw refused(Refusal.BAD_ARGUMENT, "usage: log [N]");
+        if (w.length == 1) {
+            try {
+                n = Integer.parseInt(w[0]);
+            } catch (NumberFormatException e) {
+                throw refused(Refusal.BAD_ARGUMENT, "log takes a number of lines, not '" + w[0] + "'");
+            }
+            if (n <= 0) throw refused(Refusal.BAD_ARGUMENT, "log takes a positive number of lines");
+        }
+        return new LogLines(log.recent(n));
+    }
+
+    /** {@code w}: the words after {@code gpio}. */
+    private Object gpio(String[] args) {
+        String[] w = new String[args.length + 1];
+        w[0] = "gpio";
+        System.arraycopy(args, 0, w, 1, args.length);
         boolean ok = (w.length == 3 && (w[1].equals("read") || w[1].equals("press") || w[1].equals("release")))
                 || (w.length == 4 && w[1].equals("write") && (w[3].equals("0") || w[3].equals("1")));
-        if (!ok) return "error: usage: gpio read PIN | gpio write PIN 0|1 | gpio press BUTTON | gpio release BUTTON";
+        if (!ok) throw refused(Refusal.BAD_ARGUMENT, "usage: gpio read PIN | gpio write PIN 0|1 | gpio press BUTTON | gpio release BUTTON");
+        String text;
         if (supervisor.current().isPresent()) {
             String reply = supervisor.ask(String.join(" ", w), 10_000); // the first use opens the application's board: slow in a cold JVM
-            return reply.startsWith("gpio ok ") ? reply.substring(8) : reply.replaceFirst("^(gpio )?error ", "error: ");
+            if (!reply.startsWith("gpio ok ")) throw refused(Refusal.FAILED, reply.replaceFirst("^(gpio )?error ", ""));
+            text = reply.substring(8);
+        } else {
+            text = localGpio(w);
         }
-        return localGpio(w);
+        if (w[1].equals("read") || w[1].equals("write")) {
+            int eq = text.lastIndexOf('=');
+            return new PinLevel(w[2], eq >= 0 && text.substring(eq + 1).strip().equals("1"));
+        }
+        return new Done(text);
     }
 
     private synchronized String localGpio(String[] w) {
@@ -175,13 +232,13 @@ public final class ShellCommands {
                 }
                 default -> {
                     var sim = board.simulation().orElse(null);
-                    if (sim == null) return "error: buttons can be pressed only on the simulated board";
+                    if (sim == null) throw refused(Refusal.NOT_SUPPORTED, "buttons can be pressed only on the simulated board");
                     if (w[1].equals("press")) sim.press(w[2]); else sim.release(w[2]);
                     return w[2] + (w[1].equals("press") ? " pressed" : " released");
                 }
             }
         } catch (HalException | IllegalArgumentException e) {
-            return "error: " + e.getMessage();
+            throw refused(Refusal.FAILED, e.getMessage());
         }
     }
 

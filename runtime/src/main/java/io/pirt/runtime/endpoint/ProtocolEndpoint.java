@@ -1,6 +1,9 @@
 package io.pirt.runtime.endpoint;
 
 import io.pirt.wire.*;
+import io.pirt.wire.message.Done;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.Refusal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -163,7 +166,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         }
         this.rateSwitch = b.lineRate != null ? new RateSwitch(b.lineRate) : null;
         if (rateSwitch != null) caps |= Hello.BAUD;
-        this.own = new Hello(Frame.VERSION, Frame.VERSION, 0, caps, Frame.MAX_PAYLOAD_BYTES, b.link.receiveWindow(),
+        this.own = new Hello(Hello.PROTOCOL_VERSION, Hello.PROTOCOL_VERSION, 0, caps, Frame.MAX_PAYLOAD_BYTES, b.link.receiveWindow(),
                 b.idleTimeoutMs, b.boardId, b.runtimeVersion);
         this.link = new Link("board", b.in, b.out, b.link, new Events());
         this.worker = new Thread(this::workLoop, "pirt-protocol-worker");
@@ -360,20 +363,20 @@ public final class ProtocolEndpoint implements AutoCloseable {
         try {
             request = Request.readFrom(p);
         } catch (ProtocolException e) {
-            respondNow(id, Response.Status.BAD_REQUEST, e.getMessage());
+            respondNow(id, Response.Status.BAD_REQUEST, refusal(Refusal.BAD_ARGUMENT, e.getMessage()));
             return;
         }
         if (request.command().equals(RateSwitch.COMMAND)) {
-            if (!work.offer(() -> switchRate(request))) respondNow(id, Response.Status.BUSY, "the board is busy; go on at this rate");
+            if (!work.offer(() -> switchRate(request))) respondNow(id, Response.Status.BUSY, refusal(Refusal.NOT_NOW, "the board is busy; go on at this rate"));
             return;
         }
         if (requests == null) {
-            respondNow(id, Response.Status.UNKNOWN_COMMAND, "this board takes no requests");
+            respondNow(id, Response.Status.UNKNOWN_COMMAND, refusal(Refusal.NOT_SUPPORTED, "this board takes no requests"));
             return;
         }
         if (!work.offer(() -> runRequest(request, requests))) {
-            respondNow(id, Response.Status.BUSY, WORK_QUEUE + " requests are waiting; send '" + request.command()
-                    + "' again in a moment");
+            respondNow(id, Response.Status.BUSY, refusal(Refusal.NOT_NOW, WORK_QUEUE + " requests are waiting; send '"
+                    + request.command() + "' again in a moment"));
         }
     }
 
@@ -388,15 +391,15 @@ public final class ProtocolEndpoint implements AutoCloseable {
         int[] baud = {0};
         runRequest(request, (command, argument) -> {
             if (rateSwitch == null) {
-                return Response.failed("this board's console port has no baud rate to change (a USB gadget port or a "
-                        + "pseudo-terminal): go on at the current rate");
+                return Response.failed(refusal(Refusal.NOT_SUPPORTED, "this board's console port has no baud rate to change "
+                        + "(a USB gadget port or a pseudo-terminal): go on at the current rate"));
             }
             try {
                 baud[0] = rateSwitch.parse(argument);
             } catch (IllegalArgumentException e) {
-                return Response.failed(e.getMessage());
+                return Response.failed(refusal(Refusal.BAD_ARGUMENT, e.getMessage()));
             }
-            return Response.ok(rateSwitch.acceptance(baud[0]));
+            return Response.ok(Messages.encode(new Done(rateSwitch.acceptance(baud[0]))));
         });
         if (baud[0] == 0) return;
         try {
@@ -413,14 +416,16 @@ public final class ProtocolEndpoint implements AutoCloseable {
         Response response;
         try {
             response = handler.handle(request.command(), request.argument());
-            if (response == null) response = Response.failed("the board's handler gave no answer to '" + request.command() + "'");
+            if (response == null) {
+                response = Response.failed(refusal(Refusal.FAILED, "the board's handler gave no answer to '" + request.command() + "'"));
+            }
         } catch (RuntimeException e) {
-            response = Response.failed("'" + request.command() + "' failed on the board: " + e);
+            response = Response.failed(refusal(Refusal.FAILED, "'" + request.command() + "' failed on the board: " + e));
         }
         byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
         if (body.length > Response.MAX_BODY_BYTES) {
-            response = Response.failed("the answer to '" + request.command() + "' is " + body.length
-                    + " bytes; a response holds at most " + Response.MAX_BODY_BYTES);
+            response = Response.failed(refusal(Refusal.FAILED, "the answer to '" + request.command() + "' is " + body.length
+                    + " bytes; a response holds at most " + Response.MAX_BODY_BYTES));
             body = response.body().getBytes(StandardCharsets.UTF_8);
         }
         long session = link.session();
@@ -440,6 +445,11 @@ public final class ProtocolEndpoint implements AutoCloseable {
             }
             at += n;
         } while (at < body.length);
+    }
+
+    /** A FAILED answer's body: a {@link Refusal} as JSON (docs/protocol.md §5.4). */
+    private static String refusal(String code, String message) {
+        return Messages.encode(new Refusal(code, message));
     }
 
     /** Reader thread: answers at once without waiting for room; if there is none, the tool's request times out. */

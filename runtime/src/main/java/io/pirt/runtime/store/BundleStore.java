@@ -1,5 +1,6 @@
 package io.pirt.runtime.store;
 
+import io.pirt.wire.message.StoreSlots;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -308,26 +309,22 @@ public final class BundleStore {
      * For the console's {@code bundles} command: one line per slot with its role and content,
      * then the last rollback's reason.
      */
-    public synchronized String status() {
-        StringBuilder out = new StringBuilder();
+    public synchronized StoreSlots status() {
+        List<StoreSlots.SlotState> slots = new ArrayList<>();
         for (SlotId id : SlotId.values()) {
-            out.append("slot ").append(id).append(": ");
             SlotRef ref = refTo(state, id);
             if (ref == null) {
-                out.append("free");
-            } else {
-                SlotContent c = manifests.get(id).content();
-                out.append(role(state, id)).append(", ").append(c.name()).append(' ').append(c.version())
-                        .append(" (generation ").append(ref.generation()).append(')');
-                if (StoreState.is(state.trial(), id)) {
-                    out.append(", ").append(state.trialStartsLeft()).append(" trial start")
-                            .append(state.trialStartsLeft() == 1 ? "" : "s").append(" left");
-                }
+                slots.add(new StoreSlots.SlotState(id.toString(), StoreSlots.Role.FREE, null, null, 0, null));
+                continue;
             }
-            out.append('\n');
+            SlotContent c = manifests.get(id).content();
+            boolean trial = StoreState.is(state.trial(), id);
+            StoreSlots.Role role = StoreState.is(state.committed(), id) ? StoreSlots.Role.COMMITTED
+                    : trial ? StoreSlots.Role.TRIAL : StoreSlots.Role.PREVIOUS;
+            slots.add(new StoreSlots.SlotState(id.toString(), role, c.name(), c.version(), ref.generation(),
+                    trial ? state.trialStartsLeft() : null));
         }
-        out.append("last rollback: ").append(state.lastRollback().isEmpty() ? "none" : state.lastRollback()).append('\n');
-        return out.toString();
+        return new StoreSlots(slots, state.lastRollback().isEmpty() ? null : state.lastRollback());
     }
 
     private void dropTrial(String why) throws IOException {

@@ -313,6 +313,11 @@ public final class AppSupervisor implements AutoCloseable {
         return state + ": " + detail;
     }
 
+    /** What happened to the application, in a person's words (the part of {@link #describe()} after the state). */
+    public synchronized String detail() {
+        return detail;
+    }
+
     /** The running application's spec, if any. */
     public synchronized java.util.Optional<AppSpec> current() {
         return java.util.Optional.ofNullable(run).map(r -> r.spec);

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pirt.bundle.BundleRejectedException;
 import io.pirt.bundle.VerifiedBundle;
 import io.pirt.runtime.log.ConsoleLog;
-import io.pirt.wire.Response;
+import io.pirt.wire.message.Done;
+import io.pirt.wire.message.Refusal;
+import io.pirt.wire.message.TestLibraries;
+import io.pirt.wire.message.TestRunStarted;
+import io.pirt.wire.message.TestRunStatus;
 import io.pirt.wire.message.JarNames;
 import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.supervisor.AppState;
@@ -152,26 +156,26 @@ public final class TestRuns implements AutoCloseable {
      * The tool's {@code test-run SHA256 TIMEOUT_MS [RUNNER ARGUMENTS...]}: starts the run and
      * answers at once; results follow as events.
      */
-    public Response start(String argument) {
+    public TestRunStarted start(String argument) {
         String[] w = argument.trim().split("\\s+");
         if (w.length < 2 || !w[0].matches("[0-9a-f]{64}") || !w[1].matches("[1-9][0-9]{0,9}")) {
-            return Response.failed("usage: test-run BUNDLE_SHA256 TIMEOUT_MS [RUNNER ARGUMENTS...]");
+            throw new Refusal(Refusal.BAD_ARGUMENT, "usage: test-run BUNDLE_SHA256 TIMEOUT_MS [RUNNER ARGUMENTS...]").exception();
         }
         long timeoutMs = Long.parseLong(w[1]);
         Run r;
         synchronized (this) {
-            if (run != null) return Response.failed("test run " + run.number + " is still in progress; wait for it, or send test-stop");
+            if (run != null) throw new Refusal(Refusal.NOT_NOW, "test run " + run.number + " is still in progress; wait for it, or send test-stop").exception();
             if (!w[0].equals(readySha)) {
-                return Response.failed("no test bundle " + w[0].substring(0, 12) + "... is waiting on this board: send it first");
+                throw new Refusal(Refusal.NOT_FOUND, "no test bundle " + w[0].substring(0, 12) + "... is waiting on this board: send it first").exception();
             }
             if (host.trialInProgress()) {
-                return Response.failed("a new bundle is on trial; run the tests once it is committed or rolled back");
+                throw new Refusal(Refusal.NOT_NOW, "a new bundle is on trial; run the tests once it is committed or rolled back").exception();
             }
             List<Path> jars;
             try {
                 jars = AppSpec.jarsIn(dir.resolve(readySha));
             } catch (IOException e) {
-                return Response.failed("cannot read the test bundle's jars: " + e.getMessage());
+                throw new Refusal(Refusal.FAILED, "cannot read the test bundle's jars: " + e.getMessage()).exception();
             }
             AppSpec spec = new AppSpec("tests " + readyName, jars, readyMainClass, Arrays.asList(w).subList(2, w.length), jvmFlags,
                     Map.of(RUN_PROPERTY, Long.toString(runNumber + 1)));
@@ -191,81 +195,82 @@ public final class TestRuns implements AutoCloseable {
                 run = null;
             }
             restore(r);
-            return Response.failed("cannot start the tests: " + e.getMessage());
+            throw new Refusal(Refusal.FAILED, "cannot start the tests: " + e.getMessage()).exception();
         }
         synchronized (this) {
             if (run == r) r.timeout = timers.schedule(() -> timedOut(r, timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
         }
-        return Response.ok("test run " + r.number + " started");
+        return new TestRunStarted(r.number);
     }
 
     /**
      * The tool's {@code test-libs}: what every application's class path already has on this
-     * board, one per line — a jar's file name without its version ({@code pirt-hal},
-     * {@code jna}), or a class directory's path — so the tool leaves those out of a test bundle.
+     * board — jars by their file name without the version ({@code pirt-hal}, {@code jna}), and
+     * class directories by their path — so the tool leaves those out of a test bundle.
      */
-    public Response libraries() {
-        StringBuilder out = new StringBuilder();
+    public TestLibraries libraries() {
+        List<String> jars = new ArrayList<>();
+        List<String> dirs = new ArrayList<>();
         for (Path entry : appLibraries) {
             String e = entry.toString();
             if (e.endsWith("*")) { // a class path wildcard: the jars of that directory
                 Path parent = entry.getParent() != null ? entry.getParent() : Path.of(".");
                 try (DirectoryStream<Path> d = Files.newDirectoryStream(parent, "*.jar")) {
-                    for (Path jar : d) out.append(JarNames.baseName(jar)).append('\n');
+                    for (Path jar : d) jars.add(JarNames.baseName(jar));
                 } catch (IOException ex) {
-                    return Response.failed("cannot list the application libraries in " + parent + ": " + ex.getMessage());
+                    throw new Refusal(Refusal.FAILED, "cannot list the application libraries in " + parent + ": " + ex.getMessage()).exception();
                 }
             } else if (e.endsWith(".jar")) {
-                out.append(JarNames.baseName(entry)).append('\n');
+                jars.add(JarNames.baseName(entry));
             } else {
-                out.append(entry.toAbsolutePath()).append('\n');
+                dirs.add(entry.toAbsolutePath().toString());
             }
         }
-        return Response.ok(out.toString());
+        return new TestLibraries(jars, dirs);
     }
 
     /**
-     * The tool's {@code test-status RUN}: {@code RUN EVENTS running|ended} — how many events the
-     * run has produced so far, so a tool that lost its session knows what it missed.
+     * The tool's {@code test-status RUN}: how many events the run has produced so far, and
+     * whether it still runs, so a tool that lost its session knows what it missed.
      */
-    public synchronized Response status(String argument) {
+    public synchronized TestRunStatus status(String argument) {
         String w = argument.trim();
-        if (!w.matches("[1-9][0-9]{0,9}")) return Response.failed("usage: test-status RUN");
+        if (!w.matches("[1-9][0-9]{0,9}")) throw new Refusal(Refusal.BAD_ARGUMENT, "usage: test-status RUN").exception();
         long number = Long.parseLong(w);
-        if (number != runNumber) return Response.failed("test run " + number + " is not this board's last run (" + runNumber + ")");
-        return Response.ok(number + " " + runEvents.size() + " " + (run != null && run.number == number ? "running" : "ended"));
+        if (number != runNumber) throw new Refusal(Refusal.NOT_FOUND, "test run " + number + " is not this board's last run (" + runNumber + ")").exception();
+        return new TestRunStatus(number, runEvents.size(), run != null && run.number == number);
     }
 
     /** The tool's {@code test-events RUN FROM}: sends the run's events from number FROM on again. */
-    public Response resend(String argument) {
+    public Done resend(String argument) {
         String[] w = argument.trim().split("\\s+");
         if (w.length != 2 || !w[0].matches("[1-9][0-9]{0,9}") || !w[1].matches("[0-9]{1,9}")) {
-            return Response.failed("usage: test-events RUN FROM");
+            throw new Refusal(Refusal.BAD_ARGUMENT, "usage: test-events RUN FROM").exception();
         }
         List<String> again;
         synchronized (this) {
-            if (Long.parseLong(w[0]) != runNumber) return Response.failed("test run " + w[0] + " is not this board's last run");
+            if (Long.parseLong(w[0]) != runNumber) throw new Refusal(Refusal.NOT_FOUND, "test run " + w[0] + " is not this board's last run").exception();
             int from = Integer.parseInt(w[1]);
-            if (from > runEvents.size()) return Response.failed("run " + w[0] + " has only " + runEvents.size() + " events");
+            if (from > runEvents.size()) throw new Refusal(Refusal.BAD_ARGUMENT, "run " + w[0] + " has only " + runEvents.size() + " events").exception();
             again = new ArrayList<>(runEvents.subList(from, runEvents.size()));
         }
-        if (again.contains(null)) return Response.failed("the run's events past " + MAX_KEPT_EVENT_BYTES + " bytes were not kept");
+        if (again.contains(null)) throw new Refusal(Refusal.NOT_FOUND, "the run's events past " + MAX_KEPT_EVENT_BYTES + " bytes were not kept").exception();
         for (String json : again) {
-            if (!outbox.offer(json)) return Response.failed("the board's event queue is full; ask again in a moment");
+            if (!outbox.offer(json)) throw new Refusal(Refusal.NOT_NOW, "the board's event queue is full; ask again in a moment").exception();
         }
-        return Response.ok("sending " + again.size() + " events again");
+        return new Done("sending " + again.size() + " events again");
     }
 
     /** The tool's {@code test-stop}: ends the run now; the previous application comes back. */
-    public Response stop() {
+    public Done stop() {
         Run r;
         synchronized (this) {
             r = run;
-            if (r == null) return Response.failed("no test run is in progress");
+            if (r == null) throw new Refusal(Refusal.NOT_FOUND, "no test run is in progress").exception();
             if (r.abortReason == null) r.abortReason = "stopped by the tool";
         }
         host.stopApp();
-        return Response.ok("test run " + r.number + " stopped");
+        return new Done("test run " + r.number + " stopped");
     }
 
     private void timedOut(Run r, long timeoutMs) {
@@ -330,16 +335,16 @@ public final class TestRuns implements AutoCloseable {
     }
 
     /** The tool's {@code test-host-reply ID ok|failed|unsupported MESSAGE}: passed on to the test application. */
-    public Response hostReply(String argument) {
+    public Done hostReply(String argument) {
         String[] w = argument.trim().split(" ", 3);
         if (w.length < 2 || !w[0].matches("[0-9]{1,9}") || !List.of("ok", "failed", "unsupported").contains(w[1])) {
-            return Response.failed("usage: test-host-reply ID ok|failed|unsupported MESSAGE");
+            throw new Refusal(Refusal.BAD_ARGUMENT, "usage: test-host-reply ID ok|failed|unsupported MESSAGE").exception();
         }
         synchronized (this) {
-            if (run == null) return Response.failed("no test run is in progress");
+            if (run == null) throw new Refusal(Refusal.NOT_FOUND, "no test run is in progress").exception();
         }
         host.tellApp("host-reply " + w[0] + " " + w[1] + " " + (w.length > 2 ? w[2] : ""));
-        return Response.ok("passed on");
+        return new Done("passed on");
     }
 
     /** The test application ended: the run is over; what ran before comes back. */

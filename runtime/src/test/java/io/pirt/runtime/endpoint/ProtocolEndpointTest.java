@@ -168,7 +168,7 @@ class ProtocolEndpointTest {
     void aToolThatGoesSilentLeavesATextConsoleAndLosesNoOutput() throws Exception {
         startBoard(400);
         try (RawPort port = new RawPort(cable)) {
-            Hello own = new Hello(1, 1, 5, Hello.CONSOLE, 1024, 16, 3000, "raw", "0");
+            Hello own = new Hello(Hello.PROTOCOL_VERSION, Hello.PROTOCOL_VERSION, 5, Hello.CONSOLE, 1024, 16, 3000, "raw", "0");
             ByteBuffer p = payload();
             own.writeTo(p);
             p.flip();
@@ -260,7 +260,7 @@ class ProtocolEndpointTest {
 
         Hello hello(int nonce) throws Exception {
             ByteBuffer p = payload();
-            new Hello(1, 1, nonce, Hello.CONSOLE | Hello.REQUESTS | Hello.TRANSFER, 1024, 16, 3000, "tool", "1").writeTo(p);
+            new Hello(Hello.PROTOCOL_VERSION, Hello.PROTOCOL_VERSION, nonce, Hello.CONSOLE | Hello.REQUESTS | Hello.TRANSFER, 1024, 16, 3000, "tool", "1").writeTo(p);
             link.sendControl(FrameType.HELLO, 0, p.flip());
             Seen reply = awaitControl(FrameType.HELLO);
             Hello board = Hello.readFrom(ByteBuffer.wrap(reply.payload()).order(ByteOrder.LITTLE_ENDIAN));

@@ -103,7 +103,7 @@ class BundleStorePowerCutTest {
             throw new AssertionError(where + ": the store did not open", e);
         }
         assertEquals(List.of(), store.bootNotes(), where + ": a slot the state named was not intact");
-        Slot running = store.toRun().orElseThrow(() -> new AssertionError(where + ": nothing to run\n" + store.status()));
+        Slot running = store.toRun().orElseThrow(() -> new AssertionError(where + ": nothing to run\n" + text(store.status())));
         int version = TestBundles.versionOf(running);
         assertTrue(change.oldOrNew.contains(version), where + ": runs 1." + version + ", neither old nor new");
         // The store must still work after the cut: a fresh install lands and verifies.
@@ -145,5 +145,10 @@ class BundleStorePowerCutTest {
         if (!CUT_POINTS.isEmpty()) {
             System.out.println("[store] power-cut points covered (each with and without lost unsynced writes): " + CUT_POINTS);
         }
+    }
+
+    /** The store's status as the shell prints it (one line per slot and the last rollback, each ended by a newline). */
+    private static String text(io.pirt.wire.message.StoreSlots status) {
+        return io.pirt.wire.message.AnswerText.of(status) + "\n";
     }
 }

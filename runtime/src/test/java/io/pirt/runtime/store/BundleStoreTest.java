@@ -63,7 +63,7 @@ class BundleStoreTest {
         Slot fallback = store.markStartAttempt().orElseThrow();
         assertEquals(0, versionOf(fallback));
         assertFalse(fallback.onTrial());
-        assertTrue(store.status().contains("last rollback: trial starts exhausted: demo 1.1 in slot B"), store.status());
+        assertTrue(text(store.status()).contains("last rollback: trial starts exhausted: demo 1.1 in slot B"), text(store.status()));
     }
 
     @Test
@@ -82,7 +82,7 @@ class BundleStoreTest {
     void trialCounterSurvivesReopen() throws IOException {
         install(withCommitted(), REAL, 1);
         open().markStartAttempt();
-        assertTrue(open().status().contains("on trial, demo 1.1 (generation 2), 2 trial starts left"), open().status());
+        assertTrue(text(open().status()).contains("on trial, demo 1.1 (generation 2), 2 trial starts left"), text(open().status()));
         open().markStartAttempt();
         open().markStartAttempt();
         BundleStore afterLastStart = open();
@@ -107,7 +107,7 @@ class BundleStoreTest {
         assertThrows(IllegalArgumentException.class, () -> store.rollback(" \n "));
         Slot now = store.rollback("missed 3 heartbeats").orElseThrow();
         assertEquals(0, versionOf(now));
-        assertTrue(open().status().endsWith("last rollback: missed 3 heartbeats\n"), open().status());
+        assertTrue(text(open().status()).endsWith("last rollback: missed 3 heartbeats\n"), text(open().status()));
     }
 
     @Test
@@ -130,8 +130,8 @@ class BundleStoreTest {
         assertEquals(0, versionOf(reopened.toRun().orElseThrow()));
         assertEquals(List.of("slot B (on trial) failed verification and is treated as absent:"
                 + " slot-b/jars/lib/dep.jar has 3 bytes; slot.properties says 1500"), reopened.bootNotes());
-        assertTrue(reopened.status().startsWith("slot A: committed, demo 1.0 (generation 1)\nslot B: free\n"),
-                reopened.status());
+        assertTrue(text(reopened.status()).startsWith("slot A: committed, demo 1.0 (generation 1)\nslot B: free\n"),
+                text(reopened.status()));
     }
 
     @Test
@@ -165,7 +165,7 @@ class BundleStoreTest {
                 slot A: committed, demo 1.0 (generation 1)
                 slot B: on trial, demo 1.1 (generation 2), 2 trial starts left
                 last rollback: none
-                """, store.status());
+                """, text(store.status()));
         store.rollback("exited with status 1 during its trial");
         install(store, REAL, 2);
         store.commit();
@@ -173,7 +173,7 @@ class BundleStoreTest {
                 slot A: previous, kept for rollback, demo 1.0 (generation 1)
                 slot B: committed, demo 1.2 (generation 3)
                 last rollback: exited with status 1 during its trial
-                """, store.status());
+                """, text(store.status()));
     }
 
     @Test
@@ -183,5 +183,10 @@ class BundleStoreTest {
         assertTrue(e.getMessage().startsWith("the bundle's extraction wrote no file"), e.getMessage());
         assertEquals(0, versionOf(open().toRun().orElseThrow()));
         assertEquals(List.of(), open().bootNotes());
+    }
+
+    /** The store's status as the shell prints it (one line per slot and the last rollback, each ended by a newline). */
+    private static String text(io.pirt.wire.message.StoreSlots status) {
+        return io.pirt.wire.message.AnswerText.of(status) + "\n";
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.pirt.tools.flash.InstallVerdict;
+import io.pirt.wire.message.InstallVerdict;
 import io.pirt.junit.BoardExtension;
 import io.pirt.junit.ConnectedBoard;
 import java.nio.file.Files;

@@ -1,0 +1,35 @@
+package io.pirt.wire.message;
+
+/**
+ * The answer to {@code info}: what the board is and runs.
+ *
+ * @param board            the board profile's id ({@code rpi-4b})
+ * @param boardName        its name ({@code Raspberry Pi 4 Model B})
+ * @param runtimeVersion   the runtime's version
+ * @param javaVersion      the runtime JVM's feature version
+ * @param scheduling       FIFO, NICE or NONE
+ * @param schedulingDetail how the scheduling mode was decided
+ * @param application      the application's state
+ * @param bundle           the bundle running, or null when none
+ * @param uptimeMs         how long the runtime has run
+ */
+public record BoardInfo(String board, String boardName, String runtimeVersion, int javaVersion, String scheduling,
+                        String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs) {
+    /**
+     * The application as the supervisor sees it.
+     *
+     * @param state  NOT_STARTED, STARTING, RUNNING, STOPPED, EXITED, CRASHED, HUNG or FAILED_TO_START
+     * @param detail which application, and what happened (a person's words)
+     */
+    public record AppStatus(String state, String detail) {
+    }
+
+    /**
+     * The bundle that runs.
+     *
+     * @param slot    A or B
+     * @param onTrial true while it is on trial, false once committed
+     */
+    public record RunningBundle(String name, String version, String slot, boolean onTrial) {
+    }
+}

@@ -1,0 +1,71 @@
+package io.pirt.wire.message;
+
+import java.util.Optional;
+
+/**
+ * Every request a tool may send (docs/protocol.md §5.4), by its name on the wire. The
+ * answer to each, when the board runs it ({@code OK}), is the JSON of the record named
+ * here; a {@code FAILED} answer is always a {@link Refusal}.
+ */
+public enum Command {
+    /** No argument; answer {@link BoardInfo}. */
+    INFO("info", BoardInfo.class),
+    /** No argument; answer {@link ThreadList}. */
+    PS("ps", ThreadList.class),
+    /** Argument: the number of lines (default 20); answer {@link LogLines}. */
+    LOGS("logs", LogLines.class),
+    /** No argument; answer {@link StoreSlots}. */
+    BUNDLES("bundles", StoreSlots.class),
+    /** No argument; answer {@link Done}. */
+    RESTART("restart", Done.class),
+    /** No argument; answer {@link Done}. */
+    STOP("stop", Done.class),
+    /** No argument; answer {@link Done}. */
+    ROLLBACK("rollback", Done.class),
+    /** Argument {@code read PIN | write PIN 0|1 | press BUTTON | release BUTTON}; answer {@link PinLevel} for read and write, {@link Done} for press and release. */
+    GPIO("gpio", Done.class),
+    /** Argument {@code SHA256 TIMEOUTMS}; answer {@link InstallVerdict}. */
+    INSTALL_WAIT("install-wait", InstallVerdict.class),
+    /** Argument {@code SHA256}; answer {@link Done}. */
+    ALLOW_DOWNGRADE("allow-downgrade", Done.class),
+    /** Argument {@code SHA256 TIMEOUTMS [INCLUDE [EXCLUDE]]}; answer {@link TestRunStarted}. */
+    TEST_RUN("test-run", TestRunStarted.class),
+    /** No argument; answer {@link TestLibraries}. */
+    TEST_LIBS("test-libs", TestLibraries.class),
+    /** Argument {@code RUN}; answer {@link TestRunStatus}. */
+    TEST_STATUS("test-status", TestRunStatus.class),
+    /** Argument {@code RUN FROM}; answer {@link Done}, then the events again. */
+    TEST_EVENTS("test-events", Done.class),
+    /** No argument; answer {@link Done}. */
+    TEST_STOP("test-stop", Done.class),
+    /** Argument {@code ID ok|failed MESSAGE}; answer {@link Done}. */
+    TEST_HOST_REPLY("test-host-reply", Done.class),
+    /** Argument: the rate; answer {@link Done} (docs/protocol.md §5.6). */
+    BAUD("baud", Done.class);
+
+    private final String wireName;
+    private final Class<?> answerType;
+
+    Command(String wireName, Class<?> answerType) {
+        this.wireName = wireName;
+        this.answerType = answerType;
+    }
+
+    /** The record an OK answer to this command with {@code argument} is. */
+    public Class<?> answerType(String argument) {
+        if (this == GPIO && (argument.startsWith("read ") || argument.startsWith("write "))) return PinLevel.class;
+        return answerType;
+    }
+
+    /** The command's name in a REQUEST frame. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The command of that wire name ({@code log} is taken for {@code logs}, as the shell takes it). */
+    public static Optional<Command> of(String wireName) {
+        if (wireName.equals("log")) return Optional.of(LOGS);
+        for (Command c : values()) if (c.wireName.equals(wireName)) return Optional.of(c);
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,5 @@
+package io.pirt.wire.message;
+
+/** The answer to {@code gpio read PIN}. */
+public record PinLevel(String pin, boolean high) {
+}
