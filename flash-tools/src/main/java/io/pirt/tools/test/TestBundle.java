@@ -38,6 +38,7 @@ final class TestBundle {
      * when neither the project nor the board has them.
      */
     private static final List<String> RUNNER_LIBRARIES = List.of(
+            RUNNER,
             "org.junit.platform.launcher.core.LauncherFactory",
             "org.junit.platform.engine.TestEngine",
             "org.junit.platform.commons.util.ReflectionUtils",
@@ -77,13 +78,17 @@ final class TestBundle {
         int dirs = 0;
         for (Path entry : classpath) {
             if (!Files.exists(entry)) continue; // Maven lists directories of modules without sources: nothing to carry
+            // a sibling module's class folder (a class path made in a multi-module build) goes by its artifact's name
+            String module = Files.isDirectory(entry) ? ProjectTests.artifactIdOf(entry) : null;
             if (onBoard.contains(JarNames.baseName(entry)) || onBoard.contains(entry.toAbsolutePath().toString())
+                    || (module != null && onBoard.contains(module))
                     || entry.toAbsolutePath().equals(tests.toAbsolutePath())) {
                 leftOut.add(entry);
                 continue;
             }
             if (Files.isDirectory(entry)) {
-                Path jar = work.resolve("classes-" + (++dirs) + ".jar");
+                Path jar = work.resolve(module != null && !byName.containsKey(module + ".jar") ? module + ".jar"
+                        : "classes-" + (++dirs) + ".jar");
                 jarDirectory(entry, jar);
                 byName.put(jar.getFileName().toString(), jar);
             } else if (entry.getFileName().toString().endsWith(".jar")) {

@@ -92,8 +92,9 @@ public final class TestCommand implements Callable<Integer> {
             description = "Longest the whole run may take on the board, e.g. 90s, 10m, 1h, or milliseconds (default: ${DEFAULT-VALUE}).")
     String timeout;
 
-    @Option(names = "--reports", paramLabel = "DIR", defaultValue = "target/pirt-reports",
-            description = "Where the Surefire XML reports go (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--reports", paramLabel = "DIR",
+            description = "Where the Surefire XML reports go (default: the project's target/pirt-reports; for a jar or class "
+                    + "directory outside a project's target, target/pirt-reports here).")
     Path reports;
 
     @Option(names = "--include-tag", paramLabel = "TAG", description = "Run only tests with this JUnit tag (repeatable).")
@@ -124,8 +125,9 @@ public final class TestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long timeoutMs = parseDuration(timeout);
         ProjectTests tests = ProjectTests.resolve(path, classpath);
-        KeyPair signer = unsigned ? null : SigningKeyFiles.read(key, publicKey);
+        KeyPair signer = unsigned ? null : signer();
         List<String> runnerArgs = runnerArguments(tests);
+        Path reports = this.reports != null ? this.reports : ProjectTests.defaultReports(path);
 
         Path work;
         try {
@@ -304,6 +306,17 @@ public final class TestCommand implements Callable<Integer> {
                 default -> { } // an event of a newer runtime: not for this tool
             }
             out.flush();
+        }
+    }
+
+    /** The key pair that signs the test bundle; without one, the error also names --unsigned. */
+    private KeyPair signer() throws ToolException {
+        try {
+            return SigningKeyFiles.read(key, publicKey);
+        } catch (ToolException e) {
+            if (key != null) throw e;
+            throw new ToolException(e.exitCode(), e.getMessage() + "; or, for a board in development mode (the virtual board "
+                    + "of `pirt sim` is one), send the tests unsigned with --unsigned", e);
         }
     }
 
