@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,6 +129,50 @@ class DebianPackageTest {
         assertEquals(List.of(), runtime.stream().filter(app::contains).toList(), "one copy of each jar");
         for (String j : runtime) assertEquals(0644, data.get(LIB + "/runtime/" + j).mode() & 0777, j);
         for (String j : app) assertEquals(0644, data.get(LIB + "/app/" + j).mode() & 0777, j);
+    }
+
+    @Test
+    void runtimeLibrariesAreTheDaemonWireBundleAndPicocliAndSerialIsAnApplicationLibrary() {
+        List<String> runtime = jarsIn(LIB + "/runtime/");
+        assertEquals(List.of("picocli-", "pirt-bundle-", "pirt-runtime-", "pirt-wire-"),
+                runtime.stream().map(j -> j.replaceAll("\\d.*", "")).sorted().toList(),
+                "lib/runtime holds what the daemon adds to an application's class path, nothing else: " + runtime);
+        // serial is the one way to open a serial port, the runtime's console's and (docs/architecture.md)
+        // hal's Uart's: an application's class path is lib/app alone, the daemon's is both directories.
+        assertHas(jarsIn(LIB + "/app/"), "pirt-serial-", "jSerialComm-");
+    }
+
+    /** Host-side parts and test infrastructure, as class-file path prefixes inside a jar. */
+    private static final List<String> HOST_OR_TEST_PACKAGES = List.of("io/pirt/tools/", "io/pirt/virtualboard/",
+            "io/pirt/junit/", "io/pirt/boardtest/", "io/pirt/maven/", "org/junit/", "org/jline/");
+
+    @Test
+    void packageCarriesNoHostSideTestInfrastructureOrPseudoTerminalClasses() throws IOException {
+        List<String> offending = new ArrayList<>();
+        int classes = 0;
+        boolean daemonSeen = false;
+        for (Map.Entry<String, Entry> e : data.entrySet()) {
+            if (e.getValue().directory() || !e.getKey().endsWith(".jar")) continue;
+            try (ZipInputStream jar = new ZipInputStream(new ByteArrayInputStream(e.getValue().bytes()))) {
+                ZipEntry z;
+                while ((z = jar.getNextEntry()) != null) {
+                    // Multi-release jars keep versioned copies under META-INF/versions/N/.
+                    String name = z.getName().replaceFirst("^META-INF/versions/\\d+/", "");
+                    if (!name.endsWith(".class")) continue;
+                    classes++;
+                    daemonSeen |= name.equals("io/pirt/runtime/Main.class");
+                    String simpleName = name.substring(name.lastIndexOf('/') + 1);
+                    if (HOST_OR_TEST_PACKAGES.stream().anyMatch(name::startsWith)
+                            || simpleName.equals("PseudoTerminal.class") || simpleName.startsWith("PseudoTerminal$")) {
+                        offending.add(e.getKey() + "!/" + z.getName());
+                    }
+                }
+            }
+        }
+        System.out.printf("%s: %,d bytes, %,d classes in its jars%n", deb.getFileName(), Files.size(deb), classes);
+        assertTrue(daemonSeen, "the scan reached the daemon's classes (io/pirt/runtime/Main.class)");
+        assertEquals(List.of(), offending, "the .deb is the runtime side only: no host client, virtual cable,"
+                + " pseudo-terminal, JUnit or jline classes");
     }
 
     @Test
