@@ -15,30 +15,32 @@ final class GpioRequests {
     private GpioRequests() {
     }
 
-    /** Carries out {@code gpio read PIN | write PIN 0|1 | press BUTTON | release BUTTON}; returns "ok ..." or "error ...". */
-    static synchronized String answer(String[] w) {
+    /** Carries out a {@code gpio} command line split into words ({@link GpioRequest#USAGE}); returns "ok ..." or "error ...". */
+    static synchronized String answer(String[] words) {
+        GpioRequest request = GpioRequest.parse(words).orElse(null);
+        if (request == null) return "error usage: " + GpioRequest.USAGE;
+        String pin = request.pin();
         try {
             Board board = Board.current();
-            if (w.length == 3 && w[1].equals("read")) {
-                return "ok " + w[2] + "=" + (level(board, w[2]) ? 1 : 0);
-            }
-            if (w.length == 4 && w[1].equals("write") && (w[3].equals("0") || w[3].equals("1"))) {
-                GpioPin p = SHELL_PINS.get(w[2]);
-                if (p == null) {
-                    if (board.isOpen(w[2])) return "error pin " + w[2] + " is in use by the application";
-                    p = board.pin(w[2], PinMode.OUTPUT);
-                    SHELL_PINS.put(w[2], p);
+            return switch (request.action()) {
+                case READ -> "ok " + pin + "=" + (level(board, pin) ? 1 : 0);
+                case WRITE -> {
+                    GpioPin p = SHELL_PINS.get(pin);
+                    if (p == null) {
+                        if (board.isOpen(pin)) yield "error pin " + pin + " is in use by the application";
+                        p = board.pin(pin, PinMode.OUTPUT);
+                        SHELL_PINS.put(pin, p);
+                    }
+                    p.write(request.level());
+                    yield "ok " + pin + "=" + (request.level() ? 1 : 0);
                 }
-                p.write(w[3].equals("1"));
-                return "ok " + w[2] + "=" + w[3];
-            }
-            if (w.length == 3 && (w[1].equals("press") || w[1].equals("release"))) {
-                var sim = board.simulation().orElse(null);
-                if (sim == null) return "error buttons can be pressed only on the simulated board";
-                if (w[1].equals("press")) sim.press(w[2]); else sim.release(w[2]);
-                return "ok " + w[2] + (w[1].equals("press") ? " pressed" : " released");
-            }
-            return "error usage: gpio read PIN | gpio write PIN 0|1 | gpio press BUTTON | gpio release BUTTON";
+                case PRESS, RELEASE -> {
+                    var sim = board.simulation().orElse(null);
+                    if (sim == null) yield "error buttons can be pressed only on the simulated board";
+                    if (request.action() == GpioRequest.Action.PRESS) sim.press(pin); else sim.release(pin);
+                    yield "ok " + pin + (request.action() == GpioRequest.Action.PRESS ? " pressed" : " released");
+                }
+            };
         } catch (HalException | IllegalArgumentException e) { // IllegalArgumentException: no such pin in the profile
             return "error " + e.getMessage();
         }

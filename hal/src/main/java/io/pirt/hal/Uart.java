@@ -1,8 +1,10 @@
 package io.pirt.hal;
 
 import com.fazecast.jSerialComm.SerialPort;
-import com.fazecast.jSerialComm.SerialPortInvalidPortException;
+import com.fazecast.jSerialComm.SerialPortTimeoutException;
 import io.pirt.boards.BoardProfile;
+import io.pirt.serial.SerialDevice;
+import io.pirt.serial.SerialDeviceException;
 import io.pirt.threading.ThreadInterruptedException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +20,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A serial port (UART) for applications, on jSerialComm: a board's port by its profile name
+ * A serial port (UART) for applications, on a {@link SerialDevice}: a board's port by its profile name
  * ({@code SERIAL0}), or any serial device by path.
  *
  * <p>{@link #read(byte[], int, int, long)} waits up to a timeout for bytes and returns what
@@ -41,16 +43,14 @@ public final class Uart implements AutoCloseable {
      * Implementation notes.
      *
      * jSerialComm's own read timeouts are termios VTIME on Linux: tenths of a second, at most
-     * 25.5 s, rounded, and changing them reconfigures the port. So the port is opened once in
-     * semi-blocking mode without timeout (VMIN=1: a read returns as soon as one byte is
-     * there), the receiver thread reads in that mode, and readers wait on a Condition with
-     * exact nanosecond deadlines. close() marks the Uart closed, switches the port to
-     * non-blocking reads (VMIN=0 and O_NONBLOCK; the termios change wakes the receiver's
-     * blocked read, which returns), waits for the receiver to end, then closes the port, whose
-     * flush of the queues releases a writer blocked in tcdrain. The port is never closed under
-     * a read that may still be entering jSerialComm: its readBytes reads the port handle twice,
-     * and a close in between hands the native code a null port (a SIGSEGV; seen with the
-     * protocol link's reader, see runtime's SerialPortInput).
+     * 25.5 s, rounded, and changing them reconfigures the port. So the port is a SerialDevice,
+     * open in semi-blocking mode without timeout (VMIN=1: a read returns as soon as one byte
+     * is there); the receiver thread reads its input in that mode, and readers wait on a
+     * Condition with exact nanosecond deadlines. close() marks the Uart closed and closes the
+     * SerialDevice, which wakes the receiver's blocked read, waits until it has left
+     * jSerialComm and only then closes the port (never under a read: see serial's
+     * SerialPortInput); the port's close flushes the queues, which releases a writer blocked
+     * in tcdrain. Then close() waits for the receiver thread to end.
      */
 
     /** Size of the receive buffer between the receiver thread and readers. */
@@ -65,7 +65,7 @@ public final class Uart implements AutoCloseable {
     /** The device's real path (symlinks resolved), the key in OPEN_DEVICES. */
     private final Path realPath;
     private final UartConfig config;
-    private final SerialPort port;
+    private final SerialDevice serial;
     private final Thread receiver;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -90,11 +90,11 @@ public final class Uart implements AutoCloseable {
     private final InputStream inputStream = new UartInput();
     private final OutputStream outputStream = new UartOutput();
 
-    private Uart(UartDevice device, Path realPath, UartConfig config, SerialPort port) {
+    private Uart(UartDevice device, Path realPath, UartConfig config, SerialDevice serial) {
         this.device = device;
         this.realPath = realPath;
         this.config = config;
-        this.port = port;
+        this.serial = serial;
         this.receiver = new Thread(this::receive, "pirt-uart-rx " + device.name());
         this.receiver.setDaemon(true);
     }
@@ -158,19 +158,22 @@ public final class Uart implements AutoCloseable {
         }
     }
 
-    private static SerialPort openPort(UartDevice device, Path realPath, UartConfig config) {
-        SerialPort port;
+    private static SerialDevice openPort(UartDevice device, Path realPath, UartConfig config) {
         try {
-            port = SerialPort.getCommPort(realPath.toString());
-        } catch (SerialPortInvalidPortException e) {
-            throw device.noSuchDevice();
+            return SerialDevice.open(realPath.toString(), config.baud(), config.dataBits(), stopBits(config.stopBits()),
+                    parity(config.parity()), flowControl(config.flowControl()));
+        } catch (SerialDeviceException e) {
+            throw switch (e.reason()) {
+                case NO_SUCH_DEVICE -> device.noSuchDevice();
+                case NO_PERMISSION -> device.permissionDenied();
+                case CANNOT_OPEN -> cannotOpen(device, config, e);
+            };
         }
-        port.setComPortParameters(config.baud(), config.dataBits(), stopBits(config.stopBits()), parity(config.parity()));
-        port.setFlowControl(flowControl(config.flowControl()));
-        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 0, 0);
-        if (port.openPort(0)) return port;
-        int errno = port.getLastErrorCode();
-        throw switch (errno) {
+    }
+
+    private static HalException cannotOpen(UartDevice device, UartConfig config, SerialDeviceException e) {
+        int errno = e.errno();
+        return switch (errno) {
             case 1, 13 -> device.permissionDenied(); // EPERM, EACCES
             case 11, 16 -> device.inUse(errno); // EWOULDBLOCK from flock (another process holds it), EBUSY
             case 2, 6, 19 -> Files.exists(device.path())
@@ -179,7 +182,7 @@ public final class Uart implements AutoCloseable {
                             + " through Uart) or cannot be opened: " + UartDevice.errno(errno))
                     : device.noSuchDevice(); // ENOENT, ENXIO, ENODEV
             default -> new HalException(device.describe() + ": cannot open " + device.path() + " as " + config + ": "
-                    + UartDevice.errno(errno) + " (jSerialComm native source line " + port.getLastErrorLocation() + ")");
+                    + UartDevice.errno(errno) + " (" + e.getMessage() + ")", e);
         };
     }
 
@@ -273,12 +276,11 @@ public final class Uart implements AutoCloseable {
         writeLock.lock();
         try {
             if (closed) throw closedError();
-            int n = port.writeBytes(buf, len, off);
-            if (n != len) {
-                if (closed) throw closedError();
-                throw new HalException(device.describe() + ": write to " + device.path() + " failed after "
-                        + Math.max(n, 0) + " of " + len + " bytes: " + UartDevice.errno(port.getLastErrorCode()));
-            }
+            serial.out().write(buf, off, len);
+        } catch (IOException e) {
+            if (closed) throw closedError();
+            throw new HalException(device.describe() + ": write to " + device.path() + " failed: "
+                    + UartDevice.errno(serial.lastErrorCode()) + " (" + e.getMessage() + ")", e);
         } finally {
             writeLock.unlock();
         }
@@ -322,10 +324,9 @@ public final class Uart implements AutoCloseable {
             lock.unlock();
         }
         try {
-            port.setComPortTimeouts(SerialPort.TIMEOUT_NONBLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 0, 0); // wakes the receiver
+            serial.close(); // wakes the receiver and closes the port once the receiver has left it
             joinReceiver();
         } finally {
-            port.closePort();
             synchronized (OPEN_DEVICES) {
                 OPEN_DEVICES.remove(realPath);
             }
@@ -364,7 +365,16 @@ public final class Uart implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            int n = port.readBytes(chunk, Math.min(chunk.length, room), 0);
+            int n;
+            String failure = null;
+            try {
+                n = serial.in().read(chunk, 0, Math.min(chunk.length, room));
+            } catch (SerialPortTimeoutException e) {
+                n = 0; // jSerialComm's word for a read that returned nothing, which in VMIN=1 mode is end of file
+            } catch (IOException e) {
+                n = -1;
+                failure = e.getMessage();
+            }
             lock.lock();
             try {
                 if (closed) return;
@@ -378,7 +388,8 @@ public final class Uart implements AutoCloseable {
                 } else {
                     // In VMIN=1 mode a read returns 0 or -1 only when the device hung up or failed.
                     receiveFailure = device.describe() + ": reading " + device.path() + " failed ("
-                            + (n == 0 ? "end of file: the device hung up" : UartDevice.errno(port.getLastErrorCode()))
+                            + (n == 0 ? "end of file: the device hung up" : UartDevice.errno(serial.lastErrorCode()))
+                            + (failure == null ? "" : ": " + failure)
                             + "); close this Uart and open it again once the device is back";
                     notEmpty.signalAll();
                     return;

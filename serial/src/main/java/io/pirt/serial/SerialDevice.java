@@ -1,6 +1,7 @@
 package io.pirt.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
+import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,13 +57,20 @@ public final class SerialDevice implements AutoCloseable {
         if (!Files.isReadable(p) || !Files.isWritable(p)) {
             throw new SerialDeviceException(SerialDeviceException.Reason.NO_PERMISSION, "no permission to read and write " + device);
         }
-        SerialPort port = SerialPort.getCommPort(device);
+        SerialPort port;
+        try {
+            port = SerialPort.getCommPort(device);
+        } catch (SerialPortInvalidPortException e) {
+            throw new SerialDeviceException(SerialDeviceException.Reason.NO_SUCH_DEVICE, "no such device " + device + ": "
+                    + e.getMessage());
+        }
         port.setComPortParameters(baud, dataBits, stopBits, parity);
         port.setFlowControl(flowControl);
         port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 0, 0);
         if (!port.openPort()) {
+            int errno = port.getLastErrorCode();
             throw new SerialDeviceException(SerialDeviceException.Reason.CANNOT_OPEN, "cannot open " + device + " (error "
-                    + port.getLastErrorCode() + " at " + port.getLastErrorLocation() + ")");
+                    + errno + " at " + port.getLastErrorLocation() + ")", errno);
         }
         return new SerialDevice(device, port);
     }
@@ -91,6 +99,14 @@ public final class SerialDevice implements AutoCloseable {
             throw new IOException("cannot set " + path + " to " + baud + " baud (error " + port.getLastErrorCode() + " at "
                     + port.getLastErrorLocation() + "): the device may not support that rate");
         }
+    }
+
+    /**
+     * The Linux errno of the port's last failed operation (a read or write that failed), for
+     * a message that says what the system said.
+     */
+    public int lastErrorCode() {
+        return port.getLastErrorCode();
     }
 
     /** The number of bytes that can be read without blocking, or -1 when the port failed. */

@@ -20,13 +20,29 @@ public final class SerialDeviceException extends IOException {
     }
 
     private final Reason reason;
+    /** The errno jSerialComm reported when opening failed; 0 when the failure was found before it tried. */
+    private final int errno;
 
     SerialDeviceException(Reason reason, String message) {
+        this(reason, message, 0);
+    }
+
+    SerialDeviceException(Reason reason, String message, int errno) {
         super(message);
         this.reason = reason;
+        this.errno = errno;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /**
+     * For {@link Reason#CANNOT_OPEN}: the Linux errno opening failed with (13 EACCES, 11 from
+     * the device's flock held by another program, 16 EBUSY...), so a caller can say which;
+     * 0 for the other reasons.
+     */
+    public int errno() {
+        return errno;
     }
 }

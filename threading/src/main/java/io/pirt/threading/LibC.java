@@ -12,9 +12,14 @@ interface LibC extends Library {
     int MCL_CURRENT = 1, MCL_FUTURE = 2;
     int PR_SET_TIMERSLACK = 29;
 
-    /** Loads libc; throws UnsatisfiedLinkError or a JNA error where that is impossible. */
-    static LibC load() {
-        return Native.load("c", LibC.class);
+    /**
+     * The C library, loaded once.
+     *
+     * @throws LinkageError if JNA cannot load it (every call, with the first failure as cause)
+     */
+    static LibC get() {
+        if (Holder.INSTANCE == null) throw new LinkageError("JNA cannot load the C library: " + Holder.ERROR, Holder.ERROR);
+        return Holder.INSTANCE;
     }
 
     /** {@code param} is {@code struct sched_param}: one int, the priority. {@code pid} 0 is the calling thread. */
@@ -34,4 +39,30 @@ interface LibC extends Library {
     int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
 
     int geteuid();
+
+    /**
+     * Loads libc once, on first use; a failure is kept (not thrown from the initialiser, which
+     * would hide it behind NoClassDefFoundError on every later call). The one place threading
+     * loads the C library.
+     */
+    final class Holder {
+        /** The C library, or null if it could not be loaded (then ERROR says why). */
+        static final LibC INSTANCE;
+        static final LinkageError ERROR;
+
+        static {
+            LibC c = null;
+            LinkageError error = null;
+            try {
+                c = Native.load("c", LibC.class);
+            } catch (LinkageError e) {
+                error = e;
+            }
+            INSTANCE = c;
+            ERROR = error;
+        }
+
+        private Holder() {
+        }
+    }
 }

@@ -60,7 +60,7 @@ final class LinuxScheduling implements PrioritySink {
         }
         LibC libc;
         try {
-            libc = LibC.load();
+            libc = LibC.get();
         } catch (LinkageError e) {
             return PrioritySink.none("the C library could not be loaded through JNA (" + e + ")"
                     + (config.lockMemory() ? "; memory NOT locked" : ""));

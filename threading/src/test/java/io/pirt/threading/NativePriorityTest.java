@@ -55,7 +55,7 @@ class NativePriorityTest {
     void realtimeThreadsWaitWithoutTimerSlack() {
         int prGetTimerslack = 30;
         long[] slackNanos = new long[1];
-        Thread t = new Thread(() -> slackNanos[0] = LibC.load().prctl(prGetTimerslack, 0, 0, 0, 0), "slack");
+        Thread t = new Thread(() -> slackNanos[0] = LibC.get().prctl(prGetTimerslack, 0, 0, 0, 0), "slack");
         t.start(Thread.PRIO_HIGH);
         t.join(5_000);
         assertEquals(null, t.getExc());

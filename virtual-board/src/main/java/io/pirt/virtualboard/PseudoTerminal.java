@@ -1,11 +1,8 @@
 package io.pirt.virtualboard;
 
-import com.sun.jna.Function;
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
@@ -98,7 +95,7 @@ public final class PseudoTerminal implements AutoCloseable {
         IntByReference slave = new IntByReference(-1);
         int[] wake = {-1, -1};
         try {
-            int rc = OpenPty.get().invokeInt(new Object[] {master, slave, null, null, null});
+            int rc = LibC.openpty().invokeInt(new Object[] {master, slave, null, null, null});
             if (rc != 0) {
                 throw new PseudoTerminalException("openpty failed: " + errno(Native.getLastError())
                         + "; is /dev/pts mounted and /dev/ptmx readable and writable?");
@@ -481,115 +478,6 @@ public final class PseudoTerminal implements AutoCloseable {
         @Override
         public void close() {
             PseudoTerminal.this.close();
-        }
-    }
-
-    /** Finds openpty: in libc from glibc 2.34 on, in libutil before. */
-    private static final class OpenPty {
-        /** The function, or null if neither library has it (then ERROR says why). */
-        private static final Function FUNCTION;
-        private static final LinkageError ERROR;
-
-        static {
-            Function f = null;
-            LinkageError error = null;
-            try {
-                f = NativeLibrary.getInstance("c").getFunction("openpty");
-            } catch (LinkageError notInLibc) {
-                try {
-                    f = NativeLibrary.getInstance("util").getFunction("openpty");
-                } catch (LinkageError notInLibutil) {
-                    notInLibutil.addSuppressed(notInLibc);
-                    error = notInLibutil;
-                }
-            }
-            FUNCTION = f;
-            ERROR = error;
-        }
-
-        static Function get() {
-            if (FUNCTION == null) {
-                throw new PseudoTerminalException("cannot find openpty in libc (glibc >= 2.34) nor in libutil (older glibc): "
-                        + ERROR.getMessage() + "; pseudo-terminals need Linux with glibc", ERROR);
-            }
-            return FUNCTION;
-        }
-
-        private OpenPty() {
-        }
-    }
-
-    /** The C library calls used here; each failing call throws LastErrorException (errno). */
-    interface LibC extends Library {
-        short POLLIN = 0x1, POLLOUT = 0x4;
-        int F_GETFL = 3, F_SETFL = 4;
-        // Linux generic values (x86, x86-64, arm, arm64)
-        int O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
-        int TCSANOW = 0;
-        int EINTR = 4, EIO = 5, EAGAIN = 11;
-        /**
-         * {@code _IOR('T', 0x2A, struct termios2)} (Linux x86, x86-64, arm, arm64): reads the
-         * terminal's settings with the speeds as numbers; {@code struct termios2} is 44 bytes,
-         * {@code c_ospeed} at offset 40.
-         */
-        long TCGETS2 = 0x802C542AL;
-        /** {@code _IOW('T', 0x2B, struct termios2)}: sets them. */
-        long TCSETS2 = 0x402C542BL;
-        int TERMIOS2_BYTES = 44, TERMIOS2_CFLAG_OFFSET = 8, TERMIOS2_OSPEED_OFFSET = 40;
-        /** c_cflag's output speed bits, input speed bits, and "speed in c_ospeed/c_ispeed" (octal 0010017, 002003600000, 0010000). */
-        int CBAUD = 0x100F, CIBAUD = 0x100F0000, BOTHER = 0x1000;
-
-        /** The C library. @throws PseudoTerminalException if JNA cannot load it (then every call throws). */
-        static LibC get() {
-            if (Holder.INSTANCE == null) {
-                throw new PseudoTerminalException("JNA cannot load the C library: " + Holder.ERROR.getMessage()
-                        + "; if JNA's own native library failed to load, see docs/hal.md, Native libraries", Holder.ERROR);
-            }
-            return Holder.INSTANCE;
-        }
-
-        int tcgetattr(int fd, Pointer termios) throws LastErrorException;
-
-        void cfmakeraw(Pointer termios);
-
-        int tcsetattr(int fd, int optionalActions, Pointer termios) throws LastErrorException;
-
-        /** Returns 0 or an error number (not errno). */
-        int ttyname_r(int fd, byte[] buf, NativeLong bufSizeBytes);
-
-        int fcntl(int fd, int cmd, Object... args) throws LastErrorException;
-
-        int pipe2(int[] fds, int flags) throws LastErrorException;
-
-        int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException;
-
-        int poll(Pointer fds, NativeLong nfds, int timeoutMs) throws LastErrorException;
-
-        NativeLong read(int fd, Pointer buf, NativeLong countBytes) throws LastErrorException;
-
-        NativeLong write(int fd, Pointer buf, NativeLong countBytes) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-
-        /** Loads libc once; a failure is kept (not thrown from the initialiser, which would hide it). */
-        final class Holder {
-            static final LibC INSTANCE;
-            static final LinkageError ERROR;
-
-            static {
-                LibC c = null;
-                LinkageError error = null;
-                try {
-                    c = Native.load("c", LibC.class);
-                } catch (LinkageError e) {
-                    error = e;
-                }
-                INSTANCE = c;
-                ERROR = error;
-            }
-
-            private Holder() {
-            }
         }
     }
 }

@@ -1,11 +1,10 @@
 package io.pirt.hal.pi4j;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import io.pirt.hal.HalException;
+import io.pirt.hal.internal.LibC;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -159,48 +158,6 @@ final class GpioChips {
             return PosixFilePermissions.toString(Files.getPosixFilePermissions(device));
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return null;
-        }
-    }
-
-    /** The C library calls used here; each failing call throws LastErrorException (errno). */
-    interface LibC extends Library {
-        // Linux generic values (x86, x86-64, arm, arm64)
-        int O_RDONLY = 0, O_CLOEXEC = 02000000;
-
-        /** The C library. @throws HalException if JNA cannot load it (then every call throws). */
-        static LibC get() {
-            if (Holder.INSTANCE == null) {
-                throw new HalException("JNA cannot load the C library to list the GPIO chips: " + Holder.ERROR.getMessage()
-                        + "; if JNA's own native library failed to load, see docs/hal.md, Native libraries", Holder.ERROR);
-            }
-            return Holder.INSTANCE;
-        }
-
-        int open(String path, int flags) throws LastErrorException;
-
-        int ioctl(int fd, NativeLong request, Object... args) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-
-        /** Loads libc once; a failure is kept (not thrown from the initialiser, which would hide it). */
-        final class Holder {
-            static final LibC INSTANCE;
-            static final LinkageError ERROR;
-
-            static {
-                LibC c = null;
-                LinkageError error = null;
-                try {
-                    c = Native.load("c", LibC.class);
-                } catch (LinkageError e) {
-                    error = e;
-                }
-                INSTANCE = c;
-                ERROR = error;
-            }
-
-            private Holder() {
-            }
         }
     }
 }

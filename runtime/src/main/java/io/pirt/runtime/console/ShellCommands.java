@@ -3,6 +3,7 @@ package io.pirt.runtime.console;
 import io.pirt.boards.BoardProfile;
 import io.pirt.hal.Board;
 import io.pirt.hal.GpioPin;
+import io.pirt.hal.GpioRequest;
 import io.pirt.hal.HalException;
 import io.pirt.hal.PinMode;
 import io.pirt.runtime.log.ConsoleLog;
@@ -180,63 +181,63 @@ public final class ShellCommands {
         return new LogLines(log.recent(n));
     }
 
-    /** {@code w}: the words after {@code gpio}. */
+    /** {@code args}: the words after {@code gpio}. */
     private Object gpio(String[] args) {
         String[] w = new String[args.length + 1];
         w[0] = "gpio";
         System.arraycopy(args, 0, w, 1, args.length);
-        boolean ok = (w.length == 3 && (w[1].equals("read") || w[1].equals("press") || w[1].equals("release")))
-                || (w.length == 4 && w[1].equals("write") && (w[3].equals("0") || w[3].equals("1")));
-        if (!ok) throw refused(Refusal.BAD_ARGUMENT, "usage: gpio read PIN | gpio write PIN 0|1 | gpio press BUTTON | gpio release BUTTON");
+        GpioRequest request = GpioRequest.parse(w).orElseThrow(() -> refused(Refusal.BAD_ARGUMENT, "usage: " + GpioRequest.USAGE));
         String text;
         if (supervisor.current().isPresent()) {
-            String reply = supervisor.ask(String.join(" ", w), 10_000); // the first use opens the application's board: slow in a cold JVM
+            String reply = supervisor.ask(request.commandLine(), 10_000); // the first use opens the application's board: slow in a cold JVM
             if (!reply.startsWith("gpio ok ")) throw refused(Refusal.FAILED, reply.replaceFirst("^(gpio )?error ", ""));
             text = reply.substring(8);
         } else {
-            text = localGpio(w);
+            text = localGpio(request);
         }
-        if (w[1].equals("read") || w[1].equals("write")) {
+        if (request.action() == GpioRequest.Action.READ || request.action() == GpioRequest.Action.WRITE) {
             int eq = text.lastIndexOf('=');
-            return new PinLevel(w[2], eq >= 0 && text.substring(eq + 1).strip().equals("1"));
+            return new PinLevel(request.pin(), eq >= 0 && text.substring(eq + 1).strip().equals("1"));
         }
         return new Done(text);
     }
 
-    private synchronized String localGpio(String[] w) {
+    private synchronized String localGpio(GpioRequest request) {
+        String pin = request.pin();
         try {
             Board board = localBoard.get();
-            switch (w[1]) {
-                case "read" -> {
-                    GpioPin held = shellPins.get(w[2]);
+            return switch (request.action()) {
+                case READ -> {
+                    GpioPin held = shellPins.get(pin);
                     boolean level;
                     if (held != null) {
                         level = held.read();
                     } else if (board.simulation().isPresent()) {
-                        level = board.simulation().get().level(w[2]);
+                        level = board.simulation().get().level(pin);
                     } else {
-                        try (GpioPin p = board.pin(w[2], PinMode.INPUT)) {
+                        try (GpioPin p = board.pin(pin, PinMode.INPUT)) {
                             level = p.read();
                         }
                     }
-                    return w[2] + "=" + (level ? 1 : 0);
+                    yield pin + "=" + (level ? 1 : 0);
                 }
-                case "write" -> {
-                    GpioPin p = shellPins.get(w[2]);
+                case WRITE -> {
+                    GpioPin p = shellPins.get(pin);
                     if (p == null) {
-                        p = board.pin(w[2], PinMode.OUTPUT);
-                        shellPins.put(w[2], p);
+                        p = board.pin(pin, PinMode.OUTPUT);
+                        shellPins.put(pin, p);
                     }
-                    p.write(w[3].equals("1"));
-                    return w[2] + "=" + w[3];
+                    p.write(request.level());
+                    yield pin + "=" + (request.level() ? 1 : 0);
                 }
-                default -> {
+                case PRESS, RELEASE -> {
                     var sim = board.simulation().orElse(null);
                     if (sim == null) throw refused(Refusal.NOT_SUPPORTED, "buttons can be pressed only on the simulated board");
-                    if (w[1].equals("press")) sim.press(w[2]); else sim.release(w[2]);
-                    return w[2] + (w[1].equals("press") ? " pressed" : " released");
+                    boolean press = request.action() == GpioRequest.Action.PRESS;
+                    if (press) sim.press(pin); else sim.release(pin);
+                    yield pin + (press ? " pressed" : " released");
                 }
-            }
+            };
         } catch (HalException | IllegalArgumentException e) {
             throw refused(Refusal.FAILED, e.getMessage());
         }

@@ -1,0 +1,97 @@
+package io.pirt.runtime.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pirt.boards.BoardProfile;
+import io.pirt.boards.BoardProfiles;
+import io.pirt.hal.Board;
+import io.pirt.hal.GpioRequest;
+import io.pirt.hal.sim.SimulatedGpio;
+import io.pirt.hal.sim.Wiring;
+import io.pirt.runtime.log.ConsoleLog;
+import io.pirt.runtime.supervisor.AppEvents;
+import io.pirt.runtime.supervisor.AppState;
+import io.pirt.runtime.supervisor.AppSpec;
+import io.pirt.runtime.supervisor.AppSupervisor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shell's {@code gpio} command while no application runs: the runtime's own simulated board answers it. */
+@Timeout(30)
+class ShellCommandsGpioTest {
+    @TempDir
+    Path state;
+
+    private Board board;
+    private ShellCommands shell;
+
+    @BeforeEach
+    void openShell() throws IOException {
+        BoardProfile profile = BoardProfiles.builtIn().get("virtual");
+        board = Board.open(profile, new SimulatedGpio(profile, Wiring.parse("test-wiring", List.of("button BTN0 D27 low"), profile)));
+        ConsoleLog log = new ConsoleLog(state.resolve("log"), 100);
+        AppSupervisor supervisor = new AppSupervisor(state.resolve("run"), log, List.of(), new AppEvents() {
+            @Override
+            public void started(AppSpec app) {
+            }
+
+            @Override
+            public void healthy(AppSpec app) {
+            }
+
+            @Override
+            public void event(AppSpec app, String json) {
+            }
+
+            @Override
+            public void hostAction(AppSpec app, String idAndAction) {
+            }
+
+            @Override
+            public void ended(AppSpec app, AppState end, String detail) {
+            }
+        }, 1_000, 1_000, 1_000);
+        shell = new ShellCommands(profile, "test", supervisor, log, () -> new io.pirt.wire.message.Done("no restart here"), () -> board, null);
+    }
+
+    @AfterEach
+    void closeShell() {
+        shell.releasePins();
+        board.close();
+    }
+
+    @Test
+    void aWrittenLevelHoldsAndReadsBack() {
+        assertEquals("LED0=1", shell.execute("gpio write LED0 1"));
+        assertEquals("LED0=1", shell.execute("gpio read LED0"));
+        assertEquals("LED0=0", shell.execute("gpio write LED0 0"));
+        assertEquals("LED0=0", shell.execute("gpio read LED0"));
+    }
+
+    @Test
+    void aButtonOfTheSimulatedBoardIsPressedAndReleased() {
+        assertEquals("BTN0 pressed", shell.execute("gpio press BTN0"));
+        assertEquals("BTN0=0", shell.execute("gpio read BTN0"), "the button pulls its line low");
+        assertEquals("BTN0 released", shell.execute("gpio release BTN0"));
+    }
+
+    @Test
+    void wordsOutsideTheGrammarGetItsUsage() {
+        for (String line : new String[] {"gpio", "gpio write LED0 2", "gpio read", "gpio blink LED0"}) {
+            assertEquals("error: usage: " + GpioRequest.USAGE, shell.execute(line), line);
+        }
+    }
+
+    @Test
+    void anUnknownPinIsAnErrorNamingIt() {
+        String reply = shell.execute("gpio read D99");
+        assertTrue(reply.startsWith("error: ") && reply.contains("D99"), reply);
+    }
+}
