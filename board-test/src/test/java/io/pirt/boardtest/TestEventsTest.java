@@ -2,11 +2,14 @@ package io.pirt.boardtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.TestEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +70,10 @@ class TestEventsTest {
         for (String l : lines) {
             assertFalse(l.contains("\n"), "an event is one line: " + l);
             nodes.add(JSON.readTree(l));
+            // The contract with the runtime and the tool: every event is wire's TestEvent, of a kind they know.
+            TestEvent typed = Messages.decode(l, TestEvent.class);
+            assertNotEquals(TestEvent.Kind.UNKNOWN, typed.kind(), l);
+            assertEquals(JSON.readTree(l).path("class").asText(null), typed.className(), l);
         }
         return nodes;
     }

@@ -1,5 +1,9 @@
 package io.pirt.tests;
 
+import io.pirt.wire.message.AnswerText;
+import io.pirt.wire.message.Command;
+import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.Messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -367,7 +371,7 @@ class KillDuringInstallTest {
                      BoardClient.Options.defaults().withTimeouts(3000, helloTimeoutMs, 10_000, 1000), (source, line) -> { })) {
             Response r = client.request(command, "");
             if (r.status() != Response.Status.OK) throw new IOException(command + " failed: " + r);
-            return r.body();
+            return AnswerText.of(Messages.decode(r.body(), Command.of(command).orElseThrow().answerType("")));
         }
     }
 
@@ -415,7 +419,7 @@ class KillDuringInstallTest {
                     sentAll = true;
                     Response r = client.request("install-wait", report.sha256Hex() + " 20000");
                     verdictNanos.set(System.nanoTime());
-                    verdict = r.status() == Response.Status.OK ? r.body() : "failed: " + r;
+                    verdict = r.status() == Response.Status.OK ? Messages.decode(r.body(), InstallVerdict.class).toString() : "failed: " + r;
                 } catch (Exception e) {
                     error = e;
                 } finally {

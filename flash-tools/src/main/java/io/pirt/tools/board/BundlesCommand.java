@@ -1,31 +1,14 @@
 package io.pirt.tools.board;
 
-import io.pirt.tools.ToolException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code pirt bundles}: the board's bundle store, over the wire protocol. */
 @Command(name = "bundles", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Show the board's bundle store: its two slots (free, committed, on trial, previous) and the last rollback.", "", "--json prints the board's answer as a JSON object (StoreSlots, docs/tool.md \"JSON answers\")."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:failure: no such port, port busy, the board did not answer, or the command failed on it",
-                "2:usage error (also: no --port and not exactly one likely board)"})
-public final class BundlesCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    PortOptions port;
-
-    @Option(names = "--json", description = "Print the board's answer record as JSON (docs/tool.md, \"JSON answers\").")
-    boolean json;
-
+        description = {"Show the board's bundle store: its two slots (free, committed, on trial, previous) and the last rollback.", "", "--json prints the board's answer record (StoreSlots, docs/tool.md \"JSON answers\")."},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {OneShot.EXIT_OK, OneShot.EXIT_FAILURE, OneShot.EXIT_USAGE})
+public final class BundlesCommand extends OneShot {
     @Override
-    public Integer call() throws ToolException, InterruptedException {
-        return OneShot.run(spec, port, io.pirt.wire.message.Command.BUNDLES, "", json);
+    io.pirt.wire.message.Command command() {
+        return io.pirt.wire.message.Command.BUNDLES;
     }
 }

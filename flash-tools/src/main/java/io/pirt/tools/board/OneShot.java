@@ -1,34 +1,60 @@
 package io.pirt.tools.board;
 
+import io.pirt.tools.ToolException;
 import io.pirt.wire.message.AnswerText;
 import io.pirt.wire.message.Command;
 import io.pirt.wire.message.Messages;
-import io.pirt.tools.ToolException;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * What the one-shot board commands share: connect, send one request, print the answer as a
- * person reads it ({@link AnswerText}) or, with {@code --json}, the answer record as JSON
- * (docs/tool.md, "JSON answers"). The JSON is the board's record, never its text re-read.
+ * A one-shot board command ({@code pirt info|ps|logs|bundles|restart|rollback}): connect,
+ * send one request, print the answer as a person reads it ({@link AnswerText}) or, with
+ * {@code --json}, the answer record as JSON (docs/tool.md, "JSON answers"). The JSON is the
+ * board's record, never its text re-read. A subclass names its request; picocli takes the
+ * options declared here for each.
  */
-final class OneShot {
-    private OneShot() {
+abstract class OneShot implements Callable<Integer> {
+    /** The exit codes every one-shot command documents. */
+    static final String EXIT_OK = "0:ok";
+    static final String EXIT_FAILURE = "1:failure: no such port, port busy, the board did not answer, or the command failed on it";
+    static final String EXIT_USAGE = "2:usage error (also: no --port and not exactly one likely board)";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PortOptions port;
+
+    @Option(names = "--json", description = "Print the board's answer record as JSON (docs/tool.md, \"JSON answers\").")
+    boolean json;
+
+    /** The request this command sends. */
+    abstract Command command();
+
+    /** Its argument; none by default. @throws ToolException (usage) for a bad option */
+    String argument() throws ToolException {
+        return "";
     }
 
     /**
-     * Runs {@code command} on the board and prints the answer.
+     * Runs the request on the board and prints the answer.
      *
      * @return 0
      * @throws ToolException what went wrong, for the person
      */
-    static int run(CommandSpec spec, PortOptions port, Command command, String argument, boolean json)
-            throws ToolException, InterruptedException {
+    @Override
+    public Integer call() throws ToolException, InterruptedException {
+        String argument = argument();
         PrintWriter out = spec.commandLine().getOut();
         Object answer;
         try (BoardSession board = BoardSession.open(port.port(), port.baud(),
                 BoardSession.clientOptions(port.timeoutMs(), port.timeoutMs()), (source, line) -> { })) {
-            answer = board.ask(command, argument);
+            answer = board.ask(command(), argument);
         }
         String text = json ? Messages.pretty(answer) : AnswerText.of(answer);
         out.print(text.endsWith("\n") || text.isEmpty() ? text : text + "\n");

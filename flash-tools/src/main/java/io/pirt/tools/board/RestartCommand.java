@@ -1,31 +1,14 @@
 package io.pirt.tools.board;
 
-import io.pirt.tools.ToolException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-/** {@code pirt restart}: the board shell's {@code restart}, over the wire protocol. */
+/** {@code pirt restart}: the board's {@code restart}, over the wire protocol. */
 @Command(name = "restart", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Restart the application on the board.", "", "--json prints the board's answer as a JSON object ({message}, docs/tool.md \"JSON answers\")."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:failure: no such port, port busy, the board did not answer, or the command failed on it",
-                "2:usage error (also: no --port and not exactly one likely board)"})
-public final class RestartCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    PortOptions port;
-
-    @Option(names = "--json", description = "Print the board's answer record as JSON (docs/tool.md, \"JSON answers\").")
-    boolean json;
-
+        description = {"Restart the application on the board.", "", "--json prints the board's answer record (Done, docs/tool.md \"JSON answers\")."},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {OneShot.EXIT_OK, OneShot.EXIT_FAILURE, OneShot.EXIT_USAGE})
+public final class RestartCommand extends OneShot {
     @Override
-    public Integer call() throws ToolException, InterruptedException {
-        return OneShot.run(spec, port, io.pirt.wire.message.Command.RESTART, "", json);
+    io.pirt.wire.message.Command command() {
+        return io.pirt.wire.message.Command.RESTART;
     }
 }

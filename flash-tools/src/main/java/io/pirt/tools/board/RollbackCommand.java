@@ -1,31 +1,14 @@
 package io.pirt.tools.board;
 
-import io.pirt.tools.ToolException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-/** {@code pirt rollback}: the board shell's {@code rollback}, over the wire protocol. */
+/** {@code pirt rollback}: the board's {@code rollback}, over the wire protocol. */
 @Command(name = "rollback", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Go back to the previous bundle on the board (its A/B store keeps one) and start it.", "", "--json prints the board's answer as a JSON object ({message}, docs/tool.md \"JSON answers\")."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:failure: no such port, port busy, the board did not answer, or the command failed on it",
-                "2:usage error (also: no --port and not exactly one likely board)"})
-public final class RollbackCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    PortOptions port;
-
-    @Option(names = "--json", description = "Print the board's answer record as JSON (docs/tool.md, \"JSON answers\").")
-    boolean json;
-
+        description = {"Go back to the previous bundle on the board (its A/B store keeps one) and start it.", "", "--json prints the board's answer record (Done, docs/tool.md \"JSON answers\")."},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {OneShot.EXIT_OK, OneShot.EXIT_FAILURE, OneShot.EXIT_USAGE})
+public final class RollbackCommand extends OneShot {
     @Override
-    public Integer call() throws ToolException, InterruptedException {
-        return OneShot.run(spec, port, io.pirt.wire.message.Command.ROLLBACK, "", json);
+    io.pirt.wire.message.Command command() {
+        return io.pirt.wire.message.Command.ROLLBACK;
     }
 }

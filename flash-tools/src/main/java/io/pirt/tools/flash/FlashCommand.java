@@ -6,6 +6,7 @@ import io.pirt.tools.client.TransferReport;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.InstallVerdict;
 import io.pirt.wire.message.Refusal;
+import io.pirt.wire.message.UnreadableAnswerException;
 import io.pirt.wire.ProtocolException;
 import io.pirt.tools.ToolException;
 import io.pirt.tools.board.BoardSession;
@@ -140,6 +141,9 @@ public final class FlashCommand implements Callable<Integer> {
                 verdict = Flashing.awaitVerdict(session.client(), report.sha256Hex(), verdictTimeoutMs);
             } catch (Refusal.RefusedException e) {
                 throw ToolException.failure("the board gave no verdict on " + bundle + ": " + e.refusal().message());
+            } catch (UnreadableAnswerException e) {
+                throw ToolException.failure(e.getMessage() + "; the board's runtime and this tool disagree on the protocol: "
+                        + "update the older one", e);
             } catch (ProtocolException e) {
                 progress.finish();
                 String m = e.getMessage();

@@ -1,7 +1,5 @@
 package io.pirt.tools.test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pirt.tools.client.TransferReport;
 import io.pirt.wire.Hello;
 import io.pirt.wire.ProtocolException;
@@ -11,6 +9,8 @@ import io.pirt.tools.flash.Flashing;
 import io.pirt.wire.message.AnswerText;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.TestEvent;
 import io.pirt.wire.message.TestLibraries;
 import io.pirt.wire.message.TestRunStarted;
 import io.pirt.wire.message.TestRunStatus;
@@ -73,7 +73,6 @@ public final class TestCommand implements Callable<Integer> {
     private static final long RESTORE_GRACE_MS = 60_000;
     /** After this long without an event the board is asked how the run goes. */
     private static final long QUIET_MS = 3_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -135,7 +134,7 @@ public final class TestCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw ToolException.failure("cannot make a temporary directory for the test bundle: " + e.getMessage(), e);
         }
-        BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+        BlockingQueue<TestEvent> events = new LinkedBlockingQueue<>();
         ExecutorService actions = Executors.newSingleThreadExecutor(r -> {
             java.lang.Thread t = new java.lang.Thread(r, "pirt-test-host-actions");
             t.setDaemon(true);
@@ -164,9 +163,9 @@ public final class TestCommand implements Callable<Integer> {
             err.flush();
             session.client().onEvents(body -> {
                 try {
-                    events.add(JSON.readTree(body));
-                } catch (IOException e) {
-                    err.println("pirt: the board sent an event that is not JSON (" + e.getMessage() + "): " + body);
+                    events.add(Messages.decode(body, TestEvent.class));
+                } catch (ProtocolException e) {
+                    err.println("pirt: the board sent an event that is not a test event (" + e.getMessage() + ")");
                 }
             });
             TransferReport sent;
@@ -236,7 +235,7 @@ public final class TestCommand implements Callable<Integer> {
      * tool) they are asked for again. After {@link #QUIET_MS} without an event the board is
      * asked how many it has sent, which also says hello again if the session was lost.
      */
-    private RunEnd follow(BoardSession session, String run, BlockingQueue<JsonNode> events, TestReport report,
+    private RunEnd follow(BoardSession session, String run, BlockingQueue<TestEvent> events, TestReport report,
                           ExecutorService actions, long timeoutMs, PrintWriter out, PrintWriter err)
             throws ToolException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs + RESTORE_GRACE_MS);
@@ -247,7 +246,7 @@ public final class TestCommand implements Callable<Integer> {
         boolean lost = false; // the last status request failed
         while (true) {
             long waitNanos = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(QUIET_MS));
-            JsonNode e = events.poll(Math.max(1, waitNanos), TimeUnit.NANOSECONDS);
+            TestEvent e = events.poll(Math.max(1, waitNanos), TimeUnit.NANOSECONDS);
             if (e == null && deadline - System.nanoTime() > 0) {
                 try {
                     TestRunStatus status = session.ask(io.pirt.wire.message.Command.TEST_STATUS, run, TestRunStatus.class);
@@ -267,7 +266,7 @@ public final class TestCommand implements Callable<Integer> {
                 continue;
             }
             if (e != null) {
-                long n = e.path("n").asLong(-1);
+                long n = e.n() == null ? -1 : e.n();
                 if (n >= 0 && n < expected) continue; // sent again, and already taken
                 if (n > expected) {
                     if (askedFrom != expected) {
@@ -289,21 +288,20 @@ public final class TestCommand implements Callable<Integer> {
                 deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESTORE_GRACE_MS);
                 continue;
             }
-            switch (e.path("event").asText()) {
-                case "run-started" -> out.println("running " + e.path("tests").asInt() + " tests");
-                case "test-started" -> report.started(e);
-                case "test-finished" -> print(report.finished(e), out);
-                case "run-finished" -> { }
-                case "run-aborted" -> {
-                    abort = e.path("reason").asText();
+            switch (e.kind()) {
+                case RUN_STARTED -> out.println("running " + e.tests() + " tests");
+                case TEST_STARTED -> report.started(e);
+                case TEST_FINISHED -> print(report.finished(e), out);
+                case RUN_FINISHED, UNKNOWN -> { } // UNKNOWN: an event of a newer runtime, not for this tool
+                case RUN_ABORTED -> {
+                    abort = e.reason();
                     err.println("pirt: the test run ended early on the board: " + abort);
                     for (TestReport.Result r : report.aborted(abort)) print(r, out);
                 }
-                case "host-action" -> actions.execute(() -> act(session, e.path("id").asInt(), e.path("action").asText(), err));
-                case "restored" -> {
-                    return new RunEnd(abort, e.path("app").isNull() ? null : e.path("app").asText());
+                case HOST_ACTION -> actions.execute(() -> act(session, e.id(), e.action(), err));
+                case RESTORED -> {
+                    return new RunEnd(abort, e.app());
                 }
-                default -> { } // an event of a newer runtime: not for this tool
             }
             out.flush();
         }
@@ -350,7 +348,7 @@ public final class TestCommand implements Callable<Integer> {
     }
 
     /** A test asked this tool to act on the board: what the rig can do goes to the board's gpio command. */
-    private static void act(BoardSession session, int id, String action, PrintWriter err) {
+    private static void act(BoardSession session, String id, String action, PrintWriter err) {
         String[] w = action.trim().split("\\s+");
         String status;
         String message;

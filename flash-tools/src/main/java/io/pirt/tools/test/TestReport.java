@@ -1,6 +1,6 @@
 package io.pirt.tools.test;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pirt.wire.message.TestEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -41,23 +41,23 @@ final class TestReport {
         this.board = board;
     }
 
-    void started(JsonNode e) {
-        running.put(e.path("id").asText(), new String[] {e.path("class").asText(), e.path("name").asText()});
+    void started(TestEvent e) {
+        running.put(e.id(), new String[] {e.className(), e.name()});
     }
 
     /** A {@code test-finished} event; returns the result it recorded. */
-    Result finished(JsonNode e) {
-        running.remove(e.path("id").asText());
-        String className = e.path("class").asText();
-        String name = e.path("container").asBoolean() ? "(" + e.path("displayName").asText() + " setup)" : e.path("name").asText();
-        Status status = switch (e.path("status").asText()) {
+    Result finished(TestEvent e) {
+        if (e.id() != null) running.remove(e.id());
+        String className = e.className() == null ? "" : e.className();
+        String name = Boolean.TRUE.equals(e.container()) ? "(" + e.displayName() + " setup)" : e.name();
+        Status status = switch (e.status() == null ? "" : e.status()) {
             case "passed" -> Status.PASSED;
             case "failed" -> Status.FAILED;
             case "skipped" -> Status.SKIPPED;
             default -> Status.ERROR;
         };
-        Result r = new Result(className.isEmpty() ? "(unknown class)" : className, name, status, e.path("durationMs").asLong(),
-                text(e, "message"), text(e, "exception"), text(e, "stackTrace"), text(e, "stdout"), text(e, "stderr"));
+        Result r = new Result(className.isEmpty() ? "(unknown class)" : className, name, status,
+                e.durationMs() == null ? 0 : e.durationMs(), e.message(), e.exception(), e.stackTrace(), e.stdout(), e.stderr());
         byClass.computeIfAbsent(r.className(), k -> new ArrayList<>()).add(r);
         return r;
     }
@@ -182,10 +182,5 @@ final class TestReport {
             b.append(c < 0x20 && c != '\n' && c != '\r' && c != '\t' ? '?' : c);
         }
         return b.toString();
-    }
-
-    private static String text(JsonNode e, String field) {
-        JsonNode v = e.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 }

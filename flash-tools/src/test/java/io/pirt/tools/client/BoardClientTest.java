@@ -3,6 +3,8 @@ package io.pirt.tools.client;
 import io.pirt.runtime.endpoint.ConsoleInput;
 import io.pirt.runtime.endpoint.ProtocolEndpoint;
 import io.pirt.wire.Frame;
+import io.pirt.wire.FrameDecoder;
+import io.pirt.wire.FrameType;
 import io.pirt.wire.ConsoleSource;
 import io.pirt.wire.Hello;
 import io.pirt.wire.Link;
@@ -94,6 +96,59 @@ class BoardClientTest {
 
     private static BoardClient.Options options() {
         return BoardClient.Options.defaults().withLink(FAST);
+    }
+
+    /**
+     * A board of the previous protocol version (1: answers as text) answers HELLO with 1..1; the
+     * tool says so in one line naming both versions, instead of misreading its answers.
+     */
+    @Test
+    void aBoardOfThePreviousProtocolVersionIsNamedInOneLine() throws Exception {
+        cable = MemoryCable.clean();
+        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread oldBoard = new Thread(() -> {
+            FrameDecoder decoder = new FrameDecoder(new FrameDecoder.Listener() {
+                @Override
+                public void onFrame(Frame frame) {
+                    if (frame.type() != FrameType.HELLO || answered.get()) return;
+                    try {
+                        Hello tool = Hello.readFrom(frame.payload());
+                        java.nio.ByteBuffer p = java.nio.ByteBuffer.allocate(Frame.MAX_PAYLOAD_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                        new Hello(1, 1, tool.nonce(), Hello.CONSOLE | Hello.REQUESTS, 1024, 16, 3000, "rpi-4b", "0.0.9").writeTo(p);
+                        p.flip();
+                        byte[] payload = new byte[p.remaining()];
+                        p.get(payload);
+                        cable.boardOut().write(io.pirt.wire.Frames.encode(FrameType.HELLO, Frame.FLAG_REPLY, 0, 0, payload));
+                        cable.boardOut().flush();
+                        answered.set(true);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public void onText(byte[] bytes, int offset, int length) {
+                }
+
+                @Override
+                public void onRefused(FrameDecoder.Refusal reason) {
+                }
+            });
+            byte[] buf = new byte[1024];
+            try {
+                for (int n; (n = cable.boardIn().read(buf)) > 0; ) decoder.feed(buf, 0, n, System.nanoTime());
+            } catch (IOException e) {
+                // the cable closed: the test is over
+            }
+        }, "old-board");
+        oldBoard.setDaemon(true);
+        oldBoard.start();
+        ProtocolException e = assertThrows(ProtocolException.class, () -> BoardClient.connect(cable.hostIn(), cable.hostOut(),
+                BoardClient.Options.defaults().withTimeouts(3000, 2000, 2000, 1000), (source, line) -> { }));
+        assertTrue(answered.get(), "the old board answered HELLO");
+        assertTrue(e.getMessage().contains("speaks protocol versions 1..1, this tool " + Hello.PROTOCOL_VERSION + ".."
+                + Hello.PROTOCOL_VERSION), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
     }
 
     @Test

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pirt.wire.Response;
+import io.pirt.wire.message.Done;
+import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.Refusal;
 import io.pirt.virtualboard.CableFaults;
 import io.pirt.tools.Pirt;
 import io.pirt.tools.Pirt.Run;
@@ -45,8 +49,8 @@ class BaudSwitchTest {
 
     private LoopbackBoard board(boolean uart, AtomicReference<Path> stored) throws Exception {
         return new LoopbackBoard(dir.resolve("board"), 115_200, CableFaults.NONE,
-                (command, argument) -> command.equals("install-wait") ? Response.ok("committed demo 1.0.0")
-                        : Response.ok("board virtual"),
+                (command, argument) -> command.equals("install-wait") ? Response.ok(Messages.encode(InstallVerdict.committed("demo", "1.0.0")))
+                        : Response.ok(Messages.encode(new Done("board virtual"))),
                 (name, file, sha) -> stored.set(Files.copy(file, dir.resolve("stored-" + name))), uart);
     }
 

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pirt.wire.Response;
+import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.Refusal;
 import io.pirt.virtualboard.CableFaults;
 import io.pirt.tools.Pirt;
 import io.pirt.tools.Pirt.Run;
@@ -37,11 +40,22 @@ class FlashCommandTest {
 
     private LoopbackBoard board(int baud, CableFaults faults, String verdict, AtomicReference<Path> stored) throws Exception {
         return new LoopbackBoard(dir.resolve("board"), baud, faults,
-                (command, argument) -> command.equals("install-wait") ? Response.ok(verdict) : Response.failed("error: no"),
+                (command, argument) -> command.equals("install-wait") ? Response.ok(Messages.encode(verdictOf(verdict)))
+                        : Response.failed(Messages.encode(new Refusal(Refusal.NOT_SUPPORTED, "no"))),
                 (name, file, sha) -> {
                     if (verdict.startsWith("refused")) throw new IOException("refused: not signed by a trusted key (UNSIGNED)");
                     stored.set(Files.copy(file, dir.resolve("stored-" + name)));
                 });
+    }
+
+    /** The typed verdict the board would keep for a bundle, from how a person writes it. */
+    private static InstallVerdict verdictOf(String said) {
+        if (said.startsWith("committed ")) {
+            String[] w = said.split(" ");
+            return InstallVerdict.committed(w[1], w[2]);
+        }
+        if (said.startsWith("rolled back: ")) return InstallVerdict.rolledBack(said.substring("rolled back: ".length()));
+        return InstallVerdict.refused(Refusal.BUNDLE_PREFIX + "UNSIGNED", "not signed by a trusted key (UNSIGNED)");
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pirt.tools.ToolException;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.TestEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +25,15 @@ class TestReportTest {
     @TempDir
     Path dir;
 
+    /** The event as the board sends it, decoded as the tool decodes it. */
+    private static TestReport.Result finish(TestReport report, ObjectNode event) throws Exception {
+        return report.finished(Messages.decode(event.toString(), TestEvent.class));
+    }
+
+    private static void start(TestReport report, ObjectNode event) throws Exception {
+        report.started(Messages.decode(event.toString(), TestEvent.class));
+    }
+
     private static ObjectNode finished(String id, String cls, String name, String status) {
         return JSON.createObjectNode().put("event", "test-finished").put("id", id).put("class", cls).put("name", name)
                 .put("displayName", name + "()").put("status", status).put("durationMs", 1234);
@@ -31,13 +42,13 @@ class TestReportTest {
     @Test
     void everyOutcomeBecomesTheSurefireElementCIServersRead() throws Exception {
         TestReport report = new TestReport("virtual");
-        report.finished(finished("1", "a.B", "ok", "passed").put("stdout", "said ]]> and \u0001 bell\n"));
-        report.finished(finished("2", "a.B", "wrong", "failed").put("exception", "org.opentest4j.AssertionFailedError")
+        finish(report, finished("1", "a.B", "ok", "passed").put("stdout", "said ]]> and \u0001 bell\n"));
+        finish(report, finished("2", "a.B", "wrong", "failed").put("exception", "org.opentest4j.AssertionFailedError")
                 .put("message", "expected: <5> but was: <4>").put("stackTrace", "AssertionFailedError\n\tat a.B.wrong(B.java:9)"));
-        report.finished(finished("3", "a.B", "broken", "error").put("exception", "java.lang.IllegalStateException")
+        finish(report, finished("3", "a.B", "broken", "error").put("exception", "java.lang.IllegalStateException")
                 .put("message", "no").put("stackTrace", "ISE"));
-        report.finished(finished("4", "a.B", "later", "skipped").put("message", "needs a rig"));
-        report.started(JSON.createObjectNode().put("id", "5").put("class", "a.C").put("name", "hangs"));
+        finish(report, finished("4", "a.B", "later", "skipped").put("message", "needs a rig"));
+        start(report, JSON.createObjectNode().put("event", "test-started").put("id", "5").put("class", "a.C").put("name", "hangs"));
         List<TestReport.Result> cut = report.aborted("timed out after 8000 ms");
         assertEquals(1, cut.size());
         assertEquals(5, report.total());
@@ -69,7 +80,7 @@ class TestReportTest {
     @Test
     void aClassWhoseSetUpFailedIsReportedAsAnErrorOfTheClass() throws Exception {
         TestReport report = new TestReport("virtual");
-        report.finished(finished("1", "a.B", "B", "error").put("container", true).put("exception", "java.lang.RuntimeException"));
+        finish(report, finished("1", "a.B", "B", "error").put("container", true).put("exception", "java.lang.RuntimeException"));
         Element b = parse(report.write(dir).get(0));
         assertEquals("1", b.getAttribute("errors"));
         testcase(b, "(B() setup)");

@@ -1,12 +1,12 @@
 package io.pirt.runtime.testrun;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pirt.bundle.BundleRejectedException;
 import io.pirt.bundle.VerifiedBundle;
 import io.pirt.runtime.log.ConsoleLog;
+import io.pirt.wire.ProtocolException;
 import io.pirt.wire.message.Done;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.TestEvent;
 import io.pirt.wire.message.Refusal;
 import io.pirt.wire.message.TestLibraries;
 import io.pirt.wire.message.TestRunStarted;
@@ -70,7 +70,6 @@ public final class TestRuns implements AutoCloseable {
     private static final long MAX_KEPT_EVENT_BYTES = 16L * 1024 * 1024;
     /** The system property that names a test application's run. */
     private static final String RUN_PROPERTY = "pirt.test.run";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
     private final Host host;
@@ -294,27 +293,23 @@ public final class TestRuns implements AutoCloseable {
         return Long.toString(r.number).equals(app.properties().get(RUN_PROPERTY));
     }
 
-    /** A line {@code event JSON} from the test application. */
+    /** A line {@code event JSON} from the test application: one {@link TestEvent} of the runner's. */
     public void event(AppSpec app, String json) {
-        JsonNode node;
+        TestEvent event;
         try {
-            node = JSON.readTree(json);
-        } catch (IOException e) {
-            log.runtime("test run: the runner sent an event that is not JSON (" + e.getMessage() + "); dropped");
-            return;
-        }
-        if (!(node instanceof ObjectNode event)) {
-            log.runtime("test run: the runner sent an event that is not a JSON object; dropped");
+            event = Messages.decode(json, TestEvent.class);
+        } catch (ProtocolException e) {
+            log.runtime("test run: the runner sent an event that is not a test event (" + e.getMessage() + "); dropped");
             return;
         }
         Run r;
         synchronized (this) {
             r = run;
             if (r == null || !isRun(r, app)) return;
-            if ("run-finished".equals(event.path("event").asText())) r.finished = true;
+            if (event.kind() == TestEvent.Kind.RUN_FINISHED) r.finished = true;
         }
         describe(event);
-        queue(event.put("run", r.number));
+        queue(r.number, event);
     }
 
     /** A line {@code ask-host ID ACTION} from the test application: the tool is asked. */
@@ -329,9 +324,7 @@ public final class TestRuns implements AutoCloseable {
             log.runtime("test run: the runner asked the host something malformed: " + idAndAction);
             return;
         }
-        ObjectNode event = JSON.createObjectNode().put("event", "host-action").put("id", Integer.parseInt(w[0]))
-                .put("action", w[1]).put("run", r.number);
-        if (!queue(event)) host.tellApp("host-reply " + w[0] + " unsupported no tool is attached to act on the board");
+        if (!queue(r.number, TestEvent.hostAction(r.number, w[0], w[1]))) host.tellApp("host-reply " + w[0] + " unsupported no tool is attached to act on the board");
     }
 
     /** The tool's {@code test-host-reply ID ok|failed|unsupported MESSAGE}: passed on to the test application. */
@@ -360,7 +353,7 @@ public final class TestRuns implements AutoCloseable {
                 : !r.finished ? "the test process ended before the run finished: " + detail : null;
         if (abort != null) {
             log.runtime("test run " + r.number + " did not finish: " + abort);
-            queue(JSON.createObjectNode().put("event", "run-aborted").put("reason", abort).put("run", r.number));
+            queue(r.number, TestEvent.aborted(r.number, abort));
         } else {
             log.runtime("test run " + r.number + " finished");
         }
@@ -368,38 +361,34 @@ public final class TestRuns implements AutoCloseable {
     }
 
     private void restore(Run r) {
-        ObjectNode restored = JSON.createObjectNode().put("event", "restored").put("run", r.number);
+        TestEvent restored = TestEvent.restored(r.number, null, null);
         if (r.previous.isPresent()) {
             try {
                 host.startApp(r.previous.get());
-                restored.put("app", r.previous.get().name());
+                restored = TestEvent.restored(r.number, r.previous.get().name(), null);
             } catch (IOException e) {
                 log.runtime("cannot start " + r.previous.get().name() + " again after the tests: " + e.getMessage());
-                restored.putNull("app").put("problem", "cannot start " + r.previous.get().name() + ": " + e.getMessage());
+                restored = TestEvent.restored(r.number, null, "cannot start " + r.previous.get().name() + ": " + e.getMessage());
             }
-        } else {
-            restored.putNull("app");
         }
-        queue(restored);
+        queue(r.number, restored);
     }
 
     /** A line for people on the console, for each finished test and for the run's end. */
-    private void describe(ObjectNode e) {
-        switch (e.path("event").asText()) {
-            case "test-finished" -> log.runtime("test " + e.path("class").asText() + "." + e.path("name").asText() + " "
-                    + e.path("status").asText() + " (" + e.path("durationMs").asLong() + " ms)");
-            case "run-finished" -> log.runtime("tests: " + e.path("tests").asInt() + " run, " + e.path("failures").asInt()
-                    + " failed, " + e.path("errors").asInt() + " errors, " + e.path("skipped").asInt() + " skipped");
+    private void describe(TestEvent e) {
+        switch (e.kind()) {
+            case TEST_FINISHED -> log.runtime("test " + e.className() + "." + e.name() + " " + e.status() + " (" + e.durationMs() + " ms)");
+            case RUN_FINISHED -> log.runtime("tests: " + e.tests() + " run, " + e.failures() + " failed, " + e.errors() + " errors, "
+                    + e.skipped() + " skipped");
             default -> { }
         }
     }
 
     /** Numbers the event ({@code n}: 0, 1, ... within its run), keeps it for {@code test-events}, and queues it for the tool. */
-    private boolean queue(ObjectNode event) {
+    private boolean queue(long runNumber, TestEvent event) {
         String json;
         synchronized (this) {
-            event.put("n", runEvents.size());
-            json = event.toString();
+            json = Messages.encode(event.numbered(runNumber, runEvents.size()));
             if (!keptEventsFull && runEventBytes + json.length() <= MAX_KEPT_EVENT_BYTES) {
                 runEvents.add(json);
                 runEventBytes += json.length();

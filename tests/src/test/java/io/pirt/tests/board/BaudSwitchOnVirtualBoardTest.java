@@ -122,7 +122,9 @@ class BaudSwitchOnVirtualBoardTest {
                 assertEquals(921_600, port.getBaudRate());
                 TransferReport report = client.transfer(bundle, "bundle.pirt", p -> { });
                 Response verdict = client.request("install-wait", report.sha256Hex() + " 60000");
-                assertEquals(Response.ok("committed test-app 1.0.0"), verdict);
+                assertEquals(Response.Status.OK, verdict.status(), verdict.toString());
+                assertEquals(io.pirt.wire.message.InstallVerdict.committed("test-app", "1.0.0"),
+                        io.pirt.wire.message.Messages.decode(verdict.body(), io.pirt.wire.message.InstallVerdict.class));
             } finally {
                 port.closePort();
                 System.out.println("runtime process output:\n" + board.runtimeOutput());

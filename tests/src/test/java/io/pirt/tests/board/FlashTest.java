@@ -1,5 +1,9 @@
 package io.pirt.tests.board;
 
+import io.pirt.wire.message.AnswerText;
+import io.pirt.wire.message.Command;
+import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.Messages;
 import io.pirt.virtualboard.*;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,7 +95,7 @@ class FlashTest {
             TransferReport report = client.transfer(file, "bundle.pirt", p -> { });
             Response verdict = client.request("install-wait", report.sha256Hex() + " 60000");
             assertEquals(Response.Status.OK, verdict.status(), verdict.toString());
-            return verdict.body();
+            return Messages.decode(verdict.body(), InstallVerdict.class).toString();
         } finally {
             port.closePort();
         }
@@ -117,7 +121,7 @@ class FlashTest {
         port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
         assertTrue(port.openPort());
         try (BoardClient client = connect(port)) {
-            return client.request(command, "").body();
+            return text(command, client.request(command, ""));
         } finally {
             port.closePort();
         }
@@ -173,5 +177,11 @@ class FlashTest {
         assertTrue(answer.startsWith("error: ") && answer.contains("nothing to roll back to"), answer);
         String info = ask("info");
         assertTrue(info.contains("application: RUNNING") && info.contains("test-app 1.0.0 (slot A, committed)"), info);
+    }
+
+    /** The board's typed answer to {@code command} as the shell shows it, or its refusal as {@code error: ...}. */
+    static String text(String command, Response r) throws Exception {
+        Class<?> type = Command.of(command).orElseThrow().answerType("");
+        return AnswerText.of(r.status() == Response.Status.OK ? Messages.decode(r.body(), type) : Messages.refusalIn(r));
     }
 }

@@ -1,7 +1,12 @@
 package io.pirt.tests.board;
 
+import io.pirt.wire.message.AnswerText;
+import io.pirt.wire.message.Command;
+import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.Messages;
 import io.pirt.virtualboard.*;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pirt.runtime.supervisor.TestApp;
@@ -144,10 +149,15 @@ class VirtualBoardConsoleTest {
                 port.getOutputStream(), io.pirt.tools.client.BoardClient.Options.defaults(), (source, line) -> lines.add(source + " " + line))) {
             assertTrue(client.board().name().equals("virtual"), client.board().toString());
             io.pirt.wire.Response info = client.request("info", "");
-            assertTrue(info.status() == io.pirt.wire.Response.Status.OK && info.body().contains("application: RUNNING"), info.toString());
+            assertEquals(io.pirt.wire.Response.Status.OK, info.status(), info.toString());
+            assertEquals("RUNNING", Messages.decode(info.body(), io.pirt.wire.message.BoardInfo.class).application().state(), info.body());
             io.pirt.wire.Response bad = client.request("frobnicate", "");
-            assertTrue(bad.status() == io.pirt.wire.Response.Status.FAILED && bad.body().contains("unknown command"), bad.toString());
-            assertTrue(client.request("restart", "").body().startsWith("restarted"));
+            assertEquals(io.pirt.wire.Response.Status.UNKNOWN_COMMAND, bad.status(), bad.toString());
+            io.pirt.wire.message.Refusal why = Messages.refusalIn(bad);
+            assertEquals(io.pirt.wire.message.Refusal.NOT_SUPPORTED, why.code(), why.toString());
+            assertTrue(why.message().contains("frobnicate"), why.message());
+            String restarted = Messages.decode(client.request("restart", "").body(), io.pirt.wire.message.Done.class).message();
+            assertTrue(restarted.startsWith("restarted"), restarted);
             // The application's output reaches the tool in frames, tagged with its source.
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
             String seen = "";

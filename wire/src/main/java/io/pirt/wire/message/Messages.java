@@ -11,12 +11,14 @@ import io.pirt.wire.Response;
 /**
  * The one encoding of the typed messages on the wire: JSON, field names as the records name
  * their components, null fields left out, unknown fields ignored (a newer board may add
- * some). Both ends encode and decode here. Thread-safe.
+ * some; an enum value this code does not know becomes the enum's default where it has one).
+ * Both ends encode and decode here. Thread-safe.
  */
 public final class Messages {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE, true);
     private static final ObjectMapper PRETTY = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Messages() {
@@ -43,16 +45,16 @@ public final class Messages {
     /**
      * Decodes a message of {@code type}.
      *
-     * @throws ProtocolException naming the type, if {@code json} is not one
+     * @throws UnreadableAnswerException naming the type, if {@code json} is not one
      */
-    public static <T> T decode(String json, Class<T> type) throws ProtocolException {
+    public static <T> T decode(String json, Class<T> type) throws UnreadableAnswerException {
         try {
             T value = JSON.readValue(json, type);
-            if (value == null) throw new ProtocolException("the board sent no " + type.getSimpleName());
+            if (value == null) throw new UnreadableAnswerException("the board sent no " + type.getSimpleName());
             return value;
         } catch (JsonProcessingException e) {
             String shown = json.length() > 200 ? json.substring(0, 200) + "..." : json;
-            throw new ProtocolException("the board's answer is not a " + type.getSimpleName() + " (" + e.getOriginalMessage()
+            throw new UnreadableAnswerException("the board's answer is not a " + type.getSimpleName() + " (" + e.getOriginalMessage()
                     + "): '" + shown + "'", e);
         }
     }
