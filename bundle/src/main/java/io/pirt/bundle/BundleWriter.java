@@ -7,7 +7,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -97,7 +96,7 @@ public final class BundleWriter {
                 }
                 ch.force(true);
             }
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durable.moveAtomically(partial, target);
             Durable.syncDirectory(target.getParent());
         } catch (IOException | RuntimeException e) {
             Durable.deleteQuietlyInto(partial, e);

@@ -1,16 +1,25 @@
 package io.pirt.bundle;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-/** Making file system changes survive a power cut: fsync of directories, and cleanup of partial results. */
-final class Durable {
+/**
+ * Making file system changes survive a power cut: the one implementation of pirt's fsync of
+ * files and directories and its atomic rename, used by the bundle format's writers and by the
+ * runtime's bundle store (through its FileOps seam). The recipe is always: write a new file or
+ * directory under a temporary name, {@link #syncFile} it, {@link #moveAtomically} into place,
+ * {@link #syncDirectory} the parent so the rename itself is on the device. Stateless;
+ * every method throws the IOException of the system call that failed.
+ */
+public final class Durable {
     /** Windows cannot open a directory to fsync it; NTFS journals the rename itself. */
     private static final boolean CAN_SYNC_DIRECTORIES =
             !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
@@ -18,12 +27,45 @@ final class Durable {
     private Durable() {
     }
 
-    /** Flushes a directory's entries (a created or renamed file) to the device. */
-    static void syncDirectory(Path directory) throws IOException {
+    /** Creates {@code file} or truncates it, then writes all of {@code bytes}; not durable until {@link #syncFile}. */
+    public static void write(Path file, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        }
+    }
+
+    /** Forces {@code file}'s content and metadata to the device. */
+    public static void syncFile(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /**
+     * Flushes a directory's entries (a created, renamed or deleted file) to the device. Some
+     * filesystems refuse (IOException); on Windows, which cannot open a directory, it does
+     * nothing (NTFS journals renames itself).
+     */
+    public static void syncDirectory(Path directory) throws IOException {
         if (!CAN_SYNC_DIRECTORIES) return;
         try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
             ch.force(true);
         }
+    }
+
+    /**
+     * Renames {@code from} to {@code to} in one step (rename(2)): a power cut leaves one or the
+     * other, never a mix. Replaces {@code to} if it is a file (or, on Linux, an empty directory).
+     * Durable once the parent directory is {@linkplain #syncDirectory synced}.
+     *
+     * @throws java.nio.file.AtomicMoveNotSupportedException if the two are on different filesystems
+     */
+    public static void moveAtomically(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Empties a directory a failed write filled, keeping the directory; see {@link #deleteQuietlyInto}. */

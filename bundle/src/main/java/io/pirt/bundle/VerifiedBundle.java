@@ -8,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -107,7 +106,7 @@ public final class VerifiedBundle {
         try {
             writeJars(partial);
             Durable.syncDirectory(partial);
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            Durable.moveAtomically(partial, target);
             Durable.syncDirectory(parent);
         } catch (IOException | BundleRejectedException | RuntimeException e) {
             Durable.deleteQuietlyInto(partial, e);

@@ -6,11 +6,13 @@ import io.pirt.boards.BoardProfiles;
 import io.pirt.boards.Capability;
 import io.pirt.boards.Pin;
 import io.pirt.boards.ProfileException;
+import io.pirt.hal.pi4j.Pi4jGpio;
 import io.pirt.hal.sim.SimulatedGpio;
 import io.pirt.hal.sim.Wiring;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The board an application runs on: its profile, and its GPIO pins by profile name (D17) or
@@ -36,9 +38,35 @@ public final class Board implements AutoCloseable {
         this.lines = lines;
     }
 
-    /** A board with the given profile and GPIO backend (tests, and the runtime, choose their own). */
+    /** A board with the given profile and GPIO backend (tests choose their own). */
     public static Board open(BoardProfile profile, GpioLines lines) {
         return new Board(profile, lines);
+    }
+
+    /**
+     * The board with {@code profile}, on the GPIO backend the profile names
+     * ({@code gpio.provider}): {@code sim}, the simulated board, wired by the wiring file
+     * {@code wiring} if given (docs/hal.md); {@code gpiod}, Pi4J's gpiod provider on the GPIO
+     * chip the profile names by label. The one place that choice is made: {@link #current()}
+     * and the runtime's own board both come here.
+     *
+     * @throws HalException if the profile names a provider this pirt does not have, the wiring
+     *                      file cannot be read or does not fit the board, or the backend cannot
+     *                      start; the message says why
+     */
+    public static Board open(BoardProfile profile, Optional<Path> wiring) {
+        return new Board(profile, backendFor(profile, wiring));
+    }
+
+    /**
+     * Why GPIO cannot work for {@code profile} on this machine, found without starting the
+     * backend: for a gpiod board, its GPIO chip is not among {@code /dev/gpiochip*} or cannot be
+     * read. Empty when it can, or when the board is simulated.
+     *
+     * @throws HalException if {@code /dev} cannot be listed, or a chip exists and the C library cannot be loaded
+     */
+    public static Optional<String> gpioUnavailable(BoardProfile profile) {
+        return Pi4jGpio.missingChip(profile);
     }
 
     /**
@@ -68,16 +96,13 @@ public final class Board implements AutoCloseable {
         } catch (ProfileException e) {
             throw new HalException("cannot tell which board this is: " + e.getMessage(), e);
         }
-        return new Board(profile, backendFor(profile));
+        return open(profile, Optional.ofNullable(System.getProperty("pirt.sim.wiring")).map(Path::of));
     }
 
-    private static GpioLines backendFor(BoardProfile profile) {
+    private static GpioLines backendFor(BoardProfile profile, Optional<Path> wiring) {
         return switch (profile.gpioProvider()) {
-            case "sim" -> {
-                String wiring = System.getProperty("pirt.sim.wiring");
-                yield new SimulatedGpio(profile, wiring == null ? Wiring.none() : Wiring.load(Path.of(wiring), profile));
-            }
-            case "gpiod" -> io.pirt.hal.pi4j.Pi4jGpio.open(profile);
+            case "sim" -> new SimulatedGpio(profile, wiring.map(w -> Wiring.load(w, profile)).orElse(Wiring.none()));
+            case "gpiod" -> Pi4jGpio.open(profile);
             default -> throw new HalException("board profile " + profile.id() + " names GPIO provider '" + profile.gpioProvider()
                     + "', which this pirt does not have (it has: sim, gpiod)");
         };

@@ -343,7 +343,8 @@ public final class Uart implements AutoCloseable {
         }
         if (receiver.isAlive()) {
             throw new HalException(device.describe() + ": the receiver thread did not stop within " + RECEIVER_STOP_MS
-                    + " ms of closing " + device.path() + "; the port is closed, the thread is left to end");
+                    + " ms of closing " + device.path() + "; if it was still inside a read, the port was left open rather than"
+                    + " closed under it (the descriptor stays until the process ends), and the thread is left to end");
         }
     }
 

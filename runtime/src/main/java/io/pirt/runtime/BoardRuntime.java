@@ -3,9 +3,6 @@ package io.pirt.runtime;
 import io.pirt.boards.BoardProfile;
 import io.pirt.hal.Board;
 import io.pirt.hal.HalException;
-import io.pirt.hal.pi4j.Pi4jGpio;
-import io.pirt.hal.sim.SimulatedGpio;
-import io.pirt.hal.sim.Wiring;
 import io.pirt.runtime.console.ConsolePort;
 import io.pirt.runtime.console.SerialConsole;
 import io.pirt.runtime.console.ShellCommands;
@@ -208,7 +205,7 @@ public final class BoardRuntime implements AutoCloseable {
     /** Why the profile's GPIO chip cannot be used here, checked once at start; empty when it can (or the board is simulated). */
     private Optional<String> gpioUnavailable() {
         try {
-            return Pi4jGpio.missingChip(settings.profile());
+            return Board.gpioUnavailable(settings.profile());
         } catch (HalException e) {
             return Optional.of(e.getMessage());
         }
@@ -258,10 +255,7 @@ public final class BoardRuntime implements AutoCloseable {
 
     private synchronized Board localBoard() {
         if (localBoard == null) {
-            BoardProfile p = settings.profile();
-            localBoard = p.gpioProvider().equals("sim")
-                    ? Board.open(p, new SimulatedGpio(p, settings.wiring().map(w -> Wiring.load(w, p)).orElse(Wiring.none())))
-                    : Board.open(p, Pi4jGpio.open(p)); // this runtime's profile, not one detected again
+            localBoard = Board.open(settings.profile(), settings.wiring()); // this runtime's profile, not one detected again
         }
         return localBoard;
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -24,21 +23,17 @@ import java.util.function.Consumer;
  * <p>{@link #send} copies the payload before it returns: the caller may reuse its buffer
  * at once.
  *
- * <p>Implementation notes. The send side is a ring of {@link Frame#MAX_WINDOW} slots
- * indexed by {@code seq % MAX_WINDOW}; slots {@code [sendBase, sendNext)} hold frames not
- * yet acknowledged, {@code [sendBase, sendCursor)} of them transmitted at least once.
- * Every transmission gets a number ({@code order}). Because the line never reorders, a
- * frame transmitted before one the peer reports as received, and not itself reported, is
- * lost; it is marked LOST and retransmitted at once. A timer (RTO, Jacobson/Karels with
- * Karn's rule, doubled per expiry, back to the estimate when the cumulative acknowledgement
- * advances; one timer, for the oldest frame in flight, restarted whenever the peer reports
- * progress) catches losses at the end of a burst. The receive side
- * is a ring of the same size holding early frames; it is confined to the reader thread and
- * publishes {@code ackNext} and {@code heldBits} under the lock after delivering, so a
- * frame is acknowledged only once the listener has taken it. One monitor ({@code lock})
- * guards everything shared; a second ({@code outLock}) keeps whole frames and text writes
- * from interleaving on the output. Order of locking: {@code lock} before {@code outLock},
- * never the reverse.
+ * <p>Implementation notes. The link is three parts, each with its invariants where its state
+ * lives: {@link SendWindow} (the frames not yet acknowledged and the retransmission timer),
+ * {@link ReceiveWindow} (in-order delivery, early frames held, selective acknowledgement bits)
+ * and {@link Session} (the open session, the acknowledgement owed, idle timeout and
+ * keepalive); this class runs the two threads and the control queue. The receive window is
+ * confined to the reader thread and publishes what to acknowledge into the session under the
+ * lock after delivering, so a frame is acknowledged only once the listener has taken it. One
+ * monitor ({@code lock}) guards the send window, the session, the control queue and
+ * {@code closed}; a second ({@code outLock}) keeps whole frames and text writes from
+ * interleaving on the output. Order of locking: {@code lock} before {@code outLock}, never
+ * the reverse.
  */
 public final class Link implements AutoCloseable {
 
@@ -121,7 +116,6 @@ public final class Link implements AutoCloseable {
     public record Stats(long framesSent, long framesReceived, long retransmissions, long framesRefused,
                         long textBytesReceived) {}
 
-    private static final byte FREE = 0, UNSENT = 1, IN_FLIGHT = 2, LOST = 3, HELD_BY_PEER = 4;
     private static final int CONTROL_SLOTS = 4;
     private static final int READ_BUFFER_BYTES = 4096;
 
@@ -135,29 +129,10 @@ public final class Link implements AutoCloseable {
     private final Thread reader;
     private final Thread writer;
 
-    // ---- send side, guarded by lock ----
-    private final byte[][] sendPayload = new byte[Frame.MAX_WINDOW][Frame.MAX_PAYLOAD_BYTES];
-    private final int[] sendLength = new int[Frame.MAX_WINDOW];
-    private final FrameType[] sendType = new FrameType[Frame.MAX_WINDOW];
-    private final int[] sendFlags = new int[Frame.MAX_WINDOW];
-    /** FREE, UNSENT, IN_FLIGHT, LOST (retransmit now) or HELD_BY_PEER (reported in the peer's held bits). */
-    private final byte[] sendState = new byte[Frame.MAX_WINDOW];
-    private final long[] sentAtNanos = new long[Frame.MAX_WINDOW];
-    /** Transmission number of the slot's latest transmission. */
-    private final long[] sendOrder = new long[Frame.MAX_WINDOW];
-    private final int[] transmissions = new int[Frame.MAX_WINDOW];
-    /** Oldest unacknowledged seq. */
-    private int sendBase;
-    /** First seq never transmitted; sendBase <= sendCursor <= sendNext (mod 2^16). */
-    private int sendCursor;
-    /** Next seq to assign; sendNext - sendBase <= sendWindow. */
-    private int sendNext;
-    private int sendWindow = 1;
-    private int sendMaxPayload = Frame.MIN_PAYLOAD_LIMIT_BYTES;
-    /** Counts transmissions; the order of the latest one. */
-    private long transmissionCount;
-    /** Highest order among transmissions the peer reported as received. */
-    private long highestReportedOrder;
+    /** The frames not yet acknowledged, and the retransmission timer. Guarded by lock. */
+    private final SendWindow sending;
+    /** The open session, the acknowledgement owed, the idle and keepalive timers. Guarded by lock. */
+    private final Session sessions = new Session();
 
     // ---- control frames waiting to go, guarded by lock ----
     private final byte[][] controlPayload = new byte[CONTROL_SLOTS][Frame.MAX_PAYLOAD_BYTES];
@@ -167,46 +142,11 @@ public final class Link implements AutoCloseable {
     private int controlHead;
     private int controlCount;
 
-    // ---- session and timers, guarded by lock ----
-    /** Id of the open session, 0 when none. Ids are never reused. */
-    private long session;
-    private long lastSessionId;
-    /** What the reader last published for the peer: next expected seq and held bits. */
-    private int ackNext;
-    private int heldBits;
-    /** The peer is owed an acknowledgement. */
-    private boolean ackOwed;
-    private long idleTimeoutNanos;
-    private long keepaliveNanos;
-    /**
-     * When a frame last arrived from the peer in this session, valid or damaged on the way
-     * (a candidate closed by 0x00 that failed a check): a peer whose frames arrive damaged
-     * is alive, and its sender's retransmission limit, not this timer, decides when a line
-     * is too noisy to go on. Typed text never closes a candidate, so it does not count.
-     */
-    private long lastReceivedNanos;
-    private long lastSentNanos;
-    /** Smoothed round trip and its variation; srtt < 0 until the first sample. */
-    private long srttNanos = -1;
-    private long rttvarNanos;
-    private long rtoNanos;
-    /**
-     * When the peer last reported a frame for the first time (cumulative ack advanced, or a
-     * new held bit), or the session opened. The retransmission timer of the oldest frame in
-     * flight runs from the later of this and its own transmission.
-     */
-    private long progressNanos;
+    /** Set once, by close() or a failure; then send() says NO_SESSION and the writer ends once no control frame waits. Guarded by lock. */
     private boolean closed;
 
-    // ---- receive side, confined to the reader thread ----
-    private final byte[][] heldBody = new byte[Frame.MAX_WINDOW][Frame.MAX_BODY_BYTES];
-    private final Frame[] heldFrame = new Frame[Frame.MAX_WINDOW];
-    private final boolean[] held = new boolean[Frame.MAX_WINDOW];
-    private final int[] heldSeq = new int[Frame.MAX_WINDOW];
-    /** Session the receive state belongs to; reset when it differs from the open one. */
-    private long receiveSession;
-    /** Next seq to deliver. */
-    private int receiveNext;
+    // ---- reader thread only ----
+    private final ReceiveWindow receiving;
     private final FrameDecoder decoder;
 
     // ---- writer thread only ----
@@ -217,7 +157,6 @@ public final class Link implements AutoCloseable {
     // ---- counters, each written by one thread only ----
     private volatile long framesSent;
     private volatile long framesReceived;
-    private volatile long retransmissionCount;
     private volatile long framesRefused;
     private volatile long textBytesReceived;
 
@@ -231,9 +170,9 @@ public final class Link implements AutoCloseable {
         this.out = out;
         this.config = config;
         this.listener = listener;
-        for (int i = 0; i < Frame.MAX_WINDOW; i++) heldFrame[i] = new Frame(heldBody[i]);
+        this.sending = new SendWindow(config);
+        this.receiving = new ReceiveWindow(config.receiveWindow(), listener);
         this.decoder = new FrameDecoder(new Decoded());
-        this.rtoNanos = TimeUnit.MILLISECONDS.toNanos(config.initialRtoMs());
         this.reader = new Thread(this::readLoop, "pirt-link-" + name + "-reader");
         this.writer = new Thread(this::writeLoop, "pirt-link-" + name + "-writer");
         reader.setDaemon(true);
@@ -271,24 +210,11 @@ public final class Link implements AutoCloseable {
         if (idleTimeoutMs < 1 || keepaliveIntervalMs < 1) throw new IllegalArgumentException("timeouts must be positive");
         synchronized (lock) {
             long now = System.nanoTime();
-            clearSendSlots();
-            this.sendWindow = sendWindow;
-            this.sendMaxPayload = maxPayloadBytes;
-            this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
-            this.keepaliveNanos = TimeUnit.MILLISECONDS.toNanos(keepaliveIntervalMs);
-            ackNext = 0;
-            heldBits = 0;
-            ackOwed = false;
-            srttNanos = -1;
-            rttvarNanos = 0;
-            rtoNanos = TimeUnit.MILLISECONDS.toNanos(config.initialRtoMs());
-            lastReceivedNanos = now;
-            lastSentNanos = now;
-            progressNanos = now;
-            session = ++lastSessionId;
+            sending.reset(sendWindow, maxPayloadBytes, now);
+            long id = sessions.open(idleTimeoutMs, keepaliveIntervalMs, now);
             decoder.expectFrames(true);
             lock.notifyAll();
-            return session;
+            return id;
         }
     }
 
@@ -300,10 +226,8 @@ public final class Link implements AutoCloseable {
      */
     public boolean endSession(long session) {
         synchronized (lock) {
-            if (session == 0 || this.session != session) return false;
-            this.session = 0;
-            decoder.expectFrames(false);
-            lock.notifyAll();
+            if (!sessions.is(session)) return false;
+            endOpenSession();
             return true;
         }
     }
@@ -311,14 +235,14 @@ public final class Link implements AutoCloseable {
     /** The id of the open session, 0 when none. */
     public long session() {
         synchronized (lock) {
-            return session;
+            return sessions.id();
         }
     }
 
     /** The largest payload {@link #send} accepts in the open session. */
     public int maxPayloadBytes() {
         synchronized (lock) {
-            return sendMaxPayload;
+            return sending.maxPayloadBytes();
         }
     }
 
@@ -338,24 +262,17 @@ public final class Link implements AutoCloseable {
         synchronized (lock) {
             long deadline = System.nanoTime() + Math.min(timeoutNanos, TimeUnit.DAYS.toNanos(365));
             while (true) {
-                if (closed || session == 0 || this.session != session) return Offer.NO_SESSION;
-                if (length > sendMaxPayload) {
+                if (closed || !sessions.is(session)) return Offer.NO_SESSION;
+                if (length > sending.maxPayloadBytes()) {
                     throw new IllegalArgumentException("payload of " + length + " bytes exceeds this session's limit of "
-                            + sendMaxPayload);
+                            + sending.maxPayloadBytes());
                 }
-                if (((sendNext - sendBase) & 0xFFFF) < sendWindow) break;
+                if (!sending.isFull()) break;
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) return Offer.TIMED_OUT;
                 waitNanos(remaining);
             }
-            int i = slot(sendNext);
-            payload.get(sendPayload[i], 0, length);
-            sendLength[i] = length;
-            sendType[i] = type;
-            sendFlags[i] = flags;
-            sendState[i] = UNSENT;
-            transmissions[i] = 0;
-            sendNext = (sendNext + 1) & 0xFFFF;
+            sending.add(type, flags, payload);
             lock.notifyAll();
             return Offer.QUEUED;
         }
@@ -403,12 +320,12 @@ public final class Link implements AutoCloseable {
     public boolean awaitAcknowledged(long session, long timeoutNanos) throws InterruptedException {
         synchronized (lock) {
             long deadline = System.nanoTime() + timeoutNanos;
-            while (this.session == session && session != 0 && sendBase != sendNext) {
+            while (sessions.is(session) && !sending.allAcknowledged()) {
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) return false;
                 waitNanos(remaining);
             }
-            return this.session == session && session != 0;
+            return sessions.is(session);
         }
     }
 
@@ -421,20 +338,13 @@ public final class Link implements AutoCloseable {
      */
     public void drainUnacknowledged(FrameType type, Consumer<ByteBuffer> sink) {
         synchronized (lock) {
-            if (session != 0) throw new IllegalStateException("a session is open; end it before draining");
-            for (int s = sendBase; s != sendNext; s = (s + 1) & 0xFFFF) {
-                int i = slot(s);
-                if (sendType[i] == type) {
-                    sink.accept(ByteBuffer.wrap(sendPayload[i], 0, sendLength[i]).asReadOnlyBuffer()
-                            .order(ByteOrder.LITTLE_ENDIAN));
-                }
-            }
-            clearSendSlots();
+            if (sessions.isOpen()) throw new IllegalStateException("a session is open; end it before draining");
+            sending.drain(type, sink);
         }
     }
 
     public Stats stats() {
-        return new Stats(framesSent, framesReceived, retransmissionCount, framesRefused, textBytesReceived);
+        return new Stats(framesSent, framesReceived, sending.retransmissions(), framesRefused, textBytesReceived);
     }
 
     /**
@@ -449,7 +359,7 @@ public final class Link implements AutoCloseable {
         synchronized (lock) {
             if (closed) return;
             closed = true;
-            session = 0;
+            sessions.end();
             lock.notifyAll();
         }
         joinQuietly(writer); // it writes the control frames still queued (a BYE), then ends
@@ -489,10 +399,13 @@ public final class Link implements AutoCloseable {
             FrameType type = frame.type();
             long open;
             synchronized (lock) {
-                open = session;
+                open = sessions.id();
                 if (open != 0) {
-                    lastReceivedNanos = System.nanoTime();
-                    if (type != FrameType.HELLO && type != FrameType.BYE) takeAcknowledgement(frame);
+                    long now = System.nanoTime();
+                    sessions.heard(now);
+                    if (type != FrameType.HELLO && type != FrameType.BYE && sending.takeAcknowledgement(frame, now)) {
+                        lock.notifyAll(); // room in the window, or all acknowledged
+                    }
                 }
             }
             if (type == FrameType.HELLO || type == FrameType.BYE) {
@@ -516,120 +429,22 @@ public final class Link implements AutoCloseable {
         public void onRefused(FrameDecoder.Refusal reason) {
             framesRefused++;
             synchronized (lock) {
-                if (session != 0) lastReceivedNanos = System.nanoTime();
+                if (sessions.isOpen()) sessions.heard(System.nanoTime());
             }
         }
     }
 
     /** Reader thread: delivers in order, holds early frames, then publishes what to acknowledge. */
     private void receiveSequenced(Frame frame, long open) {
-        if (receiveSession != open) {
-            receiveSession = open;
-            receiveNext = 0;
-            java.util.Arrays.fill(held, false);
-        }
-        int distance = (frame.seq() - receiveNext) & 0xFFFF;
-        if (distance == 0) {
-            listener.onFrame(frame);
-            receiveNext = (receiveNext + 1) & 0xFFFF;
-            int i;
-            while (held[i = slot(receiveNext)] && heldSeq[i] == receiveNext) {
-                held[i] = false;
-                listener.onFrame(heldFrame[i]);
-                receiveNext = (receiveNext + 1) & 0xFFFF;
-            }
-        } else if (distance < config.receiveWindow()) {
-            int i = slot(frame.seq());
-            if (!held[i]) {
-                System.arraycopy(frame.body(), 0, heldBody[i], 0, frame.bodyLength());
-                heldFrame[i].setBodyLength(frame.bodyLength());
-                heldSeq[i] = frame.seq();
-                held[i] = true;
-            }
-        } // else: a duplicate, or beyond the window; it still earns an acknowledgement
-        int bits = 0;
-        for (int k = 0; k < Frame.MAX_WINDOW - 1; k++) {
-            int seq = (receiveNext + 1 + k) & 0xFFFF;
-            int i = slot(seq);
-            if (held[i] && heldSeq[i] == seq) bits |= 1 << k;
-        }
+        receiving.receive(frame, open);
+        int next = receiving.next();
+        int bits = receiving.heldBits();
         synchronized (lock) {
-            if (session == open) {
-                ackNext = receiveNext;
-                heldBits = bits;
-                ackOwed = true;
+            if (sessions.is(open)) {
+                sessions.owe(next, bits);
                 lock.notifyAll();
             }
         }
-    }
-
-    /** Under lock: frees what the peer acknowledged and marks what it reveals as lost. */
-    private void takeAcknowledgement(Frame frame) {
-        long now = System.nanoTime();
-        int ack = frame.ack();
-        int advance = (ack - sendBase) & 0xFFFF;
-        if (advance > ((sendCursor - sendBase) & 0xFFFF)) return; // stale or nonsense
-        // Round trip: the freshest frame this acknowledgement reports for the first time, sent
-        // only once (Karn). A frame the peer already reported as held waited there for an
-        // earlier hole; its time would measure the repair, not the line.
-        long sample = Long.MAX_VALUE;
-        while (sendBase != ack) {
-            int i = slot(sendBase);
-            if (sendState[i] != HELD_BY_PEER && transmissions[i] == 1) sample = Math.min(sample, now - sentAtNanos[i]);
-            highestReportedOrder = Math.max(highestReportedOrder, sendOrder[i]);
-            sendState[i] = FREE;
-            sendBase = (sendBase + 1) & 0xFFFF;
-        }
-        if (frame.type() == FrameType.ACK && frame.payloadLength() >= 4) {
-            int bits = frame.payload().getInt();
-            for (int k = 0; bits != 0 && k < Frame.MAX_WINDOW - 1; k++, bits >>>= 1) {
-                if ((bits & 1) == 0) continue;
-                int seq = (ack + 1 + k) & 0xFFFF;
-                if (((seq - sendBase) & 0xFFFF) >= ((sendCursor - sendBase) & 0xFFFF)) break;
-                int i = slot(seq);
-                if (sendState[i] == IN_FLIGHT || sendState[i] == LOST) {
-                    if (transmissions[i] == 1) sample = Math.min(sample, now - sentAtNanos[i]);
-                    sendState[i] = HELD_BY_PEER;
-                    progressNanos = now;
-                    highestReportedOrder = Math.max(highestReportedOrder, sendOrder[i]);
-                }
-            }
-        }
-        for (int s = sendBase; s != sendCursor; s = (s + 1) & 0xFFFF) {
-            int i = slot(s);
-            if (sendState[i] == IN_FLIGHT && sendOrder[i] < highestReportedOrder) sendState[i] = LOST;
-        }
-        if (sample != Long.MAX_VALUE) {
-            sampleRoundTrip(sample);
-        } else if (advance > 0) {
-            rtoNanos = estimatedRto(); // progress ends the backoff even when Karn's rule gave no sample
-        }
-        if (advance > 0) {
-            progressNanos = now;
-            lock.notifyAll();
-        }
-    }
-
-    /** Under lock: the timeout the round trip estimate gives, before any backoff. */
-    private long estimatedRto() {
-        return srttNanos < 0 ? TimeUnit.MILLISECONDS.toNanos(config.initialRtoMs())
-                : clampRto(srttNanos + 4 * rttvarNanos);
-    }
-
-    private void sampleRoundTrip(long rttNanos) {
-        if (srttNanos < 0) {
-            srttNanos = rttNanos;
-            rttvarNanos = rttNanos / 2;
-        } else {
-            rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - rttNanos)) / 4;
-            srttNanos = (7 * srttNanos + rttNanos) / 8;
-        }
-        rtoNanos = estimatedRto();
-    }
-
-    private long clampRto(long nanos) {
-        return Math.max(TimeUnit.MILLISECONDS.toNanos(config.minRtoMs()),
-                Math.min(TimeUnit.MILLISECONDS.toNanos(config.maxRtoMs()), nanos));
     }
 
     // ------------------------------------------------------------------ writer
@@ -644,7 +459,7 @@ public final class Link implements AutoCloseable {
                     while (true) {
                         if (closed && controlCount == 0) return;
                         long now = System.nanoTime();
-                        lostSession = session;
+                        lostSession = sessions.id();
                         lost = expireTimers(now);
                         if (lost != null) {
                             n = 0;
@@ -674,54 +489,17 @@ public final class Link implements AutoCloseable {
 
     /** Under lock: ends the session when the peer is silent or not acknowledging; returns why, or null. */
     private String expireTimers(long now) {
-        if (session == 0) return null;
-        if (now - lastReceivedNanos >= idleTimeoutNanos) {
-            session = 0;
-            decoder.expectFrames(false);
-            lock.notifyAll();
-            return "no frame from the peer for " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms, not even a damaged one";
-        }
-        boolean expired = false;
-        int oldest = oldestInFlight();
-        if (oldest >= 0 && now - timerStart(slot(oldest)) >= rtoNanos) {
-            sendState[slot(oldest)] = LOST;
-            expired = true;
-        }
-        for (int s = sendBase; s != sendCursor; s = (s + 1) & 0xFFFF) {
-            int i = slot(s);
-            if (sendState[i] == LOST && transmissions[i] >= config.maxTransmissions()) {
-                session = 0;
-                decoder.expectFrames(false);
-                lock.notifyAll();
-                return "the peer did not acknowledge frame " + s + " (" + sendType[i] + ") after "
-                        + transmissions[i] + " transmissions";
-            }
-        }
-        if (expired) rtoNanos = clampRto(rtoNanos * 2);
-        return null;
+        if (!sessions.isOpen()) return null;
+        String reason = sessions.silent(now) ? sessions.silenceReason() : sending.expire(now);
+        if (reason != null) endOpenSession();
+        return reason;
     }
 
-    /** Under lock: the oldest seq in flight (transmitted, neither reported nor marked lost), or -1. */
-    private int oldestInFlight() {
-        for (int s = sendBase; s != sendCursor; s = (s + 1) & 0xFFFF) {
-            if (sendState[slot(s)] == IN_FLIGHT) return s;
-        }
-        return -1;
-    }
-
-    /**
-     * Under lock: when the retransmission timer of the frame in slot {@code i} started. One
-     * timer runs, for the oldest frame in flight, restarted whenever the peer reports
-     * progress (RFC 6298 §5.3). A frame's own transmission time is when it was written to
-     * the port, not when it went on the line: behind a full window it may wait in the
-     * port's buffer for the whole window's time (1.45 s at 115200 baud), and timing each
-     * frame from its write made every frame of the first window after a short first round
-     * trip expire spuriously. While the peer keeps reporting frames, the line is alive and
-     * the oldest frame is merely queued; losses inside the window are found by transmission
-     * order, without the timer.
-     */
-    private long timerStart(int i) {
-        return sentAtNanos[i] - progressNanos > 0 ? sentAtNanos[i] : progressNanos;
+    /** Under lock: no session is open any more; senders and waiters are woken. */
+    private void endOpenSession() {
+        sessions.end();
+        decoder.expectFrames(false);
+        lock.notifyAll();
     }
 
     /** Under lock: encodes the next frame to write into {@link #wire}; returns its length, or 0 when there is none. */
@@ -730,68 +508,33 @@ public final class Link implements AutoCloseable {
             int i = controlHead;
             controlHead = (controlHead + 1) % CONTROL_SLOTS;
             controlCount--;
-            lastSentNanos = now;
+            sessions.sent(now, false);
             return encoder.encode(controlType[i], controlFlags[i], 0, 0, controlPayload[i], 0, controlLength[i], wire, 0);
         }
-        if (session == 0) return 0;
-        if (ackOwed && heldBits != 0) return prepareAck(now);
-        int pick = -1;
-        for (int s = sendBase; s != sendCursor; s = (s + 1) & 0xFFFF) {
-            if (sendState[slot(s)] == LOST) {
-                pick = s;
-                break;
-            }
+        if (!sessions.isOpen()) return 0;
+        if (sessions.ackOwed() && sessions.heldBits() != 0) return prepareAck(now);
+        int n = sending.transmitNext(now, sessions.ackNext(), encoder, wire);
+        if (n > 0) {
+            sessions.sent(now, true); // heldBits == 0 here, so the header's ack says everything
+            return n;
         }
-        if (pick < 0 && sendCursor != sendNext) {
-            pick = sendCursor;
-            sendCursor = (sendCursor + 1) & 0xFFFF;
-        }
-        if (pick >= 0) {
-            int i = slot(pick);
-            if (transmissions[i] > 0) retransmissionCount++;
-            transmissions[i]++;
-            sendState[i] = IN_FLIGHT;
-            sentAtNanos[i] = now;
-            sendOrder[i] = ++transmissionCount;
-            ackOwed = false; // heldBits == 0 here, so the header's ack says everything
-            lastSentNanos = now;
-            return encoder.encode(sendType[i], sendFlags[i], pick, ackNext, sendPayload[i], 0, sendLength[i], wire, 0);
-        }
-        if (ackOwed || now - lastSentNanos >= keepaliveNanos) return prepareAck(now);
+        if (sessions.ackOwed() || sessions.keepaliveDue(now)) return prepareAck(now);
         return 0;
     }
 
     private int prepareAck(long now) {
-        Frame.putS32(ackPayload, 0, heldBits);
-        ackOwed = false;
-        lastSentNanos = now;
-        return encoder.encode(FrameType.ACK, 0, 0, ackNext, ackPayload, 0, 4, wire, 0);
+        Frame.putS32(ackPayload, 0, sessions.heldBits());
+        sessions.sent(now, true);
+        return encoder.encode(FrameType.ACK, 0, 0, sessions.ackNext(), ackPayload, 0, 4, wire, 0);
     }
 
     /** Under lock: when the writer must look again even if nobody notifies it. */
     private long nextDeadline(long now) {
-        if (session == 0) return now + Long.MAX_VALUE / 2;
-        long deadline = Math.min(lastReceivedNanos + idleTimeoutNanos, lastSentNanos + keepaliveNanos);
-        int oldest = oldestInFlight();
-        if (oldest >= 0) deadline = Math.min(deadline, timerStart(slot(oldest)) + rtoNanos);
-        return deadline;
+        if (!sessions.isOpen()) return now + Long.MAX_VALUE / 2;
+        return sending.retransmitDeadline(sessions.deadline());
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static int slot(int seq) {
-        return seq & (Frame.MAX_WINDOW - 1);
-    }
-
-    /** Under lock. */
-    private void clearSendSlots() {
-        java.util.Arrays.fill(sendState, FREE);
-        sendBase = 0;
-        sendCursor = 0;
-        sendNext = 0;
-        transmissionCount = 0;
-        highestReportedOrder = 0;
-    }
 
     /** Under lock: parks on the lock for up to {@code nanos}; allocation-free. */
     private void waitNanos(long nanos) throws InterruptedException {
@@ -805,7 +548,7 @@ public final class Link implements AutoCloseable {
         synchronized (lock) {
             if (closed) return;
             closed = true;
-            session = 0;
+            sessions.end();
             lock.notifyAll();
         }
         closeStreams();

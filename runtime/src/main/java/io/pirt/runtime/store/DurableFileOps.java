@@ -1,16 +1,17 @@
 package io.pirt.runtime.store;
 
+import io.pirt.bundle.Durable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-/** {@link FileOps} on the real filesystem. Thread-safe. */
+/**
+ * {@link FileOps} on the real filesystem, through bundle's {@link Durable} (the one
+ * implementation of pirt's fsyncs and atomic rename); what it adds is the store's policy for
+ * a filesystem that refuses to fsync a directory. Thread-safe.
+ */
 final class DurableFileOps implements FileOps {
     private final Consumer<String> warnings;
     /** Set once a directory fsync was refused and reported; later refusals are expected, not news. */
@@ -22,26 +23,18 @@ final class DurableFileOps implements FileOps {
 
     @Override
     public void write(Path file, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-        }
+        Durable.write(file, bytes);
     }
 
     @Override
     public void fsync(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
+        Durable.syncFile(file);
     }
 
     @Override
     public void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+        try {
+            Durable.syncDirectory(dir);
         } catch (IOException e) {
             // Linux filesystems allow this; some others refuse with an IOException. The store
             // cannot do better there, so it says so once and relies on the filesystem's ordering.
@@ -54,7 +47,7 @@ final class DurableFileOps implements FileOps {
 
     @Override
     public void move(Path from, Path to) throws IOException {
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        Durable.moveAtomically(from, to);
     }
 
     @Override
