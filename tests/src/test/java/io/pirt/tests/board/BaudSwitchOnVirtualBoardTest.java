@@ -97,7 +97,7 @@ class BaudSwitchOnVirtualBoardTest {
         String entry = TestApp.class.getName().replace('.', '/') + ".class";
         try (OutputStream f = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(f)) {
             out.putNextEntry(new JarEntry(entry));
-            try (var in = c.getClassLoader().getResourceAsStream(entry)) { // from the runtime's test jar
+            try (var in = TestApp.class.getClassLoader().getResourceAsStream(entry)) { // from the runtime's test jar
                 if (in == null) throw new IOException(entry + " is not on the test class path");
                 in.transferTo(out);
             }
