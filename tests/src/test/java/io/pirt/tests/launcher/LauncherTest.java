@@ -1,0 +1,254 @@
+package io.pirt.tests.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every command README.md and docs/tool.md show, run through the shipped launcher
+ * ({@code ./pirt}, a process of its own) as a user types it, checking exit codes and output.
+ * One {@code ./pirt sim} board (unpaced, so a test bundle of JUnit's jars takes seconds, not
+ * the minute and a half it takes at 115200 baud) serves every group that needs a board.
+ * {@code ./pirt demo} is left out: {@code DemoTest} runs it in process, and here it would
+ * double the time.
+ */
+@Timeout(300)
+class LauncherTest {
+    static final Path HELLO = Launcher.ROOT.resolve("examples/hello-world");
+    static final String[] NOT_ON_PURPOSE = {"--exclude-tag", "fails-on-purpose", "--exclude-tag", "hangs-on-purpose"};
+
+    @TempDir
+    static Path dir;
+    static Launcher.Live sim;
+    static String port;
+    static Path state;
+
+    /** A user's home of the test's own ({@code dir/NAME}), so that ~/.pirt of whoever runs the tests is never touched. */
+    static Map<String, String> home(String name) throws IOException {
+        Path home = Files.createDirectories(dir.resolve(name));
+        return Map.of("JAVA_TOOL_OPTIONS", "-Duser.home=" + home);
+    }
+
+    static Launcher.Run pirt(long timeoutSeconds, String... args) throws Exception {
+        return Launcher.run(dir, Map.of(), timeoutSeconds, args);
+    }
+
+    @BeforeAll
+    static void startTheVirtualBoard() throws Exception {
+        sim = new Launcher.Live(dir, Map.of(), "sim", "--baud", "0");
+        port = sim.awaitLine(l -> l.startsWith("port: "), 60_000, "'port: PATH' line").substring("port: ".length());
+        String stateLine = sim.awaitLine(l -> l.startsWith("state: "), 10_000, "'state: DIR' line");
+        state = Path.of(stateLine.substring("state: ".length(), stateLine.indexOf(" (")));
+    }
+
+    @AfterAll
+    static void stopTheVirtualBoard() throws Exception {
+        if (sim != null) sim.close();
+    }
+
+    static void assertOk(Launcher.Run run) {
+        assertEquals(0, run.exitCode(), run::toString);
+    }
+
+    @Nested
+    class WithoutABoard {
+        @Test
+        void helpListsTheCommandsAndVersionSaysIt() throws Exception {
+            Launcher.Run help = pirt(60, "--help");
+            assertOk(help);
+            for (String c : new String[] {"boards", "keygen", "bundle", "flash", "console", "info", "ps", "logs", "restart",
+                    "rollback", "ports", "sim", "demo", "test"}) {
+                assertTrue(help.out().matches("(?s).*\\n\\s+" + c + "\\s.*"), c + " missing from --help:\n" + help);
+            }
+            Launcher.Run version = pirt(60, "--version");
+            assertOk(version);
+            assertTrue(version.out().matches("pirt \\d+\\.\\d+\\.\\d+\\S*\\s*"), version::toString);
+        }
+
+        @Test
+        void boardsListsShowsAndDetects() throws Exception {
+            Launcher.Run list = pirt(60, "boards");
+            assertOk(list);
+            for (String id : new String[] {"rpi-3b", "rpi-4b", "rpi-5", "virtual"}) assertTrue(list.out().contains(id), list::toString);
+            Launcher.Run show = pirt(60, "boards", "show", "rpi-4b");
+            assertOk(show);
+            assertTrue(show.out().contains("rpi-4b") && show.out().contains("GPIO"), show::toString);
+            Launcher.Run detect = pirt(60, "boards", "detect");
+            assertOk(detect);
+            assertEquals("virtual", detect.out().strip(), "off a Pi the machine is the virtual board; " + detect);
+        }
+
+        @Test
+        void portsListsTheSerialPorts() throws Exception {
+            Launcher.Run ports = pirt(60, "ports");
+            assertOk(ports);
+            assertFalse(ports.out().isBlank(), ports::toString);
+        }
+
+        @Test
+        void testOnAProjectWhoseTestsAreNotCompiledSaysHowToCompileThem() throws Exception {
+            Path project = Files.createDirectories(dir.resolve("uncompiled"));
+            Files.writeString(project.resolve("pom.xml"), "<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId>"
+                    + "<artifactId>uncompiled</artifactId><version>1</version></project>");
+            Launcher.Run run = pirt(60, "test", "--port", "/dev/null", "--unsigned", project.toString());
+            assertEquals(1, run.exitCode(), run::toString);
+            assertTrue(run.err().contains("mvn -f " + project.resolve("pom.xml") + " test-compile"), run::toString);
+        }
+
+        @Test
+        void testWithoutASigningKeyMentionsUnsigned() throws Exception {
+            Launcher.Run run = Launcher.run(dir, home("keyless-home"), 60, "test", "--port", port, "--classpath",
+                    HELLO.resolve("target/classes").toString(), HELLO.resolve("target/test-classes").toString());
+            assertEquals(1, run.exitCode(), run::toString);
+            assertTrue(run.err().contains("no private key at") && run.err().contains("--unsigned"), run::toString);
+        }
+    }
+
+    /** The README's flow: a key, the demo bundled with it, the board told to trust it, flashed, then each board command. */
+    @Nested
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class OnTheVirtualBoard {
+        static Path bundle;
+
+        @Test
+        @Order(1)
+        void keygenMakesAKeyInTheUsersHome() throws Exception {
+            Launcher.Run run = Launcher.run(dir, home("home"), 60, "keygen");
+            assertOk(run);
+            Path keys = dir.resolve("home/.pirt");
+            assertTrue(Files.exists(keys.resolve("signing.key")) && Files.exists(keys.resolve("signing.pub")), run::toString);
+        }
+
+        @Test
+        @Order(2)
+        void bundleSignsTheDemoWithThatKey() throws Exception {
+            Launcher.Run run = Launcher.run(dir, home("home"), 60, "bundle", "--project", Launcher.ROOT.resolve("examples/demo").toString(),
+                    "--main", "io.pirt.examples.demo.Demo", "--name", "demo", "--version", "1.0.0");
+            assertOk(run);
+            bundle = dir.resolve("demo-1.0.0.pirt"); // the default: NAME-VERSION.pirt where it runs
+            assertTrue(Files.size(bundle) > 0, run::toString);
+        }
+
+        @Test
+        @Order(3)
+        void flashInstallsItOnceTheBoardTrustsTheKey() throws Exception {
+            // what a Pi's owner does with install /etc/pirt/keys/ (docs/raspberry-pi.md); the board reads its keys at each install
+            Files.copy(dir.resolve("home/.pirt/signing.pub"), state.resolve("config/keys/launcher-test.pub"));
+            Launcher.Run run = pirt(120, "flash", "--port", port, bundle.toString());
+            assertOk(run);
+            assertTrue(run.out().contains("committed") && run.out().contains("demo"), run::toString);
+        }
+
+        @Test
+        @Order(4)
+        void infoPsLogsRestartAndRollbackAnswer() throws Exception {
+            Launcher.Run info = pirt(60, "info", "--port", port);
+            assertOk(info);
+            assertTrue(info.out().contains("board:") && info.out().contains("demo 1.0.0"), info::toString);
+            Launcher.Run infoJson = pirt(60, "info", "--port", port, "--json");
+            assertOk(infoJson);
+            assertTrue(infoJson.out().strip().startsWith("{"), infoJson::toString);
+            Launcher.Run ps = pirt(60, "ps", "--port", port);
+            assertOk(ps);
+            assertTrue(ps.out().contains("printer-high"), ps::toString);
+            Launcher.Run psJson = pirt(60, "ps", "--port", port, "--json");
+            assertOk(psJson);
+            assertTrue(psJson.out().contains("printer-high"), psJson::toString);
+            Launcher.Run logs = pirt(60, "logs", "--port", port);
+            assertOk(logs);
+            assertTrue(logs.out().contains("[app] printer-"), logs::toString); // the last lines: the demo printing
+            Launcher.Run restart = pirt(60, "restart", "--port", port);
+            assertOk(restart);
+            // one bundle, committed: nothing to go back to, and the board says so
+            Launcher.Run rollback = pirt(60, "rollback", "--port", port);
+            assertEquals(1, rollback.exitCode(), rollback::toString);
+            assertTrue(rollback.err().contains("nothing to roll back to"), rollback::toString);
+        }
+
+        @Test
+        @Order(5)
+        void consoleShowsTheBoardAndCtrlRightBracketLeaves() throws Exception {
+            try (Launcher.Live console = new Launcher.Live(dir, Map.of(), "console", "--port", port)) {
+                OutputStream in = console.stdin();
+                in.write("info\n".getBytes(StandardCharsets.US_ASCII));
+                in.flush();
+                console.awaitLine(l -> l.contains("board:") && l.contains("virtual"), 30_000, "answer to 'info'");
+                in.write(0x1d); // Ctrl-]
+                in.flush();
+                assertEquals(0, console.awaitExit(30), () -> "exit code of console; stderr:\n" + err(console));
+                assertTrue(err(console).contains("connected to"), () -> err(console));
+            }
+        }
+
+        private static String err(Launcher.Live live) {
+            try {
+                return live.err();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** README's command: a Maven project. Fails on the tool before JUnit's API was on its class path. */
+        @Test
+        @Order(6)
+        void testRunsAMavenProjectsTestsOnTheBoard() throws Exception {
+            Files.deleteIfExists(HELLO.resolve("target/pirt-reports/TEST-io.pirt.examples.hello.OnBoardTest.xml"));
+            String[] args = Stream.concat(Stream.of("test", "--port", port, "--unsigned"),
+                    Stream.concat(Stream.of(NOT_ON_PURPOSE), Stream.of(HELLO.toString()))).toArray(String[]::new);
+            Launcher.Run run = pirt(180, args);
+            assertOk(run);
+            assertTrue(run.out().contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0"), run::toString);
+            assertTrue(run.out().contains("the board runs demo 1.0.0 again"), run::toString);
+            // the project's reports folder, not the working directory's
+            assertTrue(Files.exists(HELLO.resolve("target/pirt-reports/TEST-io.pirt.examples.hello.OnBoardTest.xml")), run::toString);
+            assertFalse(Files.exists(dir.resolve("target/pirt-reports")), run::toString);
+        }
+
+        @Test
+        @Order(7)
+        void testRunsAClassDirectoryAndAJar() throws Exception {
+            Path reports = dir.resolve("reports");
+            Launcher.Run classes = pirt(120, "test", "--port", port, "--unsigned", "--reports", reports.toString(),
+                    "--select", "io.pirt.examples.hello.OnBoardTest#theBoardHasTheProfilesPins",
+                    "--classpath", HELLO.resolve("target/classes").toString(), HELLO.resolve("target/test-classes").toString());
+            assertOk(classes);
+            assertTrue(classes.out().contains("Tests run: 1, Failures: 0"), classes::toString);
+            Path jar = dir.resolve("hello-tests.jar");
+            jar(HELLO.resolve("target/test-classes"), jar);
+            Launcher.Run fromJar = pirt(120, "test", "--port", port, "--unsigned", "--reports", reports.toString(),
+                    "--select", "io.pirt.examples.hello.OnBoardTest#theBoardHasTheProfilesPins",
+                    "--classpath", HELLO.resolve("target/classes").toString(), jar.toString());
+            assertOk(fromJar);
+            assertTrue(fromJar.out().contains("Tests run: 1, Failures: 0"), fromJar::toString);
+        }
+    }
+
+    static void jar(Path classes, Path jar) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> all = Files.walk(classes)) {
+            for (Path p : all.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
+                Files.copy(p, out);
+                out.closeEntry();
+            }
+        }
+    }
+}
