@@ -4,6 +4,8 @@ import io.pirt.wire.Hello;
 import io.pirt.wire.LineRate;
 import io.pirt.wire.ProtocolException;
 import io.pirt.wire.Response;
+import io.pirt.wire.message.Command;
+import io.pirt.wire.message.Messages;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -59,10 +61,10 @@ public final class RateChange {
             return new Result(Outcome.NOT_OFFERED, old, "the board's console has no baud rate to switch (a USB gadget port, "
                     + "or a runtime without the baud request); staying at " + old + " baud");
         }
-        Response r = client.request("baud", Integer.toString(baud));
+        Response r = client.request(Command.BAUD.wireName(), Integer.toString(baud));
         if (r.status() != Response.Status.OK) {
-            return new Result(Outcome.REFUSED, old, "the board refused " + baud + " baud (" + r.body().strip() + "); staying at "
-                    + old + " baud");
+            return new Result(Outcome.REFUSED, old, "the board refused " + baud + " baud (" + Messages.refusalIn(r).message()
+                    + "); staying at " + old + " baud");
         }
         // The link acknowledges the answer right after delivering it; the board switches once
         // that acknowledgement arrived, so it must leave the port at the old rate first. A

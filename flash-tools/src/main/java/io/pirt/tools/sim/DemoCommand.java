@@ -9,7 +9,9 @@ import io.pirt.wire.Response;
 import io.pirt.virtualboard.VirtualBoard;
 import io.pirt.tools.board.BoardSession;
 import io.pirt.tools.flash.Flashing;
+import io.pirt.wire.message.AnswerText;
 import io.pirt.wire.message.InstallVerdict;
+import io.pirt.wire.message.Messages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
@@ -135,7 +137,10 @@ public final class DemoCommand implements Callable<Integer> {
     private void show(BoardClient client, String command, String argument) throws IOException, InterruptedException {
         out.println("  > " + command + (argument.isEmpty() ? "" : " " + argument));
         Response r = client.request(command, argument);
-        for (String line : r.body().split("\n")) out.println("  " + line);
+        io.pirt.wire.message.Command c = io.pirt.wire.message.Command.of(command).orElseThrow(() -> new IllegalArgumentException("not a board command: " + command));
+        String text = AnswerText.of(r.status() == Response.Status.OK ? Messages.decode(r.body(), c.answerType(argument))
+                : Messages.refusalIn(r));
+        for (String line : text.split("\n")) out.println("  " + line);
         out.flush();
     }
 

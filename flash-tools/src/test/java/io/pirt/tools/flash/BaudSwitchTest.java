@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pirt.wire.Response;
-import io.pirt.wire.message.Done;
+import io.pirt.wire.message.BoardInfo;
 import io.pirt.wire.message.InstallVerdict;
 import io.pirt.wire.message.Messages;
 import io.pirt.wire.message.Refusal;
@@ -50,7 +50,8 @@ class BaudSwitchTest {
     private LoopbackBoard board(boolean uart, AtomicReference<Path> stored) throws Exception {
         return new LoopbackBoard(dir.resolve("board"), 115_200, CableFaults.NONE,
                 (command, argument) -> command.equals("install-wait") ? Response.ok(Messages.encode(InstallVerdict.committed("demo", "1.0.0")))
-                        : Response.ok(Messages.encode(new Done("board virtual"))),
+                        : Response.ok(Messages.encode(new BoardInfo("virtual", "pirt virtual board", "0.1.0", 25, "NONE", "asked for",
+                                new BoardInfo.AppStatus("RUNNING", "running demo"), null, 1_000))),
                 (name, file, sha) -> stored.set(Files.copy(file, dir.resolve("stored-" + name))), uart);
     }
 

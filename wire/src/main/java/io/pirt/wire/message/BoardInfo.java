@@ -15,6 +15,10 @@ package io.pirt.wire.message;
  */
 public record BoardInfo(String board, String boardName, String runtimeVersion, int javaVersion, String scheduling,
                         String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs) {
+    public BoardInfo {
+        Required.of("BoardInfo", "board", board, "runtimeVersion", runtimeVersion, "scheduling", scheduling, "application", application);
+    }
+
     /**
      * The application as the supervisor sees it.
      *
@@ -22,6 +26,9 @@ public record BoardInfo(String board, String boardName, String runtimeVersion, i
      * @param detail which application, and what happened (a person's words)
      */
     public record AppStatus(String state, String detail) {
+        public AppStatus {
+            Required.of("AppStatus", "state", state, "detail", detail);
+        }
     }
 
     /**
@@ -31,5 +38,8 @@ public record BoardInfo(String board, String boardName, String runtimeVersion, i
      * @param onTrial true while it is on trial, false once committed
      */
     public record RunningBundle(String name, String version, String slot, boolean onTrial) {
+        public RunningBundle {
+            Required.of("RunningBundle", "name", name, "version", version, "slot", slot);
+        }
     }
 }

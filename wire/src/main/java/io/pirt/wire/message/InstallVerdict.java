@@ -11,6 +11,10 @@ package io.pirt.wire.message;
  * @param code    the refusal's code (REFUSED: a {@link Refusal} code); null otherwise
  */
 public record InstallVerdict(Outcome outcome, String name, String version, String reason, String code) {
+    public InstallVerdict {
+        Required.of("InstallVerdict", "outcome", outcome);
+    }
+
     /** What the board did with a bundle. */
     public enum Outcome {
         /** Installed, tried, committed: it runs now and after a reboot. */

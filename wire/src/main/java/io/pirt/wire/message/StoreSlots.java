@@ -26,5 +26,8 @@ public record StoreSlots(List<SlotState> slots, String lastRollback) {
      * @param trialStartsLeft  starts left on trial; null unless {@code role} is TRIAL
      */
     public record SlotState(String slot, Role role, String name, String version, long generation, Integer trialStartsLeft) {
+        public SlotState {
+            Required.of("SlotState", "slot", slot, "role", role);
+        }
     }
 }

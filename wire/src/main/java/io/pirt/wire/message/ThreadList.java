@@ -21,5 +21,8 @@ public record ThreadList(List<ThreadRow> threads) {
      * @param state     its state (RUNNING, WAITING, ...)
      */
     public record ThreadRow(String name, long ident, int priority, int effective, String state) {
+        public ThreadRow {
+            Required.of("ThreadRow", "name", name, "state", state);
+        }
     }
 }
