@@ -1,5 +1,8 @@
 package io.pirt.tests.launcher;
 
+import io.pirt.wire.message.BoardInfo;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.StoreSlots;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,8 +78,8 @@ class LauncherTest {
         void helpListsTheCommandsAndVersionSaysIt() throws Exception {
             Launcher.Run help = pirt(60, "--help");
             assertOk(help);
-            for (String c : new String[] {"boards", "keygen", "bundle", "flash", "console", "info", "ps", "logs", "restart",
-                    "rollback", "ports", "sim", "demo", "test"}) {
+            for (String c : new String[] {"boards", "keygen", "bundle", "flash", "console", "info", "ps", "logs", "bundles",
+                    "restart", "rollback", "ports", "sim", "demo", "test"}) {
                 assertTrue(help.out().matches("(?s).*\\n\\s+" + c + "\\s.*"), c + " missing from --help:\n" + help);
             }
             Launcher.Run version = pirt(60, "--version");
@@ -160,19 +163,28 @@ class LauncherTest {
 
         @Test
         @Order(4)
-        void infoPsLogsRestartAndRollbackAnswer() throws Exception {
+        void infoPsBundlesLogsRestartAndRollbackAnswer() throws Exception {
             Launcher.Run info = pirt(60, "info", "--port", port);
             assertOk(info);
             assertTrue(info.out().contains("board:") && info.out().contains("demo 1.0.0"), info::toString);
             Launcher.Run infoJson = pirt(60, "info", "--port", port, "--json");
             assertOk(infoJson);
-            assertTrue(infoJson.out().strip().startsWith("{"), infoJson::toString);
+            BoardInfo typed = Messages.decode(infoJson.out(), BoardInfo.class); // the board's record, not its text re-read
+            assertEquals("virtual", typed.board(), infoJson::toString);
+            assertEquals("demo", typed.bundle().name(), infoJson::toString);
             Launcher.Run ps = pirt(60, "ps", "--port", port);
             assertOk(ps);
             assertTrue(ps.out().contains("printer-high"), ps::toString);
             Launcher.Run psJson = pirt(60, "ps", "--port", port, "--json");
             assertOk(psJson);
             assertTrue(psJson.out().contains("printer-high"), psJson::toString);
+            Launcher.Run bundles = pirt(60, "bundles", "--port", port);
+            assertOk(bundles);
+            assertTrue(bundles.out().contains("committed, demo 1.0.0"), bundles::toString);
+            Launcher.Run bundlesJson = pirt(60, "bundles", "--port", port, "--json");
+            assertOk(bundlesJson);
+            assertTrue(Messages.decode(bundlesJson.out(), StoreSlots.class).slots().stream()
+                    .anyMatch(slot -> slot.role() == StoreSlots.Role.COMMITTED && "demo".equals(slot.name())), bundlesJson::toString);
             Launcher.Run logs = pirt(60, "logs", "--port", port);
             assertOk(logs);
             assertTrue(logs.out().contains("[app] printer-"), logs::toString); // the last lines: the demo printing
