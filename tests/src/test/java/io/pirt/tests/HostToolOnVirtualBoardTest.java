@@ -1,10 +1,11 @@
 package io.pirt.tests;
 
+import io.pirt.wire.message.BoardInfo;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.ThreadList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pirt.virtualboard.VirtualBoard;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,9 +102,10 @@ class HostToolOnVirtualBoardTest {
     void infoJsonShowsTheBoardAndTheRunningApplication() throws Exception {
         ToolRun run = pirt("info", "--port", port(), "--baud", "921600", "--json");
         assertEquals(0, run.exitCode(), run.toString());
-        JsonNode o = new ObjectMapper().readTree(run.out());
-        assertTrue(o.get("board").asText().startsWith("virtual"), run.out());
-        assertTrue(o.get("application").asText().startsWith("RUNNING"), run.out());
+        BoardInfo info = Messages.decode(run.out(), BoardInfo.class);
+        assertEquals("virtual", info.board(), run.out());
+        assertEquals("RUNNING", info.application().state(), run.out());
+        assertEquals("demo", info.bundle().name(), run.out());
     }
 
     @Test
@@ -112,8 +114,8 @@ class HostToolOnVirtualBoardTest {
         ToolRun run = pirt("ps", "--port", port(), "--baud", "921600", "--json");
         assertEquals(0, run.exitCode(), run.toString());
         boolean high = false;
-        for (JsonNode t : new ObjectMapper().readTree(run.out())) {
-            if (t.path("name").asText().equals("printer-high")) high = t.get("priority").asInt() == 5;
+        for (ThreadList.ThreadRow t : Messages.decode(run.out(), ThreadList.class).threads()) {
+            if (t.name().equals("printer-high")) high = t.priority() == 5;
         }
         assertTrue(high, run.out());
     }

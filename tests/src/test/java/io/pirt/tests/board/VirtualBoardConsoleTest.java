@@ -33,12 +33,16 @@ class VirtualBoardConsoleTest {
     static Path state;
     static VirtualBoard board;
     static HostTerminal term;
+    /** The application's name on the board: its jar's file name (the runtime's test jar), as a pattern. */
+    static String app;
 
     @BeforeAll
     static void start() throws Exception {
+        Path appJar = Path.of(TestApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        app = java.util.regex.Pattern.quote(appJar.getFileName().toString());
         Path wiring = Files.writeString(state.resolve("wiring"), "button BTN0 D27 low\nled LED0 D17\n");
         board = VirtualBoard.start(VirtualBoard.Options.at(state.resolve("board")).wiring(wiring).args(List.of(
-                "--app-jar", Path.of(TestApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(), "--app-main", TestApp.class.getName(),
+                "--app-jar", appJar.toString(), "--app-main", TestApp.class.getName(),
                 "--app-jvm-flag", "-Xmx64m", "--app-jvm-flag", "-Dpirt.scheduling=none", "--hang-timeout-ms", "2000")));
         term = new HostTerminal(board.port());
         term.type("");
@@ -67,7 +71,7 @@ class VirtualBoardConsoleTest {
     void infoShowsBoardRuntimeSchedulingApplicationAndUptime() throws Exception {
         term.type("info");
         term.expect("board: +virtual \\(pirt virtual board\\).*runtime: +pirt \\S+ on Java \\d+.*scheduling: +\\w+.*"
-                + "application: RUNNING: running test-classes \\(pid \\d+\\).*uptime: +0d 00:\\d\\d:\\d\\d", 5_000);
+                + "application: RUNNING: running " + app + " \\(pid \\d+\\).*uptime: +0d 00:\\d\\d:\\d\\d", 5_000);
     }
 
     @Test
@@ -81,7 +85,7 @@ class VirtualBoardConsoleTest {
     @Order(4)
     void logShowsWhatHappenedBeforeConnecting() throws Exception {
         term.type("log 50");
-        term.expect("\\[pirt\\] pirt runtime .* on virtual.*\\[pirt\\] starting application test-classes.*\\[app\\] running", 5_000);
+        term.expect("\\[pirt\\] pirt runtime .* on virtual.*\\[pirt\\] starting application " + app + ".*\\[app\\] running", 5_000);
     }
 
     @Test
@@ -115,11 +119,11 @@ class VirtualBoardConsoleTest {
     void stopAndRestartTheApplication() throws Exception {
         term.type("stop");
         term.expect("\\[app\\] interrupted, unwinding main", 10_000);
-        term.expect("STOPPED: test-classes stopped on request", 10_000);
+        term.expect("STOPPED: " + app + " stopped on request", 10_000);
         term.type("gpio write D17 1");
         term.expect("D17=1", 5_000);
         term.type("restart");
-        term.expect("restarted test-classes", 10_000);
+        term.expect("restarted " + app, 10_000);
         term.expect("\\[app\\] running", 30_000);
     }
 
