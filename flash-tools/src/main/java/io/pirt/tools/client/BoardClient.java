@@ -388,7 +388,7 @@ public final class BoardClient implements AutoCloseable {
 
     /**
      * Drops the open session without BYE and says hello again, for up to {@code timeoutMs}:
-     * after the line's rate changed under the session (docs/protocol.md §5.5).
+     * after the line's rate changed under the session (docs/protocol.md §5.6).
      *
      * @throws ProtocolException if the board does not answer in time
      */
