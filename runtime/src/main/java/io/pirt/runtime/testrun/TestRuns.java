@@ -161,8 +161,10 @@ public final class TestRuns implements AutoCloseable {
         String keep;
         synchronized (this) {
             keep = run == null ? null : run.sha;
-            if (sha256Hex.equals(keep)) throw new IOException("test run " + run.number + " is running this very bundle; "
-                    + "wait for it to end before sending it again");
+            if (sha256Hex.equals(keep)) { // the very bundle the run in progress runs (the same tests again): unpacked already
+                ready(bundle, sha256Hex);
+                return;
+            }
             readySha = null; // its directory goes now
         }
         deleteTreeExcept(dir, keep);
@@ -173,10 +175,15 @@ public final class TestRuns implements AutoCloseable {
             throw new IOException("the test bundle changed while it was unpacked: " + e.getMessage(), e);
         }
         synchronized (this) {
-            readySha = sha256Hex;
-            readyName = bundle.manifest().name() + " " + bundle.manifest().version();
-            readyMainClass = bundle.manifest().mainClass();
+            ready(bundle, sha256Hex);
         }
+    }
+
+    /** Guarded by this: the unpacked bundle {@code sha256Hex} waits for its {@code test-run}. */
+    private void ready(VerifiedBundle bundle, String sha256Hex) {
+        readySha = sha256Hex;
+        readyName = bundle.manifest().name() + " " + bundle.manifest().version();
+        readyMainClass = bundle.manifest().mainClass();
         log.runtime("test bundle " + readyName + " received; `test-run` starts it");
     }
 

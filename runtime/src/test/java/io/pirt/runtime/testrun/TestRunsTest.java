@@ -161,12 +161,23 @@ class TestRunsTest {
                 () -> runs.start(sha(2) + " 60000 --by pirt@b:2 --tests tests.jar"));
         assertEquals(Refusal.NOT_NOW, busy.refusal().code());
         assertTrue(busy.getMessage().contains("started by pirt@a:1"), busy.getMessage());
-        VerifiedBundle same = bundle(1);
-        java.io.IOException again = assertThrows(java.io.IOException.class, () -> runs.accept(same, sha(1)));
-        assertTrue(again.getMessage().contains("running this very bundle"), again.getMessage());
 
         runs.ended(first, AppState.EXITED, "exited (status 0)");
         assertEquals(2, runs.start(sha(2) + " 60000 --tests tests.jar").run(), "the second tool's run, once the first ended");
         assertTrue(last().classpath().stream().allMatch(Files::exists), last().classpath().toString());
+    }
+
+    @Test
+    void theSameTestsSentAgainDuringTheirRunWaitForTheirOwnRun() throws Exception {
+        runs.accept(bundle(1), sha(1));
+        runs.start(sha(1) + " 60000 --by pirt@a:1 --tests tests.jar");
+        AppSpec first = last();
+        runs.accept(bundle(1), sha(1)); // a CI job run again: the same bundle, byte for byte
+        for (Path jar : first.classpath()) assertTrue(Files.exists(jar), "the running run's jars stay: " + jar);
+        assertEquals(Refusal.NOT_NOW, assertThrows(Refusal.RefusedException.class,
+                () -> runs.start(sha(1) + " 60000 --tests tests.jar")).refusal().code());
+        runs.ended(first, AppState.EXITED, "exited (status 0)");
+        assertEquals(2, runs.start(sha(1) + " 60000 --tests tests.jar").run());
+        assertEquals(first.classpath(), last().classpath());
     }
 }
