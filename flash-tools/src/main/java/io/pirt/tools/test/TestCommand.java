@@ -308,7 +308,8 @@ public final class TestCommand implements Callable<Integer> {
         boolean lost = false; // the last status request failed
         long lastEventNanos = System.nanoTime(); // console lines do not count: the run's events may still be missing
         while (true) {
-            long waitNanos = Math.min(deadline, lastEventNanos + TimeUnit.MILLISECONDS.toNanos(QUIET_MS)) - System.nanoTime();
+            long now = System.nanoTime();
+            long waitNanos = Math.min(deadline - now, lastEventNanos + TimeUnit.MILLISECONDS.toNanos(QUIET_MS) - now);
             Object item = waitNanos > 0 ? events.poll(waitNanos, TimeUnit.NANOSECONDS) : null;
             if (item instanceof ConsoleLine c) {
                 report.console(c.source(), c.line());
