@@ -42,6 +42,12 @@ final class TestEvents implements TestExecutionListener {
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     /** Characters of output sent so far per running test, against {@link #MAX_TEXT_CHARS}. */
     private final Map<String, Integer> outputChars = new ConcurrentHashMap<>();
+    /**
+     * True on a thread while it hands an event to the sink: what it prints meanwhile (the
+     * supervision link says on stderr that it was lost, then ends the process) must not become
+     * another event, or it would recurse instead of ending.
+     */
+    private final ThreadLocal<Boolean> emitting = ThreadLocal.withInitial(() -> false);
     /** The process's standard streams while {@link #captureStandardStreams()} is in force, else null. */
     private volatile TestOutput out, err;
     private final long runStartNanos = System.nanoTime();
@@ -86,6 +92,7 @@ final class TestEvents implements TestExecutionListener {
 
     /** One line (or a partial line) printed on {@code stream}: a {@code test-output} event for each running test. */
     private void output(TestOutput stream, String text) {
+        if (emitting.get()) return; // printed by the sink itself: on the console only
         String field = stream == err ? "stderr" : "stdout";
         for (String id : running) {
             int before = outputChars.getOrDefault(id, 0);
@@ -242,8 +249,13 @@ final class TestEvents implements TestExecutionListener {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a test event", e); // a StringWriter does not fail
         }
-        if (!sink.test(json.toString())) {
-            unsupervised.println("pirt test runner (not supervised): " + json);
+        boolean taken;
+        emitting.set(true);
+        try {
+            taken = sink.test(json.toString());
+        } finally {
+            emitting.set(false);
         }
+        if (!taken) unsupervised.println("pirt test runner (not supervised): " + json);
     }
 }

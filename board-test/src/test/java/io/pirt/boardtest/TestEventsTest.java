@@ -148,6 +148,22 @@ class TestEventsTest {
     }
 
     @Test
+    void whatTheSinkPrintsIsNotSentAgainAsOutput() throws Exception {
+        // The supervision link, when it is lost, says so on stderr and ends the process: that line must not recurse into events.
+        List<String> lines = new ArrayList<>();
+        TestEvents events = new TestEvents(line -> {
+            lines.add(line);
+            if (line.contains("test-output")) System.err.println("the sink complains while sending " + line.length() + " characters");
+            return true;
+        });
+        try (TestEvents.Capture streams = events.captureStandardStreams()) {
+            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(Fixture.class)).build(), events);
+        }
+        long outputs = lines.stream().filter(l -> l.contains("\"test-output\"")).count();
+        assertEquals(2, outputs, "the fixture's two pieces of output, not the sink's complaints: " + lines);
+    }
+
+    @Test
     void aClassWhoseSetUpFailsIsReportedOnce() throws Exception {
         List<JsonNode> events = run(BrokenSetUp.class);
         List<JsonNode> finished = events.stream().filter(e -> e.path("event").asText().equals("test-finished")).toList();
