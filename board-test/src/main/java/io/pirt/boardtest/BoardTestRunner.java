@@ -46,9 +46,11 @@ public final class BoardTestRunner {
                 default -> usage("unknown option " + args[i]);
             }
         }
+        // JUnit's own capture stays off: it would hold a test's output until the test ends, and a test
+        // that hangs would lose it; TestEvents sends it as it is printed instead.
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
-                .configurationParameter("junit.platform.output.capture.stdout", "true")
-                .configurationParameter("junit.platform.output.capture.stderr", "true");
+                .configurationParameter("junit.platform.output.capture.stdout", "false")
+                .configurationParameter("junit.platform.output.capture.stderr", "false");
         request.selectors(selectors(testJars, select));
         if (!include.isEmpty()) request.filters(TagFilter.includeTags(include));
         if (!exclude.isEmpty()) request.filters(TagFilter.excludeTags(exclude));
@@ -58,7 +60,9 @@ public final class BoardTestRunner {
         TestEvents events = new TestEvents(Supervisor::report);
         Launcher launcher = LauncherFactory.create();
         out.println("pirt test runner: discovering tests in " + (select.isEmpty() ? testJars : select));
-        launcher.execute(discovery, events);
+        try (TestEvents.Capture streams = events.captureStandardStreams()) {
+            launcher.execute(discovery, events);
+        }
         out.println("pirt test runner: " + events.summary());
         System.out.flush();
         System.exit(0);

@@ -3,15 +3,17 @@ package io.pirt.boardtest;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -20,8 +22,10 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * Turns the JUnit Platform's execution callbacks into the test events of docs/testing.md, one
- * JSON object each, handed to a sink (the supervision link). Output and stack traces are cut
- * to {@link #MAX_TEXT_CHARS} so an event always fits the protocol's 64 KiB.
+ * JSON object each, handed to a sink (the supervision link). What a test prints goes out as it
+ * prints it ({@code test-output}, see {@link #captureStandardStreams()}), at most
+ * {@link #MAX_TEXT_CHARS} per test; stack traces are cut to as much, so an event always fits
+ * the protocol's 64 KiB.
  *
  * <p>Callbacks come from the launcher's threads (JUnit may run tests in parallel): the
  * per-test state lives in concurrent maps keyed by the test's unique id.
@@ -31,15 +35,78 @@ final class TestEvents implements TestExecutionListener {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Predicate<String> sink;
+    /** Where an event goes when no runtime takes it: the process's own standard output, never a {@link TestOutput}. */
+    private final PrintStream unsupervised;
     private final Map<String, Long> startedNanos = new ConcurrentHashMap<>();
-    private final Map<String, String> stdout = new ConcurrentHashMap<>();
-    private final Map<String, String> stderr = new ConcurrentHashMap<>();
+    /** Tests started and not finished: the output printed now is theirs. */
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /** Characters of output sent so far per running test, against {@link #MAX_TEXT_CHARS}. */
+    private final Map<String, Integer> outputChars = new ConcurrentHashMap<>();
+    /**
+     * True on a thread while it hands an event to the sink: what it prints meanwhile (the
+     * supervision link says on stderr that it was lost, then ends the process) must not become
+     * another event, or it would recurse instead of ending.
+     */
+    private final ThreadLocal<Boolean> emitting = ThreadLocal.withInitial(() -> false);
+    /** The process's standard streams while {@link #captureStandardStreams()} is in force, else null. */
+    private volatile TestOutput out, err;
     private final long runStartNanos = System.nanoTime();
     // Counts: written by the launcher's callbacks, read once at the end.
     private int tests, failures, errors, skipped;
 
     TestEvents(Predicate<String> sink) {
         this.sink = sink;
+        this.unsupervised = System.out;
+    }
+
+    /**
+     * From now until the returned handle is closed, what the process prints on its standard
+     * streams still goes there and is also sent, line by line, as {@code test-output} events of
+     * the tests running at the time (JUnit's own capture must be off: it would replace the
+     * streams). Output printed while no test runs (discovery, a class's set-up) is not sent.
+     */
+    Capture captureStandardStreams() {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        TestOutput o = new TestOutput(oldOut, this::output);
+        TestOutput e = new TestOutput(oldErr, this::output);
+        out = o;
+        err = e;
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        return () -> {
+            System.out.flush();
+            System.err.flush();
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            out = null;
+            err = null;
+        };
+    }
+
+    /** The standard streams taken over by {@link #captureStandardStreams()}; closing gives them back. */
+    interface Capture extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** One line (or a partial line) printed on {@code stream}: a {@code test-output} event for each running test. */
+    private void output(TestOutput stream, String text) {
+        if (emitting.get()) return; // printed by the sink itself: on the console only
+        String field = stream == err ? "stderr" : "stdout";
+        for (String id : running) {
+            int before = outputChars.getOrDefault(id, 0);
+            if (before > MAX_TEXT_CHARS) continue; // cut, and said so once
+            int after = before + text.length();
+            outputChars.put(id, after);
+            String sent = after <= MAX_TEXT_CHARS ? text
+                    : "[... more output of this test cut on the board after " + MAX_TEXT_CHARS + " characters]\n";
+            emit(g -> {
+                g.writeStringField("event", "test-output");
+                g.writeStringField("id", id);
+                g.writeStringField(field, sent);
+            });
+        }
     }
 
     @Override
@@ -59,14 +126,7 @@ final class TestEvents implements TestExecutionListener {
             g.writeStringField("event", "test-started");
             names(g, id);
         });
-    }
-
-    @Override
-    public void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
-        entry.getKeyValuePairs().forEach((k, v) -> {
-            if (k.equals("stdout")) stdout.merge(id.getUniqueId(), v, String::concat);
-            else if (k.equals("stderr")) stderr.merge(id.getUniqueId(), v, String::concat);
-        });
+        running.add(id.getUniqueId()); // after its start event, so its output follows that
     }
 
     @Override
@@ -89,8 +149,13 @@ final class TestEvents implements TestExecutionListener {
     public void executionFinished(TestIdentifier id, TestExecutionResult result) {
         Long started = startedNanos.remove(id.getUniqueId());
         long durationMs = started == null ? 0 : (System.nanoTime() - started) / 1_000_000;
-        String out = stdout.remove(id.getUniqueId());
-        String err = stderr.remove(id.getUniqueId());
+        if (id.isTest()) {
+            TestOutput o = out, e = err;
+            if (o != null) o.flushLine();
+            if (e != null) e.flushLine();
+            running.remove(id.getUniqueId());
+            outputChars.remove(id.getUniqueId());
+        }
         boolean failedContainer = !id.isTest() && result.getStatus() == TestExecutionResult.Status.FAILED;
         if (!id.isTest() && !failedContainer) return; // containers report only when they fail (e.g. @BeforeAll)
         Optional<Throwable> thrown = result.getThrowable();
@@ -122,8 +187,6 @@ final class TestEvents implements TestExecutionListener {
                 t.printStackTrace(new PrintWriter(trace));
                 g.writeStringField("stackTrace", cut(trace.toString()));
             }
-            if (out != null) g.writeStringField("stdout", cut(out));
-            if (err != null) g.writeStringField("stderr", cut(err));
         });
     }
 
@@ -186,8 +249,13 @@ final class TestEvents implements TestExecutionListener {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a test event", e); // a StringWriter does not fail
         }
-        if (!sink.test(json.toString())) {
-            System.out.println("pirt test runner (not supervised): " + json);
+        boolean taken;
+        emitting.set(true);
+        try {
+            taken = sink.test(json.toString());
+        } finally {
+            emitting.set(false);
         }
+        if (!taken) unsupervised.println("pirt test runner (not supervised): " + json);
     }
 }

@@ -1,6 +1,7 @@
 package io.pirt.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -146,6 +147,20 @@ class BoardsCommandTest {
         Run run = pirt("--version");
         assertEquals(0, run.exitCode());
         assertTrue(run.out().matches("pirt \\d+\\.\\d+\\.\\d+.*\\R"), run.out());
+    }
+
+    @Test
+    void commandsThatFlashNothingListNoFlashExitCodes() {
+        for (String[] command : List.of(new String[] {"sim", "--help"}, new String[] {"demo", "--help"},
+                new String[] {"boards", "--help"}, new String[] {"boards", "show", "--help"}, new String[] {"boards", "detect", "--help"})) {
+            Run run = pirt(command);
+            assertEquals(0, run.exitCode(), String.join(" ", command));
+            assertTrue(run.out().contains("Exit codes:"), String.join(" ", command) + ": " + run.out());
+            assertFalse(run.out().contains("(flash)"), String.join(" ", command) + " lists flash's exit codes: " + run.out());
+            assertFalse(run.out().matches("(?s).*\\R\\s*[34]\\s.*"), String.join(" ", command) + " lists exit code 3 or 4: " + run.out());
+        }
+        Run flash = pirt("flash", "--help");
+        assertTrue(flash.out().contains("rolled"), "flash still lists its own: " + flash.out());
     }
 
     @Test

@@ -62,6 +62,11 @@ class OnBoardTestRunTest {
         return d.getDocumentElement();
     }
 
+    static int countOf(Element testcase, String text) {
+        var outs = testcase.getElementsByTagName("system-out");
+        return outs.getLength() == 0 ? 0 : outs.item(0).getTextContent().split(java.util.regex.Pattern.quote(text), -1).length - 1;
+    }
+
     static Element testcase(Element suite, String name) {
         var cases = suite.getElementsByTagName("testcase");
         for (int i = 0; i < cases.getLength(); i++) {
@@ -140,7 +145,9 @@ class OnBoardTestRunTest {
         assertEquals("org.opentest4j.AssertionFailedError", failure.getAttribute("type"));
         assertTrue(failure.getTextContent().contains("FailingOnPurposeTest.failsOnPurpose"), "the stack trace names the test");
         Element out = (Element) testcase(suite, "passes").getElementsByTagName("system-out").item(0);
-        assertTrue(out.getTextContent().contains("this line is captured with the test's result"), "captured output");
+        assertTrue(out.getTextContent().contains("[app] this line is captured with the test's result"), "its output, marked: "
+                + out.getTextContent());
+        assertEquals(0, countOf(testcase(suite, "failsOnPurpose"), "this line is captured"), "each test has only its own output");
         helloRunsAgain(run);
     }
 
@@ -187,6 +194,56 @@ class OnBoardTestRunTest {
     }
 
     @Test
+    @Order(5)
+    void aSecondToolWaitsForTheRunAToolLeftBehindThenRunsItsOwn() throws Exception {
+        // Tool A starts the hanging test (40 s timeout: longer than B's transfer) and goes away, as a CI job that is killed does: the run goes on on the
+        // board. Tool B then finds the board busy, says so, waits for that run's end and runs its own tests.
+        java.util.concurrent.CountDownLatch runStarted = new java.util.concurrent.CountDownLatch(1);
+        StringWriter aErr = new StringWriter();
+        java.io.Writer err = new java.io.Writer() {
+            @Override
+            public void write(char[] c, int off, int len) {
+                synchronized (aErr) {
+                    aErr.write(c, off, len);
+                    if (aErr.toString().matches("(?s).*test run \\d+ started.*")) runStarted.countDown();
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        List<String> aArgs = new ArrayList<>(List.of("test", "--port", board.port().toString(), "--baud", BAUD, "--key", key.toString(),
+                "--public-key", pub.toString(), "--reports", dir.resolve("reports-a").toString(),
+                "--classpath", HELLO.resolve("target/classes").toString(), "--include-tag", "hangs-on-purpose", "--timeout", "40s",
+                HELLO.resolve("target/test-classes").toString()));
+        int[] aExit = {-1};
+        Thread a = new Thread(() -> aExit[0] = Main.run(aArgs.toArray(String[]::new), new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true)), "tool-a");
+        a.start();
+        assertTrue(runStarted.await(60, java.util.concurrent.TimeUnit.SECONDS), "tool A's run started: " + aErr);
+        a.interrupt(); // tool A goes away; its port is free, its run goes on
+        a.join(30_000);
+        assertTrue(!a.isAlive(), "tool A ended when interrupted: " + aErr);
+
+        Path reports = dir.resolve("reports-b");
+        long started = System.nanoTime();
+        ToolRun b = test(reports, "--exclude-tag", "fails-on-purpose", "--exclude-tag", "hangs-on-purpose");
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(0, b.exitCode(), b.toString());
+        assertTrue(b.err().matches("(?s).*pirt: the board cannot start the tests yet: test run \\d+ is in progress \\(started by pirt@.*"),
+                "B said who has the board: " + b.err());
+        assertTrue(b.err().contains("Waiting up to"), b.err());
+        assertTrue(b.out().contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0"), b.toString());
+        assertTrue(tookMs < 120_000, "B ran once A's run ended, not at its own timeout (10 min): " + tookMs + " ms");
+        helloRunsAgain(b);
+    }
+
+    @Test
     @Order(4)
     void aHangingTestIsEndedByTheTimeoutAndTheApplicationComesBack() throws Exception {
         Path reports = dir.resolve("reports-hang");
@@ -198,8 +255,16 @@ class OnBoardTestRunTest {
         assertTrue(run.out().contains("ERROR io.pirt.examples.hello.HangingOnPurposeTest.waitsForever"), run.out());
         Element suite = suite(reports, "io.pirt.examples.hello.HangingOnPurposeTest");
         assertEquals("1", suite.getAttribute("errors"));
-        Element error = (Element) testcase(suite, "waitsForever").getElementsByTagName("error").item(0);
+        Element hang = testcase(suite, "waitsForever");
+        Element error = (Element) hang.getElementsByTagName("error").item(0);
         assertTrue(error.getAttribute("message").contains("timed out after 8000 ms"), error.getAttribute("message"));
+        String said = hang.getElementsByTagName("system-out").item(0).getTextContent();
+        assertTrue(said.contains("[app] about to wait for an event nobody sets"), "what it printed before it hung: " + said);
+        assertTrue(said.contains("[pirt] test run ") && said.contains("timed out after 8000 ms; stopping it"),
+                "the runtime's console lines while it ran: " + said);
+        double seconds = Double.parseDouble(hang.getAttribute("time"));
+        assertTrue(seconds > 5 && seconds < 60, "its time runs from its start to the abort: " + seconds);
+        assertTrue(Double.parseDouble(suite.getAttribute("time")) >= seconds, "the suite lasted at least its test: " + suite.getAttribute("time"));
         assertTrue(tookMs < 60_000, "the run ended soon after its 8 s timeout, not at the tool's own deadline: " + tookMs + " ms");
         helloRunsAgain(run);
     }

@@ -4,9 +4,10 @@ import java.io.IOException;
 
 /**
  * The baud rate of a UART under a protocol session, which both ends can change together
- * (docs/protocol.md §5.5). The board's console on a UART and the tool's serial port are its
- * two implementations; a USB gadget port or a pseudo-terminal console has no rate to change
- * and offers none. Implementations are thread-safe.
+ * (docs/protocol.md §5.6). The board's console port and the tool's serial port are its two
+ * implementations; a pseudo-terminal console has one too (the virtual board's cable is paced
+ * at the rate each end sets). Only a USB gadget port has no rate to change and offers none.
+ * Implementations are thread-safe.
  */
 public interface LineRate {
     /** The rate the port is set to now, in baud. */

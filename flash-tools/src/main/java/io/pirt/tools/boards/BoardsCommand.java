@@ -11,7 +11,9 @@ import picocli.CommandLine.Spec;
 /** {@code pirt boards}: lists the built-in board profiles, one {@code ID  NAME} per line. */
 @Command(name = "boards",
         description = "List the built-in board profiles (id and name).",
-        subcommands = {ShowCommand.class, DetectCommand.class})
+        subcommands = {ShowCommand.class, DetectCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:a profile cannot be read or is not valid (the reason is on stderr)", "2:usage error"})
 public final class BoardsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -15,7 +15,10 @@ import picocli.CommandLine.Spec;
  * its line, so scripts can use it. When the answer is the virtual board, why is said on
  * stderr; a model no profile matches is an error (exit 1).
  */
-@Command(name = "detect", description = "Print the id of the board profile that fits this machine.")
+@Command(name = "detect", description = "Print the id of the board profile that fits this machine.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok (a machine no profile fits gets the virtual board's id, and the reason on stderr)",
+                "1:a built-in profile cannot be read (the reason is on stderr)", "2:usage error"})
 public final class DetectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

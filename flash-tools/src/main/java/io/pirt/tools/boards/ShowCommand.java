@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
  * {@code pirt boards show ID} prints one built-in profile; {@code pirt boards show
  * --board-file PATH} loads, checks and prints a profile file (for a custom board).
  */
-@Command(name = "show", description = "Print a board profile: a built-in one by ID, or a file with --board-file.")
+@Command(name = "show", description = "Print a board profile: a built-in one by ID, or a file with --board-file.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:no such profile, or it cannot be read or is not valid (the reason is on stderr)", "2:usage error"})
 public final class ShowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -34,9 +34,9 @@ import picocli.CommandLine.Spec;
         description = {"Start a virtual board, flash the demo application to it as a signed bundle (threads of three",
                 "priorities printing under a Lock, an LED blinking, a button handled by an edge callback), show its",
                 "console, press the button, look at the LED and the threads, roll out a second version and show its",
-                "commit, then stop everything.",
-                "",
-                "Exit codes: 0 the demo ran through; 1 a step failed (said on stderr)."})
+                "commit, then stop everything."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the demo ran through", "1:a step failed (said on stderr)", "2:usage error"})
 public final class DemoCommand implements Callable<Integer> {
     static final String DEMO_MAIN = "io.pirt.examples.demo.Demo";
 

@@ -19,7 +19,11 @@ import picocli.CommandLine.Spec;
                 "virtual serial cable. Prints 'port: PATH' (the host end of the cable) as its first line, then runs",
                 "until Ctrl-C or SIGTERM and stops everything it started.",
                 "",
-                "Talk to it with `pirt console --port PATH`, picocom or screen."})
+                "Talk to it with `pirt console --port PATH`, picocom or screen."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by Ctrl-C or SIGTERM",
+                "1:the virtual board did not start, or its runtime ended by itself (what it printed is on stderr)",
+                "2:usage error"})
 public final class SimCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

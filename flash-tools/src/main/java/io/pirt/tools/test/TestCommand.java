@@ -1,6 +1,7 @@
 package io.pirt.tools.test;
 
 import io.pirt.tools.client.TransferReport;
+import io.pirt.wire.ConsoleSource;
 import io.pirt.wire.Hello;
 import io.pirt.wire.ProtocolException;
 import io.pirt.tools.ToolException;
@@ -10,6 +11,7 @@ import io.pirt.wire.message.AnswerText;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.InstallVerdict;
 import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.Refusal;
 import io.pirt.wire.message.TestEvent;
 import io.pirt.wire.message.TestLibraries;
 import io.pirt.wire.message.TestRunStarted;
@@ -73,6 +75,8 @@ public final class TestCommand implements Callable<Integer> {
     private static final long RESTORE_GRACE_MS = 60_000;
     /** After this long without an event the board is asked how the run goes. */
     private static final long QUIET_MS = 3_000;
+    /** While the board is busy with another run, it is asked again this often (and as soon as that run's end arrives). */
+    static final long BUSY_RETRY_MS = 5_000;
 
     @Spec
     CommandSpec spec;
@@ -134,7 +138,8 @@ public final class TestCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw ToolException.failure("cannot make a temporary directory for the test bundle: " + e.getMessage(), e);
         }
-        BlockingQueue<TestEvent> events = new LinkedBlockingQueue<>();
+        // The board's test events and console lines, in the order they arrived (both come on the link's reader thread).
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         ExecutorService actions = Executors.newSingleThreadExecutor(r -> {
             java.lang.Thread t = new java.lang.Thread(r, "pirt-test-host-actions");
             t.setDaemon(true);
@@ -147,6 +152,7 @@ public final class TestCommand implements Callable<Integer> {
                         out.println("  | " + line);
                         out.flush();
                     }
+                    events.add(new ConsoleLine(source, line));
                 })) {
             if ((session.client().board().capabilities() & Hello.EVENTS) == 0) {
                 throw ToolException.failure("the board (runtime " + session.client().board().software()
@@ -189,8 +195,8 @@ public final class TestCommand implements Callable<Integer> {
             err.println(String.format(Locale.ROOT, "sent in %.1f s; running the tests on %s (at most %s)",
                     sent.elapsedMillis() / 1000.0, session.client().board().name(), timeout));
             err.flush();
-            TestRunStarted started = session.ask(io.pirt.wire.message.Command.TEST_RUN, sent.sha256Hex() + " " + timeoutMs
-                    + (runnerArgs.isEmpty() ? "" : " " + String.join(" ", runnerArgs)), TestRunStarted.class);
+            TestRunStarted started = startRun(session, sent.sha256Hex() + " " + timeoutMs + " --by " + who()
+                    + (runnerArgs.isEmpty() ? "" : " " + String.join(" ", runnerArgs)), events, timeoutMs, err);
             String run = Long.toString(started.run());
             err.println("test run " + run + " started");
             err.flush();
@@ -224,6 +230,62 @@ public final class TestCommand implements Callable<Integer> {
         }
     }
 
+    /** A line the board's console printed, as the console listener got it. */
+    private record ConsoleLine(ConsoleSource source, String line) {
+    }
+
+    /** Who this tool is, for another tool that finds the board busy with this run: {@code pirt@HOST:PID}. */
+    private static String who() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "unknown-host"; // the name is only shown to a person; the pid still tells runs apart
+        }
+        return ("pirt@" + host + ":" + ProcessHandle.current().pid()).replaceAll("[^\\x21-\\x7e]", "_");
+    }
+
+    /**
+     * Asks the board to start the run. While it refuses because it is busy ({@code NOT_NOW}:
+     * another tool's run is in progress, or a new bundle is on trial) this waits, up to the
+     * run's own timeout, saying so once per reason: it asks again when the other run's end
+     * ({@code restored}) arrives, and every {@link #BUSY_RETRY_MS} in case it does not (the
+     * board sends events only to an attached tool). What arrives meanwhile is not this run's
+     * and is dropped.
+     */
+    private static TestRunStarted startRun(BoardSession session, String argument, BlockingQueue<Object> events, long timeoutMs,
+                                           PrintWriter err) throws ToolException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        String said = null;
+        while (true) {
+            Refusal refusal;
+            try {
+                return Messages.answer(session.client().request(io.pirt.wire.message.Command.TEST_RUN.wireName(), argument),
+                        TestRunStarted.class);
+            } catch (Refusal.RefusedException e) {
+                refusal = e.refusal();
+            } catch (IOException e) {
+                throw ToolException.failure(session.port() + ": cannot start the test run: " + e.getMessage(), e);
+            }
+            if (!refusal.code().equals(Refusal.NOT_NOW)) throw ToolException.failure("the board: " + refusal.message());
+            if (System.nanoTime() - deadline >= 0) {
+                throw ToolException.failure("the board stayed busy for " + timeoutMs + " ms (this run's --timeout): "
+                        + refusal.message() + "; try again when it is free (pirt info says what it runs)");
+            }
+            if (!refusal.message().equals(said)) {
+                err.println("pirt: the board cannot start the tests yet: " + refusal.message() + ". Waiting up to "
+                        + TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()) + " s (this run's --timeout) for it to be free");
+                err.flush();
+                said = refusal.message();
+            }
+            long retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_RETRY_MS);
+            for (long left; (left = Math.min(retryAt, deadline) - System.nanoTime()) > 0; ) {
+                Object item = events.poll(left, TimeUnit.NANOSECONDS);
+                if (item instanceof TestEvent e && e.kind() == TestEvent.Kind.RESTORED) break; // the other run is over
+            }
+        }
+    }
+
     /** How the run ended: why early (null: it finished), and what the board runs now. */
     private record RunEnd(String abortReason, String restoredApp) {
     }
@@ -235,7 +297,7 @@ public final class TestCommand implements Callable<Integer> {
      * tool) they are asked for again. After {@link #QUIET_MS} without an event the board is
      * asked how many it has sent, which also says hello again if the session was lost.
      */
-    private RunEnd follow(BoardSession session, String run, BlockingQueue<TestEvent> events, TestReport report,
+    private RunEnd follow(BoardSession session, String run, BlockingQueue<Object> events, TestReport report,
                           ExecutorService actions, long timeoutMs, PrintWriter out, PrintWriter err)
             throws ToolException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs + RESTORE_GRACE_MS);
@@ -244,10 +306,20 @@ public final class TestCommand implements Callable<Integer> {
         long expected = 0; // number of the next event to take
         long askedFrom = -1; // the number a resend was last asked from
         boolean lost = false; // the last status request failed
+        long lastEventNanos = System.nanoTime(); // console lines do not count: the run's events may still be missing
         while (true) {
-            long waitNanos = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(QUIET_MS));
-            TestEvent e = events.poll(Math.max(1, waitNanos), TimeUnit.NANOSECONDS);
+            long now = System.nanoTime();
+            long waitNanos = Math.min(deadline - now, lastEventNanos + TimeUnit.MILLISECONDS.toNanos(QUIET_MS) - now);
+            Object item = waitNanos > 0 ? events.poll(waitNanos, TimeUnit.NANOSECONDS) : null;
+            if (item instanceof ConsoleLine c) {
+                report.console(c.source(), c.line());
+                continue;
+            }
+            TestEvent e = (TestEvent) item;
+            if (e != null && e.run() != null && !e.run().toString().equals(run)) continue; // another run's, sent before this one began
+            if (e != null) lastEventNanos = System.nanoTime();
             if (e == null && deadline - System.nanoTime() > 0) {
+                lastEventNanos = System.nanoTime();
                 try {
                     TestRunStatus status = session.ask(io.pirt.wire.message.Command.TEST_STATUS, run, TestRunStatus.class);
                     if (status.events() > expected) { // quiet though some are missing: ask (again)
@@ -291,6 +363,7 @@ public final class TestCommand implements Callable<Integer> {
             switch (e.kind()) {
                 case RUN_STARTED -> out.println("running " + e.tests() + " tests");
                 case TEST_STARTED -> report.started(e);
+                case TEST_OUTPUT -> report.output(e);
                 case TEST_FINISHED -> print(report.finished(e), out);
                 case RUN_FINISHED, UNKNOWN -> { } // UNKNOWN: an event of a newer runtime, not for this tool
                 case RUN_ABORTED -> {

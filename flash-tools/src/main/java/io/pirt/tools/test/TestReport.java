@@ -1,5 +1,6 @@
 package io.pirt.tools.test;
 
+import io.pirt.wire.ConsoleSource;
 import io.pirt.wire.message.TestEvent;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,15 +13,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
 /**
- * The results of one on-board test run, built from the board's test events, and written as
- * Surefire-compatible XML reports ({@code TEST-<class>.xml}, one per test class), which CI
- * servers and IDEs read. A test that started but never finished (the run timed out or the
- * test process died) is reported as an error saying so. Not thread-safe: fed from one thread.
+ * The results of one on-board test run, built from the board's test events and console
+ * lines, and written as Surefire-compatible XML reports ({@code TEST-<class>.xml}, one per
+ * test class), which CI servers and IDEs read.
+ *
+ * <p>A test's {@code <system-out>} is what happened on the board while it ran, one line each,
+ * marked by source: what the test printed ({@code test-output} events, marked {@code [app]}
+ * and {@code [app!]} here; exact, as they travel with the test's own events) and the console
+ * lines of the runtime and the shell ({@code [pirt]} ...) that arrived between its start and
+ * its end (attributed by arrival, so a line printed right at a test's edge may land in its
+ * neighbour). The application's console lines are left out: they are the same output again.
+ * A test that started but never finished (the run timed out or the test process died) is
+ * an error saying so, with what it printed and the time from its start to the abort.
+ * A suite's time is its class's: from its first test's start to its last test's end.
+ * Not thread-safe: fed from one thread.
  */
 final class TestReport {
     enum Status { PASSED, FAILED, ERROR, SKIPPED }
@@ -30,24 +43,85 @@ final class TestReport {
                   String stackTrace, String stdout, String stderr) {
     }
 
+    /** At most this much of what happened on the board is kept per test; the rest is counted. */
+    static final int MAX_OUTPUT_CHARS = 256 * 1024;
+
     private final String board;
+    private final LongSupplier nanoClock;
     private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     /** Finished tests by class, in the order their classes first appeared. */
     private final Map<String, List<Result>> byClass = new LinkedHashMap<>();
-    /** Tests started and not finished: id → (class, name). */
-    private final Map<String, String[]> running = new LinkedHashMap<>();
+    /** Per class whose tests started: when its first test started and its last test ended, by {@link #nanoClock}. */
+    private final Map<String, long[]> classSpan = new LinkedHashMap<>();
+    /** Tests started and not finished, by id. */
+    private final Map<String, Running> running = new LinkedHashMap<>();
+
+    /** A test between its start and its end: what it is, since when, and what happened meanwhile. */
+    private static final class Running {
+        final String className;
+        final String name;
+        final long startedNanos;
+        final StringBuilder output = new StringBuilder();
+        long cutChars;
+
+        Running(String className, String name, long startedNanos) {
+            this.className = className;
+            this.name = name;
+            this.startedNanos = startedNanos;
+        }
+
+        void add(String line) {
+            if (output.length() + line.length() + 1 > MAX_OUTPUT_CHARS) {
+                cutChars += line.length() + 1;
+                return;
+            }
+            output.append(line).append('\n');
+        }
+
+        String output() {
+            if (output.isEmpty() && cutChars == 0) return null;
+            return cutChars == 0 ? output.toString() : output + "[... " + cutChars + " more characters left out by pirt test]\n";
+        }
+    }
 
     TestReport(String board) {
+        this(board, System::nanoTime);
+    }
+
+    /** @param nanoClock the time events arrive by ({@code System::nanoTime}; a test's own clock in tests) */
+    TestReport(String board, LongSupplier nanoClock) {
         this.board = board;
+        this.nanoClock = nanoClock;
     }
 
     void started(TestEvent e) {
-        running.put(e.id(), new String[] {e.className(), e.name()});
+        long now = nanoClock.getAsLong();
+        String className = e.className() == null || e.className().isEmpty() ? "(unknown class)" : e.className();
+        running.put(e.id(), new Running(className, e.name(), now));
+        classSpan.computeIfAbsent(className, k -> new long[] {now, now});
+    }
+
+    /** A {@code test-output} event: lines the test printed, marked as the console marks them. */
+    void output(TestEvent e) {
+        Running r = running.get(e.id());
+        if (r == null) return; // output of a test that already ended (another thread of it went on printing)
+        if (e.stdout() != null) e.stdout().lines().forEach(l -> r.add("[app] " + l));
+        if (e.stderr() != null) e.stderr().lines().forEach(l -> r.add("[app!] " + l));
+    }
+
+    /**
+     * A console line the board printed (as the tool's console listener gets it, already marked
+     * {@code [pirt]} ...): kept for each test running now. The application's own lines are
+     * left out: they come as {@code test-output} events.
+     */
+    void console(ConsoleSource source, String line) {
+        if (source == ConsoleSource.APP_STDOUT || source == ConsoleSource.APP_STDERR) return;
+        for (Running r : running.values()) r.add(line);
     }
 
     /** A {@code test-finished} event; returns the result it recorded. */
     Result finished(TestEvent e) {
-        if (e.id() != null) running.remove(e.id());
+        Running was = e.id() == null ? null : running.remove(e.id());
         String className = e.className() == null ? "" : e.className();
         String name = Boolean.TRUE.equals(e.container()) ? "(" + e.displayName() + " setup)" : e.name();
         Status status = switch (e.status() == null ? "" : e.status()) {
@@ -56,19 +130,29 @@ final class TestReport {
             case "skipped" -> Status.SKIPPED;
             default -> Status.ERROR;
         };
+        String out = was == null ? null : was.output();
+        if (e.stdout() != null) out = (out == null ? "" : out) + e.stdout(); // a runner from before test-output
         Result r = new Result(className.isEmpty() ? "(unknown class)" : className, name, status,
-                e.durationMs() == null ? 0 : e.durationMs(), e.message(), e.exception(), e.stackTrace(), e.stdout(), e.stderr());
-        byClass.computeIfAbsent(r.className(), k -> new ArrayList<>()).add(r);
+                e.durationMs() == null ? 0 : e.durationMs(), e.message(), e.exception(), e.stackTrace(), out, e.stderr());
+        add(r, nanoClock.getAsLong());
         return r;
+    }
+
+    private void add(Result r, long endedNanos) {
+        byClass.computeIfAbsent(r.className(), k -> new ArrayList<>()).add(r);
+        long[] span = classSpan.get(r.className());
+        if (span != null) span[1] = endedNanos;
     }
 
     /** The run ended early: every test still running is an error with {@code reason}. Returns them. */
     List<Result> aborted(String reason) {
+        long now = nanoClock.getAsLong();
         List<Result> cut = new ArrayList<>();
-        for (String[] t : running.values()) {
-            Result r = new Result(t[0], t[1], Status.ERROR, 0, "did not finish: " + reason, "io.pirt.TestRunAborted",
-                    "the test run was ended on the board: " + reason, null, null);
-            byClass.computeIfAbsent(r.className(), k -> new ArrayList<>()).add(r);
+        for (Running t : running.values()) {
+            Result r = new Result(t.className, t.name, Status.ERROR, TimeUnit.NANOSECONDS.toMillis(now - t.startedNanos),
+                    "did not finish: " + reason, "io.pirt.TestRunAborted", "the test run was ended on the board: " + reason,
+                    t.output(), null);
+            add(r, now);
             cut.add(r);
         }
         running.clear();
@@ -101,9 +185,19 @@ final class TestReport {
         return files;
     }
 
+    /**
+     * The class's time: from its first test's start to its last test's end; the sum of its
+     * tests' own times when none of them started (all skipped, or a class whose set-up failed).
+     */
+    long suiteMillis(String className) {
+        long[] span = classSpan.get(className);
+        if (span != null) return TimeUnit.NANOSECONDS.toMillis(span[1] - span[0]);
+        return byClass.getOrDefault(className, List.of()).stream().mapToLong(Result::durationMs).sum();
+    }
+
     private void writeSuite(OutputStream out, String className, List<Result> results) throws XMLStreamException {
         XMLStreamWriter x = XMLOutputFactory.newInstance().createXMLStreamWriter(out, "UTF-8");
-        long ms = results.stream().mapToLong(Result::durationMs).sum();
+        long ms = suiteMillis(className);
         x.writeStartDocument("UTF-8", "1.0");
         x.writeCharacters("\n");
         x.writeStartElement("testsuite");

@@ -26,7 +26,9 @@ import java.util.Random;
  *     io.pirt.tools.bench.FlashThroughput [SIZE_KIB [BAUD...]]</pre>
  *
  * Defaults: 1024 KiB at 115200 and 921600 baud. The jar is {@code -Dbench.jar=PATH}, or else
- * the largest jar on the class path, cut to the size. {@code -Dbench.minRtoMs=MS} raises
+ * the largest jar on the class path, cut to the size (repeated when shorter); SIZE_KIB 0 sends
+ * the file whole, e.g. a bundle ({@code -Dbench.jar=demo-1.0.0.pirt}: what its deflate gains,
+ * docs/tool.md). It prints the file's deflated size first. {@code -Dbench.minRtoMs=MS} raises
  * the client's minimum retransmission timeout (an experiment on spurious retransmissions).
  */
 public final class FlashThroughput {
@@ -39,14 +41,18 @@ public final class FlashThroughput {
         for (int i = 1; i < args.length; i++) bauds.add(Integer.parseInt(args[i]));
         if (bauds.isEmpty()) bauds = List.of(115200, 921600);
         Path dir = Files.createTempDirectory("pirt-bench-");
-        byte[] random = new byte[sizeKib * 1024];
-        new Random(42).nextBytes(random);
         Path jarSource = System.getProperty("bench.jar") != null ? Path.of(System.getProperty("bench.jar")) : largestJarOnClassPath();
-        byte[] jar = prefix(Files.readAllBytes(jarSource), sizeKib * 1024);
+        byte[] whole = Files.readAllBytes(jarSource);
+        byte[] jar = sizeKib == 0 ? whole : prefix(whole, sizeKib * 1024);
+        byte[] random = new byte[jar.length];
+        new Random(42).nextBytes(random);
         Path randomFile = Files.write(dir.resolve("random.bin"), random);
         Path jarFile = Files.write(dir.resolve("typical.jar"), jar);
-        System.out.printf(Locale.ROOT, "transfer of %d KiB over a paced virtual cable into a loopback board%n", sizeKib);
-        System.out.printf(Locale.ROOT, "jar: the first %d KiB of %s%n", jar.length / 1024, jarSource.getFileName());
+        System.out.printf(Locale.ROOT, "transfer of %d bytes over a paced virtual cable into a loopback board%n", jar.length);
+        System.out.printf(Locale.ROOT, "jar: %s %d bytes of %s%n", sizeKib == 0 ? "all" : "the first", jar.length, jarSource.getFileName());
+        long deflated = deflatedSize(jar);
+        System.out.printf(Locale.ROOT, "jar deflated as pirt flash deflates it: %d bytes, %.1f%% of %d (%s)%n", deflated,
+                100.0 * deflated / jar.length, jar.length, deflated <= jar.length * 0.98 ? "sent deflated" : "sent as is: under 2% smaller");
         System.out.printf(Locale.ROOT, "%8s  %-14s  %10s  %10s  %10s  %8s  %s%n", "BAUD", "DATA", "WIRE_B", "SECONDS",
                 "FILE_B/S", "OF_LINE", "RETRANSMITTED");
         for (int baud : bauds) {
@@ -75,6 +81,21 @@ public final class FlashThroughput {
             } finally {
                 client.close();
             }
+        }
+    }
+
+    /** As BoardClient deflates a file: raw deflate (nowrap), default level. */
+    private static long deflatedSize(byte[] data) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            d.setInput(data);
+            d.finish();
+            byte[] buffer = new byte[64 * 1024];
+            long n = 0;
+            while (!d.finished()) n += d.deflate(buffer);
+            return n;
+        } finally {
+            d.end();
         }
     }
 

@@ -62,7 +62,7 @@ class TestReportTest {
         assertEquals("1", b.getAttribute("failures"));
         assertEquals("1", b.getAttribute("errors"));
         assertEquals("1", b.getAttribute("skipped"));
-        assertEquals("4.936", b.getAttribute("time"));
+        assertEquals("4.936", b.getAttribute("time"), "no test of a.B started here: the sum of their times");
         Element ok = testcase(b, "ok");
         assertEquals("1.234", ok.getAttribute("time"));
         assertEquals("said ]]> and ? bell\n", ok.getElementsByTagName("system-out").item(0).getTextContent());
@@ -75,6 +75,83 @@ class TestReportTest {
         Element c = parse(files.get(1));
         Element hang = (Element) testcase(c, "hangs").getElementsByTagName("error").item(0);
         assertEquals("did not finish: timed out after 8000 ms", hang.getAttribute("message"));
+    }
+
+    /** A clock the test moves by hand, in milliseconds. */
+    private static final class Clock implements java.util.function.LongSupplier {
+        long ms;
+
+        @Override
+        public long getAsLong() {
+            return ms * 1_000_000;
+        }
+    }
+
+    private static TestEvent event(ObjectNode event) throws Exception {
+        return Messages.decode(event.toString(), TestEvent.class);
+    }
+
+    private static ObjectNode started(String id, String cls, String name) {
+        return JSON.createObjectNode().put("event", "test-started").put("id", id).put("class", cls).put("name", name);
+    }
+
+    @Test
+    void aTestEndedByTheTimeoutKeepsWhatItPrintedAndHowLongItRan() throws Exception {
+        Clock clock = new Clock();
+        TestReport report = new TestReport("virtual", clock);
+        clock.ms = 1_000;
+        start(report, started("h", "a.Hang", "waitsForever"));
+        report.output(event(JSON.createObjectNode().put("event", "test-output").put("id", "h").put("stdout", "waiting for Godot\n")));
+        report.output(event(JSON.createObjectNode().put("event", "test-output").put("id", "h").put("stderr", "still waiting")));
+        report.console(io.pirt.wire.ConsoleSource.RUNTIME_LOG, "[pirt] test run 1 timed out after 8000 ms; stopping it");
+        clock.ms = 9_250;
+        List<TestReport.Result> cut = report.aborted("timed out after 8000 ms");
+        assertEquals(8_250, cut.get(0).durationMs(), "from its start to the abort, not 0");
+
+        Element suite = parse(report.write(dir).get(0));
+        assertEquals("8.250", suite.getAttribute("time"), "the suite ran as long as its hanging test");
+        Element hang = testcase(suite, "waitsForever");
+        assertEquals("8.250", hang.getAttribute("time"));
+        assertEquals("[app] waiting for Godot\n[app!] still waiting\n[pirt] test run 1 timed out after 8000 ms; stopping it\n",
+                hang.getElementsByTagName("system-out").item(0).getTextContent());
+    }
+
+    @Test
+    void eachTestsSystemOutHoldsTheConsoleLinesPrintedWhileItRanMarkedBySource() throws Exception {
+        Clock clock = new Clock();
+        TestReport report = new TestReport("virtual", clock);
+        report.console(io.pirt.wire.ConsoleSource.RUNTIME_LOG, "[pirt] test run 1: tests 1 0.0.0, at most 600000 ms");
+        clock.ms = 100;
+        start(report, started("1", "a.B", "first"));
+        report.output(event(JSON.createObjectNode().put("event", "test-output").put("id", "1").put("stdout", "one\ntwo\n")));
+        report.console(io.pirt.wire.ConsoleSource.APP_STDOUT, "[app] one"); // the same output again, on the console
+        report.console(io.pirt.wire.ConsoleSource.RUNTIME_LOG, "[pirt] gpio: D23 is an input");
+        report.console(io.pirt.wire.ConsoleSource.SHELL, "pirt> ");
+        clock.ms = 400;
+        TestReport.Result first = finish(report, finished("1", "a.B", "first", "passed"));
+        report.console(io.pirt.wire.ConsoleSource.RUNTIME_LOG, "[pirt] test a.B.first passed (1234 ms)"); // between tests: no one's
+        clock.ms = 500;
+        start(report, started("2", "a.B", "second"));
+        clock.ms = 2_600;
+        TestReport.Result second = finish(report, finished("2", "a.B", "second", "passed"));
+        assertEquals("[app] one\n[app] two\n[pirt] gpio: D23 is an input\npirt> \n", first.stdout());
+        assertEquals(null, second.stdout(), "nothing happened while it ran: no <system-out>");
+
+        Element suite = parse(report.write(dir).get(0));
+        assertEquals("2.500", suite.getAttribute("time"), "the class ran from 0.1 s to 2.6 s; its tests' own times sum to 2.468");
+        assertEquals(0, testcase(suite, "second").getElementsByTagName("system-out").getLength());
+    }
+
+    @Test
+    void aTestThatSaysTooMuchIsCutSayingHowMuchWasLeftOut() throws Exception {
+        TestReport report = new TestReport("virtual", new Clock());
+        start(report, started("1", "a.B", "loud"));
+        String line = "x".repeat(999);
+        for (int i = 0; i < 300; i++) report.console(io.pirt.wire.ConsoleSource.RUNTIME_LOG, line);
+        String out = finish(report, finished("1", "a.B", "loud", "passed")).stdout();
+        assertTrue(out.length() <= TestReport.MAX_OUTPUT_CHARS + 100, "bounded: " + out.length());
+        assertTrue(out.endsWith("[... " + (300 - TestReport.MAX_OUTPUT_CHARS / 1000) * 1000 + " more characters left out by pirt test]\n"),
+                out.substring(out.length() - 100));
     }
 
     @Test

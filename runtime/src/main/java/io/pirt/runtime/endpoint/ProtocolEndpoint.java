@@ -392,7 +392,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         runRequest(request, (command, argument) -> {
             if (rateSwitch == null) {
                 return Response.failed(refusal(Refusal.NOT_SUPPORTED, "this board's console port has no baud rate to change "
-                        + "(a USB gadget port or a pseudo-terminal): go on at the current rate"));
+                        + "(a USB gadget port): go on at the current rate"));
             }
             try {
                 baud[0] = rateSwitch.parse(argument);

@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -38,7 +40,10 @@ import java.util.stream.Stream;
  * application process of their own, passes the runner's events on to the tool, ends the run
  * at its timeout, and then starts the application that ran before — whatever the tests did.
  *
- * <p>One run at a time. The run's state is guarded by this object; the application is started
+ * <p>One run at a time: a {@code test-run} while another run is in progress is refused
+ * ({@link Refusal#NOT_NOW}) saying which run holds the board, which tool started it and when,
+ * and when its timeout ends it at the latest, so a second tool can wait for it (docs/testing.md).
+ * A test bundle that arrives meanwhile waits beside the running one. The run's state is guarded by this object; the application is started
  * and stopped outside the lock, because stopping waits for the process, whose end is
  * reported back here. Events travel to the tool on a thread of their own
  * ({@code test-events}), so the application's link is never held up by a slow tool.
@@ -104,14 +109,31 @@ public final class TestRuns implements AutoCloseable {
         final long number;
         final AppSpec spec;
         final Optional<AppSpec> previous;
+        /** The SHA-256 of its bundle: the directory under {@link #dir} its jars are in. */
+        final String sha;
+        /** Who started it ({@code --by}), for a person; null when the tool did not say. */
+        final String by;
+        /** When it started and when its timeout ends it at the latest: wall-clock, only to be shown. */
+        final Instant startedAt;
+        final Instant endsBy;
         ScheduledFuture<?> timeout;
         boolean finished;
         String abortReason;
 
-        Run(long number, AppSpec spec, Optional<AppSpec> previous) {
+        Run(long number, AppSpec spec, Optional<AppSpec> previous, String sha, String by, long timeoutMs) {
             this.number = number;
             this.spec = spec;
             this.previous = previous;
+            this.sha = sha;
+            this.by = by;
+            this.startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            this.endsBy = startedAt.plusMillis(timeoutMs);
+        }
+
+        /** The refusal for a tool that wants the board while this run has it. */
+        String holds() {
+            return "test run " + number + " is in progress (started" + (by == null ? "" : " by " + by) + " at " + startedAt
+                    + "; its timeout ends it by " + endsBy + " at the latest); wait for it, or end it with test-stop";
         }
     }
 
@@ -131,12 +153,21 @@ public final class TestRuns implements AutoCloseable {
         sender.start();
     }
 
-    /** A verified test bundle arrived: unpack it, replacing any earlier one that never ran. */
+    /**
+     * A verified test bundle arrived: unpack it, replacing any earlier one that never ran. The
+     * bundle of a run in progress stays: this one waits for its own {@code test-run}.
+     */
     public void accept(VerifiedBundle bundle, String sha256Hex) throws IOException {
+        String keep;
         synchronized (this) {
-            if (run != null) throw new IOException("a test run is in progress; wait for it to end before sending another");
+            keep = run == null ? null : run.sha;
+            if (sha256Hex.equals(keep)) { // the very bundle the run in progress runs (the same tests again): unpacked already
+                ready(bundle, sha256Hex);
+                return;
+            }
+            readySha = null; // its directory goes now
         }
-        deleteTree(dir);
+        deleteTreeExcept(dir, keep);
         Path target = Files.createDirectories(dir.resolve(sha256Hex));
         try {
             bundle.extractTo(target);
@@ -144,26 +175,35 @@ public final class TestRuns implements AutoCloseable {
             throw new IOException("the test bundle changed while it was unpacked: " + e.getMessage(), e);
         }
         synchronized (this) {
-            readySha = sha256Hex;
-            readyName = bundle.manifest().name() + " " + bundle.manifest().version();
-            readyMainClass = bundle.manifest().mainClass();
+            ready(bundle, sha256Hex);
         }
+    }
+
+    /** Guarded by this: the unpacked bundle {@code sha256Hex} waits for its {@code test-run}. */
+    private void ready(VerifiedBundle bundle, String sha256Hex) {
+        readySha = sha256Hex;
+        readyName = bundle.manifest().name() + " " + bundle.manifest().version();
+        readyMainClass = bundle.manifest().mainClass();
         log.runtime("test bundle " + readyName + " received; `test-run` starts it");
     }
 
     /**
-     * The tool's {@code test-run SHA256 TIMEOUT_MS [RUNNER ARGUMENTS...]}: starts the run and
-     * answers at once; results follow as events.
+     * The tool's {@code test-run SHA256 TIMEOUT_MS [--by WHO] [RUNNER ARGUMENTS...]}: starts the
+     * run and answers at once; results follow as events. {@code WHO} (no white space) names the
+     * tool for a second tool that finds the board busy.
      */
     public TestRunStarted start(String argument) {
         String[] w = argument.trim().split("\\s+");
-        if (w.length < 2 || !w[0].matches("[0-9a-f]{64}") || !w[1].matches("[1-9][0-9]{0,9}")) {
-            throw new Refusal(Refusal.BAD_ARGUMENT, "usage: test-run BUNDLE_SHA256 TIMEOUT_MS [RUNNER ARGUMENTS...]").exception();
+        if (w.length < 2 || !w[0].matches("[0-9a-f]{64}") || !w[1].matches("[1-9][0-9]{0,9}")
+                || (w.length > 2 && w[2].equals("--by") && (w.length < 4 || !w[3].matches("[\\x21-\\x7e]{1,200}")))) {
+            throw new Refusal(Refusal.BAD_ARGUMENT, "usage: test-run BUNDLE_SHA256 TIMEOUT_MS [--by WHO] [RUNNER ARGUMENTS...]").exception();
         }
         long timeoutMs = Long.parseLong(w[1]);
+        String by = w.length > 3 && w[2].equals("--by") ? w[3] : null;
+        List<String> runnerArgs = Arrays.asList(w).subList(by == null ? 2 : 4, w.length);
         Run r;
         synchronized (this) {
-            if (run != null) throw new Refusal(Refusal.NOT_NOW, "test run " + run.number + " is still in progress; wait for it, or send test-stop").exception();
+            if (run != null) throw new Refusal(Refusal.NOT_NOW, run.holds()).exception();
             if (!w[0].equals(readySha)) {
                 throw new Refusal(Refusal.NOT_FOUND, "no test bundle " + w[0].substring(0, 12) + "... is waiting on this board: send it first").exception();
             }
@@ -176,16 +216,16 @@ public final class TestRuns implements AutoCloseable {
             } catch (IOException e) {
                 throw new Refusal(Refusal.FAILED, "cannot read the test bundle's jars: " + e.getMessage()).exception();
             }
-            AppSpec spec = new AppSpec("tests " + readyName, jars, readyMainClass, Arrays.asList(w).subList(2, w.length), jvmFlags,
+            AppSpec spec = new AppSpec("tests " + readyName, jars, readyMainClass, runnerArgs, jvmFlags,
                     Map.of(RUN_PROPERTY, Long.toString(runNumber + 1)));
-            r = new Run(++runNumber, spec, host.currentApp());
+            r = new Run(++runNumber, spec, host.currentApp(), readySha, by, timeoutMs);
             readySha = null;
             run = r;
             runEvents.clear();
             runEventBytes = 0;
             keptEventsFull = false;
         }
-        log.runtime("test run " + r.number + ": " + r.spec.name() + ", at most " + timeoutMs + " ms"
+        log.runtime("test run " + r.number + ": " + r.spec.name() + (by == null ? "" : " for " + by) + ", at most " + timeoutMs + " ms"
                 + r.previous.map(p -> "; " + p.name() + " comes back after it").orElse(""));
         try {
             host.startApp(r.spec);
@@ -423,11 +463,13 @@ public final class TestRuns implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    /** Empties {@code root}, but for its directory {@code keep} (null: none). */
+    private static void deleteTreeExcept(Path root, String keep) throws IOException {
         if (!Files.exists(root)) return;
+        Path kept = keep == null ? null : root.resolve(keep);
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                if (!p.equals(root)) Files.delete(p);
+                if (!p.equals(root) && (kept == null || !p.startsWith(kept))) Files.delete(p);
             }
         }
     }

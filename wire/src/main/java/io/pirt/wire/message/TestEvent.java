@@ -14,7 +14,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param n           the event's number within its run: 0, 1, ... (set by the runtime)
  * @param run         the run's number (set by the runtime)
  * @param tests       RUN_STARTED: tests planned; RUN_FINISHED: tests run
- * @param id          TEST_STARTED, TEST_FINISHED: the JUnit unique id; HOST_ACTION: the action's id
+ * @param id          TEST_STARTED, TEST_OUTPUT, TEST_FINISHED: the JUnit unique id; HOST_ACTION: the action's id
  * @param className   the test's class ({@code "class"} in the JSON)
  * @param name        the test's method name
  * @param displayName the test's display name
@@ -24,8 +24,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param exception   TEST_FINISHED: the exception's class
  * @param message     TEST_FINISHED: the exception's message, or why skipped
  * @param stackTrace  TEST_FINISHED: the stack trace, cut
- * @param stdout      TEST_FINISHED: what the test printed on standard output, cut
- * @param stderr      TEST_FINISHED: what it printed on standard error, cut
+ * @param stdout      TEST_OUTPUT: lines the test printed on standard output since the last such event;
+ *                    TEST_FINISHED (runners before TEST_OUTPUT): all it printed there, cut
+ * @param stderr      the same for standard error
  * @param failures    RUN_FINISHED: tests that failed
  * @param errors      RUN_FINISHED: tests that ended with an error
  * @param skipped     RUN_FINISHED: tests skipped
@@ -43,6 +44,8 @@ public record TestEvent(@JsonProperty("event") Kind kind, Long n, Long run, Long
     public enum Kind {
         @JsonProperty("run-started") RUN_STARTED,
         @JsonProperty("test-started") TEST_STARTED,
+        /** Output of a running test as it prints it, so a test that hangs keeps what it said before. */
+        @JsonProperty("test-output") TEST_OUTPUT,
         @JsonProperty("test-finished") TEST_FINISHED,
         @JsonProperty("run-finished") RUN_FINISHED,
         @JsonProperty("run-aborted") RUN_ABORTED,

@@ -1,0 +1,183 @@
+package io.pirt.runtime.testrun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pirt.bundle.BundleManifest;
+import io.pirt.bundle.BundleVerifier;
+import io.pirt.bundle.BundleWriter;
+import io.pirt.bundle.Target;
+import io.pirt.bundle.TrustedKeys;
+import io.pirt.bundle.VerifiedBundle;
+import io.pirt.bundle.Version;
+import io.pirt.runtime.log.ConsoleLog;
+import io.pirt.runtime.supervisor.AppSpec;
+import io.pirt.runtime.supervisor.AppState;
+import io.pirt.wire.message.Refusal;
+import io.pirt.wire.message.TestRunStarted;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One test run at a time: a second tool is refused with who holds the board, and its bundle waits beside the running one. */
+@Timeout(30)
+class TestRunsTest {
+    @TempDir
+    Path dir;
+    /** The applications the runs started, in order; guarded by itself. */
+    final List<AppSpec> started = new ArrayList<>();
+    ConsoleLog log;
+    TestRuns runs;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        log = new ConsoleLog(Files.createDirectories(dir.resolve("log")), 1000);
+        runs = new TestRuns(dir.resolve("tests"), new TestRuns.Host() {
+            @Override
+            public Optional<AppSpec> currentApp() {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean trialInProgress() {
+                return false;
+            }
+
+            @Override
+            public void startApp(AppSpec app) {
+                synchronized (started) {
+                    started.add(app);
+                }
+            }
+
+            @Override
+            public void stopApp() {
+            }
+
+            @Override
+            public void tellApp(String line) {
+            }
+
+            @Override
+            public boolean sendEvent(String json, long timeoutMs) {
+                return true;
+            }
+        }, log, List.of(), List.of());
+    }
+
+    @AfterEach
+    void tearDown() {
+        runs.close();
+        log.close();
+    }
+
+    private VerifiedBundle bundle(int n) throws Exception {
+        Path jar = dir.resolve("tests-" + n + ".jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
+            j.putNextEntry(new ZipEntry("t/T" + n + ".class"));
+            j.write(new byte[] {(byte) n});
+        }
+        Path file = dir.resolve("tests-" + n + ".pirt");
+        BundleWriter.writeUnsigned(file, new BundleManifest("tests", Version.parse("0.0." + n), "io.pirt.boardtest.BoardTestRunner",
+                List.of("*"), Version.parse("0.1.0"), 4, BundleManifest.Kind.TEST), List.of(jar));
+        return BundleVerifier.verify(file, TrustedKeys.load(Files.createDirectories(dir.resolve("keys"))),
+                new Target("virtual", Version.parse("0.1.0"), true, Optional.empty(), false));
+    }
+
+    private static String sha(int n) {
+        return String.format("%064x", n);
+    }
+
+    private AppSpec last() {
+        synchronized (started) {
+            return started.get(started.size() - 1);
+        }
+    }
+
+    @Test
+    void twoToolsStartingAtOnceGetOneRunAndTheOtherIsToldWhoHasTheBoard() throws Exception {
+        ExecutorService tools = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 1; i <= 20; i++) {
+                runs.accept(bundle(i), sha(i));
+                CyclicBarrier together = new CyclicBarrier(2);
+                String argument = sha(i) + " 60000 --by ";
+                List<Future<Object>> answers = new ArrayList<>();
+                for (String tool : List.of("pirt@a:1", "pirt@b:2")) {
+                    Callable<Object> start = () -> {
+                        together.await(5, TimeUnit.SECONDS);
+                        try {
+                            return runs.start(argument + tool + " --tests tests.jar");
+                        } catch (Refusal.RefusedException e) {
+                            return e.refusal();
+                        }
+                    };
+                    answers.add(tools.submit(start));
+                }
+                Object a = answers.get(0).get(5, TimeUnit.SECONDS);
+                Object b = answers.get(1).get(5, TimeUnit.SECONDS);
+                assertTrue(a instanceof TestRunStarted ^ b instanceof TestRunStarted, "exactly one run starts: " + a + ", " + b);
+                TestRunStarted run = (TestRunStarted) (a instanceof TestRunStarted ? a : b);
+                Refusal refused = (Refusal) (a instanceof Refusal ? a : b);
+                String winner = a instanceof TestRunStarted ? "pirt@a:1" : "pirt@b:2";
+                assertEquals(i, run.run());
+                assertEquals(Refusal.NOT_NOW, refused.code(), refused.toString());
+                assertTrue(refused.message().startsWith("test run " + i + " is in progress (started by " + winner + " at "),
+                        refused.message());
+                assertTrue(refused.message().contains("at the latest"), refused.message());
+                assertEquals(List.of("--tests", "tests.jar"), last().args(), "--by is the runtime's, not the runner's");
+                runs.ended(last(), AppState.EXITED, "exited (status 0)");
+            }
+        } finally {
+            tools.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBundleSentDuringARunWaitsBesideItAndRunsOnceTheFirstRunEnds() throws Exception {
+        runs.accept(bundle(1), sha(1));
+        assertEquals(1, runs.start(sha(1) + " 60000 --by pirt@a:1 --tests tests.jar").run());
+        AppSpec first = last();
+        runs.accept(bundle(2), sha(2)); // a second tool's bundle: taken, not refused
+        for (Path jar : first.classpath()) assertTrue(Files.exists(jar), "the running run's jars stay: " + jar);
+        Refusal.RefusedException busy = assertThrows(Refusal.RefusedException.class,
+                () -> runs.start(sha(2) + " 60000 --by pirt@b:2 --tests tests.jar"));
+        assertEquals(Refusal.NOT_NOW, busy.refusal().code());
+        assertTrue(busy.getMessage().contains("started by pirt@a:1"), busy.getMessage());
+
+        runs.ended(first, AppState.EXITED, "exited (status 0)");
+        assertEquals(2, runs.start(sha(2) + " 60000 --tests tests.jar").run(), "the second tool's run, once the first ended");
+        assertTrue(last().classpath().stream().allMatch(Files::exists), last().classpath().toString());
+    }
+
+    @Test
+    void theSameTestsSentAgainDuringTheirRunWaitForTheirOwnRun() throws Exception {
+        runs.accept(bundle(1), sha(1));
+        runs.start(sha(1) + " 60000 --by pirt@a:1 --tests tests.jar");
+        AppSpec first = last();
+        runs.accept(bundle(1), sha(1)); // a CI job run again: the same bundle, byte for byte
+        for (Path jar : first.classpath()) assertTrue(Files.exists(jar), "the running run's jars stay: " + jar);
+        assertEquals(Refusal.NOT_NOW, assertThrows(Refusal.RefusedException.class,
+                () -> runs.start(sha(1) + " 60000 --tests tests.jar")).refusal().code());
+        runs.ended(first, AppState.EXITED, "exited (status 0)");
+        assertEquals(2, runs.start(sha(1) + " 60000 --tests tests.jar").run());
+        assertEquals(first.classpath(), last().classpath());
+    }
+}
