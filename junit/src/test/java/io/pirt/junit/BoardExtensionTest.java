@@ -106,7 +106,9 @@ class BoardExtensionTest {
     @Order(6)
     void aRequestTheBoardFailsIsAnAssertionErrorWithItsReason(ConnectedBoard board) {
         AssertionError e = assertThrows(AssertionError.class, () -> board.readPin("NOPE"));
-        assertTrue(e.getMessage().startsWith("the board answered 'gpio read NOPE' with FAILED: error: "), e.getMessage());
+        // the refusal's code, then its message (typed, docs/protocol.md §5.4): no "error:" text to strip
+        assertTrue(e.getMessage().startsWith("the board answered 'gpio read NOPE' with FAILED: ")
+                && e.getMessage().contains("no pin or alias 'NOPE'"), e.getMessage());
     }
 
     @Test
