@@ -58,9 +58,18 @@ public final class BundleVerifier {
             }
 
             ContentList list = ContentList.parse(listBytes);
-            BundleManifest manifest = BundleManifest.parse(manifestBytes);
+            BundleManifest manifest = BundleManifest.parse(manifestBytes, list.hasReferences());
             checkCoverage(list, entries);
+            long totalBytes = 0;
+            for (ContentList.Line line : list.entries().values()) {
+                totalBytes += line.sizeBytes(); // < 10^18 each, added to at most the limit: no overflow
+                if (totalBytes > limits.maxTotalBytes()) {
+                    throw new BundleRejectedException(Reason.OVERSIZED, "the signed list's jars and libraries together exceed "
+                            + BundleLimits.mib(limits.maxTotalBytes()) + ", the most a bundle may hold");
+                }
+            }
             for (Map.Entry<String, ContentList.Line> line : list.entries().entrySet()) {
+                if (ContentList.isReference(line.getKey())) continue; // checked where the board takes it from its cache
                 ZipEntryRecord entry = entries.get(line.getKey());
                 if (entry.uncompressedBytes() != line.getValue().sizeBytes()) {
                     throw changed("the entry '" + entry.name() + "' is " + entry.uncompressedBytes()
@@ -151,7 +160,17 @@ public final class BundleVerifier {
                 throw changed("the entry '" + name + "' is in the archive but not in the signed list");
             }
         }
+        TreeSet<String> jarNames = new TreeSet<>();
         for (String name : list.entries().keySet()) {
+            if (ContentList.isReference(name) || BundleLayout.APP_JAR.matcher(name).matches()) {
+                String file = name.substring(name.indexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+                if (!jarNames.add(file)) {
+                    throw new BundleRejectedException(Reason.DUPLICATE_ENTRY, "the jar name '" + ShortText.of(file)
+                            + "' is both carried (app/) and referenced (lib/), or referenced twice (ignoring case);"
+                            + " build the bundle again with pirt");
+                }
+            }
+            if (ContentList.isReference(name)) continue; // a referenced library is never in the archive
             if (!present.contains(name)) {
                 throw changed("the signed list names '" + ShortText.of(name) + "', which is not in the archive");
             }
