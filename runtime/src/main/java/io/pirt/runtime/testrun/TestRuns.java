@@ -131,15 +131,18 @@ public final class TestRuns implements AutoCloseable {
         sender.start();
     }
 
-    /** A verified test bundle arrived: unpack it, replacing any earlier one that never ran. */
-    public void accept(VerifiedBundle bundle, String sha256Hex) throws IOException {
+    /**
+     * A verified test bundle arrived: unpack it, replacing any earlier one that never ran. The
+     * libraries it references are linked from {@code libraries} (the board's library cache).
+     */
+    public void accept(VerifiedBundle bundle, String sha256Hex, VerifiedBundle.LibrarySource libraries) throws IOException {
         synchronized (this) {
             if (run != null) throw new IOException("a test run is in progress; wait for it to end before sending another");
         }
         deleteTree(dir);
         Path target = Files.createDirectories(dir.resolve(sha256Hex));
         try {
-            bundle.extractTo(target);
+            bundle.extractTo(target, libraries);
         } catch (BundleRejectedException e) {
             throw new IOException("the test bundle changed while it was unpacked: " + e.getMessage(), e);
         }
