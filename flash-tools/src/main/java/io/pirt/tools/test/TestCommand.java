@@ -6,6 +6,8 @@ import io.pirt.wire.ProtocolException;
 import io.pirt.tools.ToolException;
 import io.pirt.tools.client.TransferRefusedException;
 import io.pirt.tools.flash.Flashing;
+import io.pirt.tools.flash.LibraryUpload;
+import io.pirt.wire.message.Refusal;
 import io.pirt.wire.message.AnswerText;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.InstallVerdict;
@@ -29,6 +31,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -157,8 +160,14 @@ public final class TestCommand implements Callable<Integer> {
             onBoard.addAll(libraries.directories());
             TestBundle.Contents contents = TestBundle.collect(tests.tests(), tests.classpath(), onBoard, work);
             Path bundle = work.resolve("tests.pirt");
-            TestBundle.write(bundle, TestBundle.nameFor(path), contents.jars(), signer);
-            err.println("test bundle: " + contents.jars().size() + " jars, " + size(bundle) + " bytes ("
+            Optional<LibraryUpload.Result> cached = uploadLibraries(session, contents.libraries(), err);
+            if (cached.isPresent()) {
+                TestBundle.write(bundle, TestBundle.nameFor(path), contents.own(), cached.get().references(), signer);
+            } else {
+                TestBundle.write(bundle, TestBundle.nameFor(path), contents.jars(), List.of(), signer);
+            }
+            err.println("test bundle: " + (cached.isPresent() ? contents.own().size() + " jars and " + contents.libraries().size()
+                    + " referenced libraries" : contents.jars().size() + " jars") + ", " + size(bundle) + " bytes ("
                     + contents.leftOut().size() + " class path entries the board already has were left out)");
             err.flush();
             session.client().onEvents(body -> {
@@ -222,6 +231,33 @@ public final class TestCommand implements Callable<Integer> {
             actions.shutdownNow();
             deleteQuietly(work, err);
         }
+    }
+
+    /**
+     * Sends the libraries the board's cache lacks (docs/testing.md, "The library cache") and says
+     * how many it had; empty when the board has no cache (its runtime predates it).
+     */
+    private static Optional<LibraryUpload.Result> uploadLibraries(BoardSession session, List<Path> libraries, PrintWriter err)
+            throws ToolException, InterruptedException {
+        Optional<LibraryUpload.Result> result;
+        try {
+            result = LibraryUpload.upload(session.client(), libraries);
+        } catch (TransferRefusedException e) {
+            throw ToolException.failure(session.port() + ": the board refused a library for its cache: " + e.getMessage(), e);
+        } catch (Refusal.RefusedException e) {
+            throw ToolException.failure(session.port() + ": the board would not say which libraries it has: "
+                    + e.refusal().message());
+        } catch (ProtocolException e) {
+            throw ToolException.failure(session.port() + ": sending the libraries failed: " + e.getMessage()
+                    + "; run the same test again: what arrived stays on the board", e);
+        } catch (IOException e) {
+            throw ToolException.failure("cannot send the libraries: " + e.getMessage(), e);
+        }
+        err.println(result.map(LibraryUpload.Result::summary)
+                .orElse("libraries: the board has no library cache (runtime " + session.client().board().software()
+                        + "); they travel in the test bundle"));
+        err.flush();
+        return result;
     }
 
     /** How the run ended: why early (null: it finished), and what the board runs now. */
