@@ -69,8 +69,8 @@ public final class BundleVerifier {
                 }
             }
             for (Map.Entry<String, ContentList.Line> line : list.entries().entrySet()) {
-                if (ContentList.isReference(line.getKey())) continue; // checked where the board takes it from its cache
                 ZipEntryRecord entry = entries.get(line.getKey());
+                if (entry == null) continue; // a library left out: checked where the board takes it from its cache
                 if (entry.uncompressedBytes() != line.getValue().sizeBytes()) {
                     throw changed("the entry '" + entry.name() + "' is " + entry.uncompressedBytes()
                             + " bytes but the signed list says " + line.getValue().sizeBytes());
@@ -103,12 +103,12 @@ public final class BundleVerifier {
             String n = r.name();
             boolean metadata = n.equals(BundleLayout.MANIFEST) || n.equals(BundleLayout.CONTENT_LIST)
                     || n.equals(BundleLayout.SIGNATURE);
-            if (!metadata && !BundleLayout.APP_JAR.matcher(n).matches()) {
+            if (!metadata && !BundleLayout.APP_JAR.matcher(n).matches() && !BundleLayout.LIB_JAR.matcher(n).matches()) {
                 throw ZipDirectory.malformed("unexpected entry '" + ShortText.of(n) + "': a bundle holds only "
                         + BundleLayout.MANIFEST + ", " + BundleLayout.CONTENT_LIST + ", " + BundleLayout.SIGNATURE
-                        + " and app/NAME.jar");
+                        + ", app/NAME.jar and lib/NAME.jar");
             }
-            if (!metadata) jars++;
+            if (!metadata && n.startsWith(BundleLayout.APP_DIR)) jars++;
             byName.put(n, r);
         }
         for (String required : List.of(BundleLayout.MANIFEST, BundleLayout.CONTENT_LIST)) {
@@ -170,7 +170,7 @@ public final class BundleVerifier {
                             + " build the bundle again with pirt");
                 }
             }
-            if (ContentList.isReference(name)) continue; // a referenced library is never in the archive
+            if (ContentList.isReference(name)) continue; // a referenced library may be carried, or left to the board's cache
             if (!present.contains(name)) {
                 throw changed("the signed list names '" + ShortText.of(name) + "', which is not in the archive");
             }

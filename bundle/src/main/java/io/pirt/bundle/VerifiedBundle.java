@@ -79,7 +79,10 @@ public final class VerifiedBundle {
         return jarEntries().keySet().stream().map(VerifiedBundle::jarFileName).sorted().toList();
     }
 
-    /** The libraries the bundle references instead of carrying (format 2), sorted by file name; empty in format 1. */
+    /**
+     * The libraries of the bundle's {@code lib/} lines (format 2), sorted by file name, whether the
+     * archive carries them or leaves them to the board's library cache; empty in format 1.
+     */
     public List<LibraryReference> libraries() {
         return contentList.references();
     }
@@ -123,8 +126,7 @@ public final class VerifiedBundle {
                 }
             }
             try {
-                writeJars(target);
-                linkLibraries(target, libraries);
+                linkLibraries(target, libraries, writeJars(target));
                 Durable.syncDirectory(target);
             } catch (IOException | BundleRejectedException | RuntimeException e) {
                 Durable.deleteChildrenInto(target, e);
@@ -141,8 +143,7 @@ public final class VerifiedBundle {
         Path partial = parent.resolve("." + target.getFileName() + ".partial-" + UUID.randomUUID());
         Files.createDirectory(partial);
         try {
-            writeJars(partial);
-            linkLibraries(partial, libraries);
+            linkLibraries(partial, libraries, writeJars(partial));
             Durable.syncDirectory(partial);
             Durable.moveAtomically(partial, target);
             Durable.syncDirectory(parent);
@@ -152,11 +153,20 @@ public final class VerifiedBundle {
         }
     }
 
-    private void writeJars(Path into) throws IOException, BundleRejectedException {
+    /** Writes the carried jars ({@code app/}, and {@code lib/} entries present); returns the library file names written. */
+    private java.util.Set<String> writeJars(Path into) throws IOException, BundleRejectedException {
+        java.util.Set<String> carriedLibraries = new java.util.HashSet<>();
         try (FileChannel bundle = FileChannel.open(file, StandardOpenOption.READ)) {
             Map<String, ZipEntryRecord> present = ZipDirectory.read(bundle, limits).stream()
                     .collect(Collectors.toMap(ZipEntryRecord::name, e -> e));
-            for (Map.Entry<String, ContentList.Line> jar : jarEntries().entrySet()) {
+            Map<String, ContentList.Line> toWrite = new TreeMap<>(jarEntries());
+            for (Map.Entry<String, ContentList.Line> line : contentList.entries().entrySet()) {
+                if (ContentList.isReference(line.getKey()) && present.containsKey(line.getKey())) {
+                    toWrite.put(line.getKey(), line.getValue());
+                    carriedLibraries.add(jarFileName(line.getKey()));
+                }
+            }
+            for (Map.Entry<String, ContentList.Line> jar : toWrite.entrySet()) {
                 ZipEntryRecord entry = present.get(jar.getKey());
                 if (entry == null) {
                     throw new BundleRejectedException(Reason.CONTENT_CHANGED, "the entry '" + jar.getKey()
@@ -177,10 +187,13 @@ public final class VerifiedBundle {
                 BundleVerifier.checkLine(jar.getKey(), jar.getValue(), written[0], digest.digest());
             }
         }
+        return carriedLibraries;
     }
 
-    private void linkLibraries(Path into, LibrarySource source) throws IOException, BundleRejectedException {
+    private void linkLibraries(Path into, LibrarySource source, java.util.Set<String> carried)
+            throws IOException, BundleRejectedException {
         for (LibraryReference library : libraries()) {
+            if (carried.contains(library.fileName())) continue;
             Path from = source.fileOf(library);
             Path out = into.resolve(library.fileName());
             try {
@@ -217,7 +230,7 @@ public final class VerifiedBundle {
     }
 
     private static String jarFileName(String entryName) {
-        return entryName.substring(BundleLayout.APP_DIR.length());
+        return entryName.substring(entryName.indexOf('/') + 1);
     }
 
     @Override

@@ -110,4 +110,43 @@ class LibraryReferenceBundleTest {
         assertThrows(IllegalArgumentException.class,
                 () -> BundleWriter.write(dir.resolve("x.pirt"), manifest("1.4.0"), List.of(app), List.of(same), SIGNER));
     }
+
+    @Test
+    void selfContainedBundleCarriesItsLibrariesAndExtractsWithoutACache() throws Exception {
+        Path app = jar(dir, "blink.jar", 1, 2000);
+        Path lib = jar(dir, "dep.jar", 2, 30_000);
+        Path bundle = dir.resolve("fat.pirt");
+        BundleWriter.writeWithLibraries(bundle, manifest("1.4.0"), List.of(app), List.of(lib), SIGNER);
+
+        VerifiedBundle verified = BundleVerifier.verify(bundle, trust(dir), board());
+        assertEquals(List.of(BundleWriter.referenceTo(lib)), verified.libraries());
+        Path slot = dir.resolve("slot");
+        verified.extractTo(slot); // no cache: the carried copy serves
+        assertArrayEquals(Files.readAllBytes(lib), Files.readAllBytes(slot.resolve("dep.jar")));
+    }
+
+    @Test
+    void splitLeavesTheLibrariesOutAndTheThinBundleStillVerifiesWithTheSameSignature() throws Exception {
+        Path app = jar(dir, "blink.jar", 1, 2000);
+        Path lib = jar(dir, "dep.jar", 2, 30_000);
+        Path bundle = dir.resolve("fat.pirt");
+        BundleWriter.writeWithLibraries(bundle, manifest("1.4.0"), List.of(app), List.of(lib), SIGNER);
+        Path work = Files.createDirectories(dir.resolve("work"));
+
+        BundleLibraries.Split split = BundleLibraries.split(bundle, work);
+
+        assertEquals(List.of(BundleWriter.referenceTo(lib)), split.references());
+        assertEquals(1, split.jars().size());
+        assertArrayEquals(Files.readAllBytes(lib), Files.readAllBytes(split.jars().get(0)));
+        assertTrue(Files.size(split.thin()) < Files.size(bundle) - 20_000, "the thin bundle leaves the library out");
+        VerifiedBundle thin = BundleVerifier.verify(split.thin(), trust(dir), board());
+        assertEquals(BundleVerifier.verify(bundle, trust(dir), board()).signerKeyId(), thin.signerKeyId());
+        Path slot = dir.resolve("slot");
+        thin.extractTo(slot, r -> split.jars().get(0));
+        assertArrayEquals(Files.readAllBytes(lib), Files.readAllBytes(slot.resolve("dep.jar")));
+
+        BundleLibraries.Split again = BundleLibraries.split(split.thin(), work);
+        assertEquals(split.thin(), again.thin(), "a thin bundle has nothing to split");
+        assertEquals(List.of(), again.jars());
+    }
 }

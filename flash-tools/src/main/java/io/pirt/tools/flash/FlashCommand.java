@@ -1,5 +1,7 @@
 package io.pirt.tools.flash;
 
+import io.pirt.bundle.BundleLibraries;
+import io.pirt.bundle.BundleRejectedException;
 import io.pirt.tools.client.BoardClient;
 import io.pirt.tools.client.TransferRefusedException;
 import io.pirt.tools.client.TransferReport;
@@ -16,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -107,6 +110,9 @@ public final class FlashCommand implements Callable<Integer> {
         BoardClient.Options verdictOptions = options.withTimeouts(options.idleTimeoutMs(), options.helloTimeoutMs(),
                 verdictTimeoutMs + port.timeoutMs(), clientReconnectMs);
 
+        BundleLibraries.Split split = split(bundle);
+        Path toSend = bundle; // the thin bundle once the board's library cache holds its libraries
+        boolean librariesDone = split.jars().isEmpty();
         TransferReport report = null;
         InstallVerdict verdict = null;
         boolean lostOnce = false;
@@ -119,19 +125,34 @@ public final class FlashCommand implements Callable<Integer> {
                     err.println("pirt: " + session.switchBaud(flashBaud).message());
                     err.flush();
                 }
+                if (!librariesDone) {
+                    // before the bundle: a thin bundle's libraries must be in the board's cache when it arrives
+                    Optional<LibraryUpload.Result> cached;
+                    try {
+                        cached = LibraryUpload.upload(session.client(), split.jars());
+                    } catch (TransferRefusedException e) {
+                        throw ToolException.failure(path + ": the board refused a library for its cache: " + e.getMessage(), e);
+                    }
+                    if (cached.isPresent()) toSend = split.thin();
+                    err.println(cached.map(LibraryUpload.Result::summary).orElse("libraries: the board has no library cache"
+                            + " (runtime " + session.client().board().software() + "); they travel in the bundle"));
+                    err.flush();
+                    librariesDone = true;
+                }
                 if (force && report == null) {
                     // before the transfer: the board checks the downgrade as the file arrives
-                    session.ask(io.pirt.wire.message.Command.ALLOW_DOWNGRADE, Flashing.sha256Hex(bundle), Done.class);
+                    session.ask(io.pirt.wire.message.Command.ALLOW_DOWNGRADE, Flashing.sha256Hex(toSend), Done.class);
                 }
                 if (report == null) {
-                    err.println("flashing " + bundle + " (" + Files.size(bundle) + " bytes) to " + session.client().board().name()
+                    err.println("flashing " + bundle + " (" + Files.size(toSend) + " bytes" + (toSend.equals(bundle) ? ""
+                            : " without the libraries the board has") + ") to " + session.client().board().name()
                             + " (runtime " + session.client().board().software() + ") on " + path);
                     err.flush();
                     try {
-                        report = session.client().transfer(bundle, Flashing.TRANSFER_NAME, progress);
+                        report = session.client().transfer(toSend, Flashing.TRANSFER_NAME, progress);
                     } catch (TransferRefusedException e) {
                         progress.finish();
-                        verdict = Flashing.verdictOnRefusal(session.client(), bundle, e);
+                        verdict = Flashing.verdictOnRefusal(session.client(), toSend, e);
                         break;
                     }
                     progress.finish();
@@ -178,6 +199,22 @@ public final class FlashCommand implements Callable<Integer> {
             case TEST_READY -> throw ToolException.failure(bundle + " is a test bundle (" + verdict.detail()
                     + "): run it with `pirt test`, which also collects its results");
         };
+    }
+
+    /** The bundle's libraries taken out, for a board whose cache may hold them; none for a bundle of format 1. */
+    private static BundleLibraries.Split split(Path bundle) throws ToolException {
+        try {
+            Path work = Files.createTempDirectory("pirt-flash-");
+            work.toFile().deleteOnExit();
+            BundleLibraries.Split split = BundleLibraries.split(bundle, work);
+            for (Path p : split.jars()) p.toFile().deleteOnExit();
+            if (!split.thin().equals(bundle)) split.thin().toFile().deleteOnExit();
+            return split;
+        } catch (BundleRejectedException e) {
+            throw ToolException.failure(bundle + " is not a bundle pirt can send: " + e.getMessage() + " (build it again with `pirt bundle`)");
+        } catch (IOException e) {
+            throw ToolException.failure("cannot read the libraries of " + bundle + ": " + e.getMessage(), e);
+        }
     }
 
     /** Opens the port again once it is back, until {@code deadline}. */
