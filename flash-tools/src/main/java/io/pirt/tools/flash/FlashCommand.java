@@ -210,8 +210,9 @@ public final class FlashCommand implements Callable<Integer> {
             for (Path p : split.jars()) p.toFile().deleteOnExit();
             if (!split.thin().equals(bundle)) split.thin().toFile().deleteOnExit();
             return split;
-        } catch (BundleRejectedException e) {
-            throw ToolException.failure(bundle + " is not a bundle pirt can send: " + e.getMessage() + " (build it again with `pirt bundle`)");
+        } catch (java.util.zip.ZipException | BundleRejectedException notABundle) {
+            // sent as it is: the board verifies it and gives the typed refusal (docs/bundle.md §5), as for any bad bundle
+            return new BundleLibraries.Split(bundle, java.util.List.of(), java.util.List.of());
         } catch (IOException e) {
             throw ToolException.failure("cannot read the libraries of " + bundle + ": " + e.getMessage(), e);
         }
