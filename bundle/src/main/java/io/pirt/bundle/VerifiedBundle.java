@@ -200,9 +200,14 @@ public final class VerifiedBundle {
                 Files.createLink(out, from);
             } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
                 // another file system, or one without hard links: a copy of our own serves as well
-                Files.deleteIfExists(out);
-                Files.copy(from, out);
-                Durable.syncFile(out);
+                try {
+                    Files.deleteIfExists(out);
+                    Files.copy(from, out);
+                    Durable.syncFile(out);
+                } catch (IOException copyFailed) {
+                    copyFailed.addSuppressed(noLinks);
+                    throw copyFailed;
+                }
             }
             MessageDigest digest = BundleVerifier.sha256();
             long sizeBytes = 0;
