@@ -1,7 +1,6 @@
 package io.pirt.tools.flash;
 
 import io.pirt.bundle.BundleLibraries;
-import io.pirt.bundle.BundleRejectedException;
 import io.pirt.tools.client.BoardClient;
 import io.pirt.tools.client.TransferRefusedException;
 import io.pirt.tools.client.TransferReport;
@@ -214,18 +213,15 @@ public final class FlashCommand implements Callable<Integer> {
     /** The bundle's libraries taken out, for a board whose cache may hold them; none for a bundle of format 1. */
     private static BundleLibraries.Split split(Path bundle, Path work) throws ToolException {
         try {
-            return BundleLibraries.split(bundle, work);
-        } catch (java.util.zip.ZipException | BundleRejectedException notABundle) {
-            // sent as it is: the board verifies it and gives the typed refusal (docs/bundle.md §5), as for any bad bundle
-            return new BundleLibraries.Split(bundle, java.util.List.of(), java.util.List.of());
+            return Flashing.split(bundle, work);
         } catch (IOException e) {
             throw ToolException.failure("cannot read the libraries of " + bundle + ": " + e.getMessage(), e);
         }
     }
 
     private static void deleteTree(Path dir, PrintWriter err) {
-        try (var all = Files.walk(dir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        try {
+            Flashing.deleteTree(dir);
         } catch (IOException e) {
             err.println("pirt: could not remove the temporary directory " + dir + ": " + e.getMessage());
         }

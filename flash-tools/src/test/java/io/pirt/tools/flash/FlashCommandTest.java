@@ -167,6 +167,13 @@ class FlashCommandTest {
             Run second = Pirt.run("flash", "--port", b.port().toString(), "--progress", "none", bundle.toString());
             assertEquals(0, second.exitCode(), second.toString());
             assertTrue(second.err().contains("libraries: 1 on the board already, 0 sent (0 bytes)"), second.err());
+            stored.set(null);
+            // the same through Flashing.flash, as pirt demo and the JUnit extension send bundles
+            try (io.pirt.tools.board.BoardSession session = io.pirt.tools.board.BoardSession.open(b.port().toString(), 115200,
+                    io.pirt.tools.board.BoardSession.clientOptions(5_000, 5_000), (source, line) -> { })) {
+                InstallVerdict v = Flashing.flash(session.client(), bundle, 5_000, p -> { });
+                assertEquals(InstallVerdict.Outcome.COMMITTED, v.outcome(), v.toString());
+            }
         }
         assertTrue(Files.size(stored.get()) < 10_000, "the board got the bundle without its library: " + Files.size(stored.get()));
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(stored.get().toFile())) {
