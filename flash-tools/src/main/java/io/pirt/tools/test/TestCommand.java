@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run JUnit tests on the board and report the results here.", "",
                 "Bundles the test classes and what they need (leaving out what the board already has), sends the "
-                + "bundle, and runs the tests inside an application process on the board with the JUnit Platform. Each "
+                + "libraries the board's library cache lacks and then a bundle that references them, and runs the tests inside an application process on the board with the JUnit Platform. Each "
                 + "result comes back as a structured event as soon as the test ends, and is written as a "
                 + "Surefire-compatible XML report. The application that ran before comes back afterwards, whatever the "
                 + "tests did; a run that takes longer than --timeout is stopped. Tests can ask this tool to act on the "
