@@ -43,8 +43,10 @@ public record BundleManifest(String name, Version version, String mainClass, Lis
         }
     }
 
-    /** Format version of the manifest and of the bundle. */
+    /** Format version of a bundle that carries every jar it needs. */
     static final int FORMAT = 1;
+    /** Format version of a bundle whose content list also references libraries by SHA-256 ({@code lib/} lines). */
+    static final int FORMAT_REFERENCES = 2;
     static final List<String> KEYS =
             List.of("format", "name", "version", "mainClass", "boards", "minRuntime", "mainPriority");
     /** Keys a manifest may leave out; written only when they differ from their default. */
@@ -98,9 +100,10 @@ public record BundleManifest(String name, Version version, String mainClass, Lis
         return boards.equals(List.of("*")) || boards.contains(boardId);
     }
 
-    byte[] toBytes() {
+    /** @param references whether the content list references libraries: format 2, else 1 (which every runtime reads) */
+    byte[] toBytes(boolean references) {
         Map<String, String> v = new LinkedHashMap<>();
-        v.put("format", Integer.toString(FORMAT));
+        v.put("format", Integer.toString(references ? FORMAT_REFERENCES : FORMAT));
         v.put("name", name);
         v.put("version", version.toString());
         v.put("mainClass", mainClass);
@@ -111,13 +114,21 @@ public record BundleManifest(String name, Version version, String mainClass, Lis
         return KeyValueText.format(v);
     }
 
-    /** @throws BundleRejectedException {@code MALFORMED_MANIFEST} naming the field */
-    static BundleManifest parse(byte[] bytes) throws BundleRejectedException {
+    /**
+     * @param references whether the content list has {@code lib/} lines, which only format 2 allows
+     * @throws BundleRejectedException {@code MALFORMED_MANIFEST} naming the field
+     */
+    static BundleManifest parse(byte[] bytes, boolean references) throws BundleRejectedException {
         String entry = BundleLayout.MANIFEST;
         Map<String, String> v = KeyValueText.parse(entry, bytes, KEYS, OPTIONAL_KEYS);
-        if (!v.get("format").equals(Integer.toString(FORMAT))) {
-            throw KeyValueText.malformed(entry + ": format '" + ShortText.of(v.get("format"))
-                    + "' is not supported; this runtime reads bundle format " + FORMAT + " (update the runtime)");
+        String format = v.get("format");
+        if (!format.equals(Integer.toString(FORMAT)) && !format.equals(Integer.toString(FORMAT_REFERENCES))) {
+            throw KeyValueText.malformed(entry + ": format '" + ShortText.of(format) + "' is not supported; this runtime reads"
+                    + " bundle formats " + FORMAT + " and " + FORMAT_REFERENCES + " (update the runtime)");
+        }
+        if (references && !format.equals(Integer.toString(FORMAT_REFERENCES))) {
+            throw KeyValueText.malformed(entry + ": format " + format + " but the content list references libraries (lib/ lines),"
+                    + " which needs format " + FORMAT_REFERENCES + "; build the bundle again with pirt");
         }
         String field = "";
         try {

@@ -58,10 +58,19 @@ public final class BundleVerifier {
             }
 
             ContentList list = ContentList.parse(listBytes);
-            BundleManifest manifest = BundleManifest.parse(manifestBytes);
+            BundleManifest manifest = BundleManifest.parse(manifestBytes, list.hasReferences());
             checkCoverage(list, entries);
+            long totalBytes = 0;
+            for (ContentList.Line line : list.entries().values()) {
+                totalBytes += line.sizeBytes(); // < 10^18 each, added to at most the limit: no overflow
+                if (totalBytes > limits.maxTotalBytes()) {
+                    throw new BundleRejectedException(Reason.OVERSIZED, "the signed list's jars and libraries together exceed "
+                            + BundleLimits.mib(limits.maxTotalBytes()) + ", the most a bundle may hold");
+                }
+            }
             for (Map.Entry<String, ContentList.Line> line : list.entries().entrySet()) {
                 ZipEntryRecord entry = entries.get(line.getKey());
+                if (entry == null) continue; // a library left out: checked where the board takes it from its cache
                 if (entry.uncompressedBytes() != line.getValue().sizeBytes()) {
                     throw changed("the entry '" + entry.name() + "' is " + entry.uncompressedBytes()
                             + " bytes but the signed list says " + line.getValue().sizeBytes());
@@ -94,12 +103,12 @@ public final class BundleVerifier {
             String n = r.name();
             boolean metadata = n.equals(BundleLayout.MANIFEST) || n.equals(BundleLayout.CONTENT_LIST)
                     || n.equals(BundleLayout.SIGNATURE);
-            if (!metadata && !BundleLayout.APP_JAR.matcher(n).matches()) {
+            if (!metadata && !BundleLayout.APP_JAR.matcher(n).matches() && !BundleLayout.LIB_JAR.matcher(n).matches()) {
                 throw ZipDirectory.malformed("unexpected entry '" + ShortText.of(n) + "': a bundle holds only "
                         + BundleLayout.MANIFEST + ", " + BundleLayout.CONTENT_LIST + ", " + BundleLayout.SIGNATURE
-                        + " and app/NAME.jar");
+                        + ", app/NAME.jar and lib/NAME.jar");
             }
-            if (!metadata) jars++;
+            if (!metadata && n.startsWith(BundleLayout.APP_DIR)) jars++;
             byName.put(n, r);
         }
         for (String required : List.of(BundleLayout.MANIFEST, BundleLayout.CONTENT_LIST)) {
@@ -151,7 +160,17 @@ public final class BundleVerifier {
                 throw changed("the entry '" + name + "' is in the archive but not in the signed list");
             }
         }
+        TreeSet<String> jarNames = new TreeSet<>();
         for (String name : list.entries().keySet()) {
+            if (ContentList.isReference(name) || BundleLayout.APP_JAR.matcher(name).matches()) {
+                String file = name.substring(name.indexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+                if (!jarNames.add(file)) {
+                    throw new BundleRejectedException(Reason.DUPLICATE_ENTRY, "the jar name '" + ShortText.of(file)
+                            + "' is both carried (app/) and referenced (lib/), or referenced twice (ignoring case);"
+                            + " build the bundle again with pirt");
+                }
+            }
+            if (ContentList.isReference(name)) continue; // a referenced library may be carried, or left to the board's cache
             if (!present.contains(name)) {
                 throw changed("the signed list names '" + ShortText.of(name) + "', which is not in the archive");
             }

@@ -55,10 +55,89 @@ public final class BundleWriter {
         write(bundleFile, manifest, jars, null, BundleLimits.DEFAULT);
     }
 
+    /**
+     * Writes a bundle of format 2 that carries {@code jars} and references {@code libraries} by
+     * SHA-256 and size (docs/bundle.md §3): the board takes those from its library cache, so they
+     * must be there (sent before) when the bundle arrives. Signed by {@code signer}, or unsigned
+     * when it is null. With no libraries this is {@link #write(Path, BundleManifest, List, KeyPair)}
+     * (format 1, which every runtime reads).
+     *
+     * @throws IllegalArgumentException naming the jar, or if a jar and a library share a file name
+     * @throws IOException              if a jar cannot be read, exceeds a limit, or the file cannot be written
+     */
+    public static void write(Path bundleFile, BundleManifest manifest, List<Path> jars, List<LibraryReference> libraries,
+                             KeyPair signer) throws IOException {
+        write(bundleFile, manifest, jars, libraries, signer, BundleLimits.DEFAULT);
+    }
+
+    /**
+     * Writes a self-contained bundle of format 2: {@code jars} as {@code app/} entries and
+     * {@code libraries} as {@code lib/} entries, each also a line of the signed list, so that
+     * {@link BundleLibraries#split} can later leave the libraries out for a board whose cache
+     * holds them, without the signing key. Signed by {@code signer}, or unsigned when it is null.
+     *
+     * @throws IllegalArgumentException naming the jar, or if two share a file name
+     * @throws IOException              if a jar cannot be read, exceeds a limit, or the file cannot be written
+     */
+    public static void writeWithLibraries(Path bundleFile, BundleManifest manifest, List<Path> jars, List<Path> libraries,
+                                          KeyPair signer) throws IOException {
+        write(bundleFile, manifest, jars, libraries, List.of(), signer, BundleLimits.DEFAULT);
+    }
+
+    /**
+     * The reference to {@code jar}: its file name, SHA-256 and size.
+     *
+     * @throws IllegalArgumentException if its file name is not one a bundle allows
+     * @throws IOException if it cannot be read
+     */
+    public static LibraryReference referenceTo(Path jar) throws IOException {
+        MessageDigest digest = BundleVerifier.sha256();
+        long sizeBytes = 0;
+        try (InputStream in = Files.newInputStream(jar)) {
+            byte[] buffer = new byte[EntryStream.BUFFER_BYTES];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+                sizeBytes += n;
+            }
+        }
+        return new LibraryReference(jar.getFileName().toString(), VerifiedBundle.hex(digest.digest()), sizeBytes);
+    }
+
     static void write(Path bundleFile, BundleManifest manifest, List<Path> jars, KeyPair signer, BundleLimits limits)
             throws IOException {
+        write(bundleFile, manifest, jars, List.of(), List.of(), signer, limits);
+    }
+
+    static void write(Path bundleFile, BundleManifest manifest, List<Path> jars, List<LibraryReference> libraries,
+                      KeyPair signer, BundleLimits limits) throws IOException {
+        write(bundleFile, manifest, jars, List.of(), libraries, signer, limits);
+    }
+
+    /**
+     * @param carried   library jars written as {@code lib/} entries
+     * @param libraries libraries only referenced: {@code lib/} lines without an entry
+     */
+    static void write(Path bundleFile, BundleManifest manifest, List<Path> jars, List<Path> carried,
+                      List<LibraryReference> libraries, KeyPair signer, BundleLimits limits) throws IOException {
         Objects.requireNonNull(manifest, "manifest");
         checkJarNames(jars);
+        Set<String> names = new HashSet<>();
+        for (Path jar : jars) names.add(jar.getFileName().toString().toLowerCase(java.util.Locale.ROOT));
+        for (Path jar : carried) {
+            if (!BundleLayout.LIB_JAR.matcher(BundleLayout.LIB_DIR + jar.getFileName()).matches()) {
+                throw new IllegalArgumentException(jar + ": a bundled jar's file name must match "
+                        + "[A-Za-z0-9][A-Za-z0-9._-]*.jar (at most 104 characters); rename it");
+            }
+            if (!names.add(jar.getFileName().toString().toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException(jar + ": another jar or library has the same file name (ignoring case)");
+            }
+        }
+        for (LibraryReference library : libraries) {
+            if (!names.add(library.fileName().toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException("library " + library.fileName()
+                        + ": another jar or library has the same file name (ignoring case)");
+            }
+        }
         Path target = bundleFile.toAbsolutePath();
         Path partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
         try {
@@ -79,7 +158,26 @@ public final class BundleWriter {
                     }
                     lines.put(name, line);
                 }
-                byte[] manifestBytes = manifest.toBytes();
+                for (Path jar : carried) {
+                    String name = BundleLayout.LIB_DIR + jar.getFileName();
+                    ContentList.Line line = copyHashed(zip, name, jar, limits);
+                    totalBytes += line.sizeBytes();
+                    if (totalBytes > limits.maxTotalBytes()) {
+                        throw new IOException("the jars together exceed " + BundleLimits.mib(limits.maxTotalBytes())
+                                + ", the most a bundle may carry (at " + jar + ")");
+                    }
+                    lines.put(name, line);
+                }
+                for (LibraryReference library : libraries) {
+                    totalBytes += library.sizeBytes();
+                    if (totalBytes > limits.maxTotalBytes()) {
+                        throw new IOException("the jars and libraries together exceed " + BundleLimits.mib(limits.maxTotalBytes())
+                                + ", the most a bundle may carry (at " + library.fileName() + ")");
+                    }
+                    lines.put(BundleLayout.LIB_DIR + library.fileName(), new ContentList.Line(
+                            java.util.HexFormat.of().parseHex(library.sha256()), library.sizeBytes()));
+                }
+                byte[] manifestBytes = manifest.toBytes(!libraries.isEmpty() || !carried.isEmpty());
                 lines.put(BundleLayout.MANIFEST, new ContentList.Line(
                         BundleVerifier.sha256().digest(manifestBytes), manifestBytes.length));
                 byte[] listBytes = new ContentList(lines).toBytes();

@@ -19,6 +19,23 @@ record ContentList(Map<String, Line> entries) {
         entries = java.util.Collections.unmodifiableMap(new TreeMap<>(entries));
     }
 
+    /** Whether a line is a library referenced by SHA-256 ({@code lib/NAME.jar}, format 2), not an entry of the archive. */
+    static boolean isReference(String path) {
+        return path.startsWith(BundleLayout.LIB_DIR);
+    }
+
+    boolean hasReferences() {
+        return entries.keySet().stream().anyMatch(ContentList::isReference);
+    }
+
+    /** The referenced libraries, by file name. */
+    java.util.List<LibraryReference> references() {
+        return entries.entrySet().stream().filter(e -> isReference(e.getKey()))
+                .map(e -> new LibraryReference(e.getKey().substring(BundleLayout.LIB_DIR.length()),
+                        java.util.HexFormat.of().formatHex(e.getValue().sha256()), e.getValue().sizeBytes()))
+                .toList();
+    }
+
     byte[] toBytes() {
         StringBuilder b = new StringBuilder();
         entries.forEach((path, line) -> b.append(HexFormat.of().formatHex(line.sha256())).append(' ')
@@ -49,6 +66,10 @@ record ContentList(Map<String, Line> entries) {
                         + "' is out of order or repeated; lines are sorted by path");
             }
             previous = path;
+            if (isReference(path) && !BundleLayout.LIB_JAR.matcher(path).matches()) {
+                throw KeyValueText.malformed(where + ": '" + ShortText.of(path)
+                        + "' is not a library reference lib/NAME.jar ([A-Za-z0-9][A-Za-z0-9._-]*.jar)");
+            }
             lines.put(path, new Line(HexFormat.of().parseHex(parts[0]), Long.parseLong(parts[1])));
         }
         return new ContentList(lines);

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -25,6 +26,20 @@ import java.util.stream.Stream;
  * Immutable; {@link #extractTo} may be called from any thread.
  */
 public final class VerifiedBundle {
+    /**
+     * Where the board keeps the libraries a bundle references (its library cache): the file
+     * of a reference, which {@link #extractTo(Path, LibrarySource)} links or copies beside the
+     * bundle's jars and checks against the signed line.
+     */
+    @FunctionalInterface
+    public interface LibrarySource {
+        /**
+         * @return a file said to hold {@code library}; it is checked, not trusted
+         * @throws IOException if there is none (the message says what to do), or it cannot be read
+         */
+        Path fileOf(LibraryReference library) throws IOException;
+    }
+
     private final Path file;
     private final BundleManifest manifest;
     /** Hex SHA-256 of the whole file as verified. */
@@ -59,9 +74,29 @@ public final class VerifiedBundle {
         return signerKeyId;
     }
 
-    /** The jar file names, as {@link #extractTo} writes them, sorted. */
+    /** The jar file names carried in the bundle, as {@link #extractTo} writes them, sorted. */
     public List<String> jarNames() {
         return jarEntries().keySet().stream().map(VerifiedBundle::jarFileName).sorted().toList();
+    }
+
+    /**
+     * The libraries of the bundle's {@code lib/} lines (format 2), sorted by file name, whether the
+     * archive carries them or leaves them to the board's library cache; empty in format 1.
+     */
+    public List<LibraryReference> libraries() {
+        return contentList.references();
+    }
+
+    /**
+     * {@link #extractTo(Path, LibrarySource)} for a bundle that references no library.
+     *
+     * @throws IOException if the bundle references libraries (it needs a {@link LibrarySource}), or as there
+     */
+    public void extractTo(Path dir) throws IOException, BundleRejectedException {
+        extractTo(dir, library -> {
+            throw new IOException("the bundle references the library " + library.fileName() + " (sha256 " + library.sha256()
+                    + ") and this board has no library cache to take it from");
+        });
     }
 
     /**
@@ -71,13 +106,17 @@ public final class VerifiedBundle {
      * written into a temporary sibling that is renamed to {@code dir} when complete; if it
      * is an empty directory (a caller that makes its own slot, such as the bundle store),
      * they are written into it. Either way, on any failure {@code dir} is afterwards as it
-     * was before: absent, or empty.
+     * was before: absent, or empty. Each referenced library is taken from {@code libraries}: hard
+     * linked (or copied, on a file system without links) as {@code dir/NAME.jar}, then read
+     * whole and checked against its signed size and SHA-256, so a cache that lost or damaged
+     * a jar fails the extraction instead of installing it.
      *
      * @throws FileAlreadyExistsException if {@code dir} exists and is not an empty directory
      * @throws BundleRejectedException    {@code CONTENT_CHANGED} if the file no longer matches what was verified
      * @throws IOException                if reading or writing fails
      */
-    public void extractTo(Path dir) throws IOException, BundleRejectedException {
+    public void extractTo(Path dir, LibrarySource libraries) throws IOException, BundleRejectedException {
+        Objects.requireNonNull(libraries, "libraries");
         Path target = dir.toAbsolutePath().normalize();
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> children = Files.list(target)) {
@@ -87,7 +126,7 @@ public final class VerifiedBundle {
                 }
             }
             try {
-                writeJars(target);
+                linkLibraries(target, libraries, writeJars(target));
                 Durable.syncDirectory(target);
             } catch (IOException | BundleRejectedException | RuntimeException e) {
                 Durable.deleteChildrenInto(target, e);
@@ -104,7 +143,7 @@ public final class VerifiedBundle {
         Path partial = parent.resolve("." + target.getFileName() + ".partial-" + UUID.randomUUID());
         Files.createDirectory(partial);
         try {
-            writeJars(partial);
+            linkLibraries(partial, libraries, writeJars(partial));
             Durable.syncDirectory(partial);
             Durable.moveAtomically(partial, target);
             Durable.syncDirectory(parent);
@@ -114,11 +153,20 @@ public final class VerifiedBundle {
         }
     }
 
-    private void writeJars(Path into) throws IOException, BundleRejectedException {
+    /** Writes the carried jars ({@code app/}, and {@code lib/} entries present); returns the library file names written. */
+    private java.util.Set<String> writeJars(Path into) throws IOException, BundleRejectedException {
+        java.util.Set<String> carriedLibraries = new java.util.HashSet<>();
         try (FileChannel bundle = FileChannel.open(file, StandardOpenOption.READ)) {
             Map<String, ZipEntryRecord> present = ZipDirectory.read(bundle, limits).stream()
                     .collect(Collectors.toMap(ZipEntryRecord::name, e -> e));
-            for (Map.Entry<String, ContentList.Line> jar : jarEntries().entrySet()) {
+            Map<String, ContentList.Line> toWrite = new TreeMap<>(jarEntries());
+            for (Map.Entry<String, ContentList.Line> line : contentList.entries().entrySet()) {
+                if (ContentList.isReference(line.getKey()) && present.containsKey(line.getKey())) {
+                    toWrite.put(line.getKey(), line.getValue());
+                    carriedLibraries.add(jarFileName(line.getKey()));
+                }
+            }
+            for (Map.Entry<String, ContentList.Line> jar : toWrite.entrySet()) {
                 ZipEntryRecord entry = present.get(jar.getKey());
                 if (entry == null) {
                     throw new BundleRejectedException(Reason.CONTENT_CHANGED, "the entry '" + jar.getKey()
@@ -139,6 +187,45 @@ public final class VerifiedBundle {
                 BundleVerifier.checkLine(jar.getKey(), jar.getValue(), written[0], digest.digest());
             }
         }
+        return carriedLibraries;
+    }
+
+    private void linkLibraries(Path into, LibrarySource source, java.util.Set<String> carried)
+            throws IOException, BundleRejectedException {
+        for (LibraryReference library : libraries()) {
+            if (carried.contains(library.fileName())) continue;
+            Path from = source.fileOf(library);
+            Path out = into.resolve(library.fileName());
+            try {
+                Files.createLink(out, from);
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+                // another file system, or one without hard links: a copy of our own serves as well
+                try {
+                    Files.deleteIfExists(out);
+                    Files.copy(from, out);
+                    Durable.syncFile(out);
+                } catch (IOException copyFailed) {
+                    copyFailed.addSuppressed(noLinks);
+                    throw copyFailed;
+                }
+            }
+            MessageDigest digest = BundleVerifier.sha256();
+            long sizeBytes = 0;
+            try (java.io.InputStream in = Files.newInputStream(out)) {
+                byte[] buffer = new byte[EntryStream.BUFFER_BYTES];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    digest.update(buffer, 0, n);
+                    sizeBytes += n;
+                }
+            }
+            byte[] actual = digest.digest();
+            if (sizeBytes != library.sizeBytes() || !hex(actual).equals(library.sha256())) {
+                throw new BundleRejectedException(Reason.CONTENT_CHANGED, "the cached library " + library.fileName() + " ("
+                        + sizeBytes + " bytes, sha256 " + hex(actual) + ") differs from the signed reference ("
+                        + library.sizeBytes() + " bytes, sha256 " + library.sha256() + "); the board's cache is damaged:"
+                        + " send the library again (pirt does when the board does not list it)");
+            }
+        }
     }
 
     private Map<String, ContentList.Line> jarEntries() {
@@ -148,7 +235,7 @@ public final class VerifiedBundle {
     }
 
     private static String jarFileName(String entryName) {
-        return entryName.substring(BundleLayout.APP_DIR.length());
+        return entryName.substring(entryName.indexOf('/') + 1);
     }
 
     @Override

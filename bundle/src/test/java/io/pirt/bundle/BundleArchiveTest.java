@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Hostile archives: paths, links, duplicates, sizes and bombs, each refused before anything is written. */
 class BundleArchiveTest {
-    private static final byte[] MANIFEST = manifest("1.0.0").toBytes();
+    private static final byte[] MANIFEST = manifest("1.0.0").toBytes(false);
 
     @TempDir
     Path dir;

@@ -245,7 +245,7 @@ class BundleRefusalTest {
         cases.put(GOOD_MANIFEST.replace("mainPriority=4\n", ""), "'mainPriority' is missing");
         cases.put(GOOD_MANIFEST.replace("mainPriority=4", "mainPriority=9"), "mainPriority");
         cases.put(GOOD_MANIFEST.replace("version=1.4.0", "version=1.4"), "version");
-        cases.put(GOOD_MANIFEST.replace("format=1", "format=2"), "format '2'");
+        cases.put(GOOD_MANIFEST.replace("format=1", "format=3"), "format '3'");
         cases.put(GOOD_MANIFEST + "name=again\n", "appears twice");
         cases.put(GOOD_MANIFEST + "mainclass=x\n", "unknown key 'mainclass'");
         cases.put(GOOD_MANIFEST.replace("mainClass=com.example.Blink", "mainClass=com/example/Blink"), "mainClass");

@@ -96,10 +96,14 @@ public final class BundleMojo extends AbstractPirtMojo {
         runTool(arguments(jars), false);
     }
 
-    /** {@code pirt bundle ...} for these jars, the first being the application's. */
+    /**
+     * {@code pirt bundle ...} for these jars, the first being the application's; the others are
+     * its libraries ({@code --lib}), which {@code pirt flash} sends only to a board whose library
+     * cache lacks them (docs/bundle.md §3).
+     */
     List<String> arguments(List<File> jars) {
         List<String> a = new ArrayList<>(List.of("bundle"));
-        for (File j : jars) a.addAll(List.of("--jar", j.getPath()));
+        for (int i = 0; i < jars.size(); i++) a.addAll(List.of(i == 0 ? "--jar" : "--lib", jars.get(i).getPath()));
         a.addAll(List.of("--main", mainClass, "--name", name, "--version", version));
         if (boards != null && !boards.isEmpty()) a.addAll(List.of("--boards", String.join(",", boards)));
         if (priority != null) a.addAll(List.of("--priority", priority.toString()));

@@ -29,7 +29,7 @@ class BundleMojoTest {
     @Test
     void theProjectsJarComesFirstThenItsLibrariesAndWhatIsNotSetIsLeftToTheTool() {
         List<String> args = mojo().arguments(List.of(new File("/p/target/app-1.2.3.jar"), new File("/repo/gson.jar")));
-        assertEquals(List.of("bundle", "--jar", "/p/target/app-1.2.3.jar", "--jar", "/repo/gson.jar",
+        assertEquals(List.of("bundle", "--jar", "/p/target/app-1.2.3.jar", "--lib", "/repo/gson.jar",
                 "--main", "com.example.App", "--name", "app", "--version", "1.2.3",
                 "--out", "/p/target/app-1.2.3.pirt"), args);
     }

@@ -44,7 +44,8 @@ public final class BoardRuntime implements AutoCloseable {
     /** Settings of one runtime; see Main's options. */
     public record Settings(BoardProfile profile, Path stateDir, String consoleDevice, int consoleBaud, Optional<AppSpec> devApp,
                            List<Path> appLibraries, Optional<Path> wiring, long startTimeoutMs, long hangTimeoutMs, long stopGraceMs,
-                           Path trustedKeysDir, boolean developmentMode, long trialMs, List<String> appJvmFlags) {
+                           Path trustedKeysDir, boolean developmentMode, long trialMs, List<String> appJvmFlags,
+                           long libraryCacheBytes) {
     }
 
     private static final long MAX_BACKOFF_MS = 30_000;
@@ -76,7 +77,7 @@ public final class BoardRuntime implements AutoCloseable {
         this.supervisor = new AppSupervisor(settings.stateDir().resolve("run"), log, settings.appLibraries(), new RestartPolicy(),
                 settings.startTimeoutMs(), settings.hangTimeoutMs(), settings.stopGraceMs());
         BundleStore store = BundleStore.open(settings.stateDir().resolve("store"), FileOps.durable(log::runtime));
-        this.deployment = new Deployment(store, settings.trustedKeysDir(), settings.developmentMode(), settings.profile().id(),
+        this.deployment = new Deployment(store, settings.stateDir().resolve("libs"), settings.libraryCacheBytes(), settings.trustedKeysDir(), settings.developmentMode(), settings.profile().id(),
                 version(), settings.trialMs(), log);
         deployment.launcher(new Deployment.Launcher() {
             @Override
@@ -165,6 +166,7 @@ public final class BoardRuntime implements AutoCloseable {
                 case TEST_HOST_REPLY -> testRuns.hostReply(argument);
                 case INSTALL_WAIT -> deployment.awaitVerdict(argument);
                 case ALLOW_DOWNGRADE -> deployment.allowDowngrade(argument);
+                case LIBS_HAVE -> deployment.librariesHave(argument);
                 default -> commands.run(command.get(), argument);
             };
             return Response.ok(Messages.encode(answer));

@@ -9,9 +9,12 @@ import io.pirt.bundle.Version;
 import io.pirt.runtime.log.ConsoleLog;
 import io.pirt.runtime.endpoint.TransferSink;
 import io.pirt.runtime.store.BundleStore;
+import io.pirt.runtime.store.FileOps;
+import io.pirt.runtime.store.LibraryCache;
 import io.pirt.runtime.store.Slot;
 import io.pirt.runtime.store.SlotContent;
 import io.pirt.wire.message.BoardInfo;
+import io.pirt.wire.message.CachedLibraries;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.InstallVerdict;
 import io.pirt.wire.message.Refusal;
@@ -46,6 +49,10 @@ final class Deployment implements TransferSink {
     }
 
     private final BundleStore store;
+    /** Libraries sent once and referenced by later bundles (format 2); transfers named lib-SHA256.jar go here. */
+    private final LibraryCache libraries;
+    /** The libraries of the last test bundle accepted: pinned in the cache until the next one. Guarded by this. */
+    private java.util.Set<String> testLibraries = java.util.Set.of();
     private final Path trustedKeysDir;
     private final boolean developmentMode;
     private final String boardId;
@@ -71,9 +78,14 @@ final class Deployment implements TransferSink {
         return t;
     });
 
-    Deployment(BundleStore store, Path trustedKeysDir, boolean developmentMode, String boardId, String runtimeVersion,
-               long trialMs, ConsoleLog log) {
+    /**
+     * @param libraryCacheDir      where the library cache lives (docs/testing.md, "The library cache")
+     * @param libraryCacheBytes    its bound
+     */
+    Deployment(BundleStore store, Path libraryCacheDir, long libraryCacheBytes, Path trustedKeysDir, boolean developmentMode,
+               String boardId, String runtimeVersion, long trialMs, ConsoleLog log) throws IOException {
         this.store = store;
+        this.libraries = LibraryCache.open(libraryCacheDir, libraryCacheBytes, FileOps.durable(log::runtime), this::librariesInUse);
         this.trustedKeysDir = trustedKeysDir;
         this.developmentMode = developmentMode;
         this.boardId = boardId;
@@ -81,6 +93,32 @@ final class Deployment implements TransferSink {
         this.trialMs = trialMs;
         this.log = log;
         store.bootNotes().forEach(n -> log.runtime("bundle store: " + n));
+        libraries.bootNotes().forEach(n -> log.runtime("library cache: " + n));
+        log.runtime("library cache: " + libraries.summary());
+    }
+
+    /** What the library cache must not evict: the files of every slot the store names, and the test bundle's libraries. */
+    private java.util.Set<String> librariesInUse() {
+        java.util.Set<String> all = new java.util.HashSet<>(store.fileSha256s());
+        synchronized (this) {
+            all.addAll(testLibraries);
+        }
+        return all;
+    }
+
+    /** The tool's {@code libs-have SHA256...}: which of those libraries the cache holds. */
+    CachedLibraries librariesHave(String argument) {
+        List<String> asked = argument.isBlank() ? List.of() : List.of(argument.trim().split("\\s+"));
+        if (asked.size() > io.pirt.wire.message.Command.LIBS_HAVE_BATCH
+                || !asked.stream().allMatch(a -> a.matches("[0-9a-f]{64}"))) {
+            throw new Refusal(Refusal.BAD_ARGUMENT, "usage: libs-have SHA256... (at most "
+                    + io.pirt.wire.message.Command.LIBS_HAVE_BATCH + " SHA-256s of 64 lowercase hex digits)").exception();
+        }
+        try {
+            return libraries.have(asked);
+        } catch (IOException e) {
+            throw new Refusal(Refusal.FAILED, "cannot record the library cache's uses: " + e.getMessage()).exception();
+        }
     }
 
     void launcher(Launcher l) {
@@ -120,6 +158,16 @@ final class Deployment implements TransferSink {
 
     @Override
     public void accept(String name, Path file, String sha256Hex) throws IOException {
+        if (name.startsWith("lib-") && name.endsWith(".jar")) {
+            String named = name.substring("lib-".length(), name.length() - ".jar".length());
+            if (!named.equals(sha256Hex)) {
+                throw new IOException("the library " + name + " has SHA-256 " + sha256Hex + ", not the one its name says;"
+                        + " send a library as lib-<its SHA-256>.jar");
+            }
+            libraries.store(sha256Hex, file);
+            log.runtime("library " + sha256Hex.substring(0, 16) + "... stored in the library cache (" + libraries.summary() + ")");
+            return;
+        }
         VerifiedBundle bundle;
         try {
             Optional<Version> committed = committedVersion();
@@ -137,8 +185,13 @@ final class Deployment implements TransferSink {
         }
         var m = bundle.manifest();
         if (m.kind() == io.pirt.bundle.BundleManifest.Kind.TEST) {
+            synchronized (this) {
+                testLibraries = bundle.libraries().stream().map(io.pirt.bundle.LibraryReference::sha256)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            }
             try {
-                testRuns.accept(bundle, sha256Hex);
+                testRuns.accept(bundle, sha256Hex, libraries);
+                libraries.saveUses();
             } catch (IOException e) {
                 verdict(sha256Hex, InstallVerdict.refused(Refusal.NOT_NOW, e.getMessage()));
                 throw e;
@@ -151,7 +204,8 @@ final class Deployment implements TransferSink {
         try {
             slot = store.install(content, dir -> {
                 try {
-                    bundle.extractTo(dir);
+                    bundle.extractTo(dir, libraries);
+                    libraries.saveUses();
                 } catch (BundleRejectedException e) {
                     throw new IOException("the bundle changed while it was installed: " + e.getMessage(), e);
                 }

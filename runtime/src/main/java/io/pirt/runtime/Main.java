@@ -74,6 +74,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--wiring", paramLabel = "FILE", description = "Wiring of the simulated board (virtual board only).")
     Path wiring;
 
+    @Option(names = "--library-cache-mib", paramLabel = "MIB", defaultValue = "64",
+            description = "Bound of the library cache in STATE/libs (jars sent once, referenced by later bundles); the least "
+                    + "recently used beyond it are evicted (default: ${DEFAULT-VALUE}).")
+    long libraryCacheMib;
+
     @Option(names = "--hang-timeout-ms", defaultValue = "3000", description = "No heartbeat for this long is a hang (default: ${DEFAULT-VALUE}).")
     long hangTimeoutMs;
 
@@ -105,6 +110,10 @@ public final class Main implements Callable<Integer> {
                     + "); give one with --console PATH (`pirt sim` does)");
             return 2;
         }
+        if (libraryCacheMib < 1 || libraryCacheMib > 1024 * 1024) {
+            System.err.println("pirt-runtime: --library-cache-mib is 1 .. 1048576, not " + libraryCacheMib);
+            return 2;
+        }
         Optional<AppSpec> app = Optional.empty();
         if (!appJars.isEmpty()) {
             if (appMain == null) {
@@ -116,7 +125,8 @@ public final class Main implements Callable<Integer> {
         }
         BoardRuntime.Settings settings = new BoardRuntime.Settings(profile, state, device, baud, app,
                 AppLibraries.resolve(appLibs), Optional.ofNullable(wiring), startTimeoutMs, hangTimeoutMs, stopGraceMs,
-                config.resolve("keys"), dev, trialMs, appJvmFlags != null ? appJvmFlags : REALTIME_JVM_FLAGS);
+                config.resolve("keys"), dev, trialMs, appJvmFlags != null ? appJvmFlags : REALTIME_JVM_FLAGS,
+                libraryCacheMib * 1024 * 1024);
         Event stopped = new Event();
         boolean usbGadget = consoleUsb || SerialDevicePort.isUsbGadget(device);
         BoardRuntime runtime = new BoardRuntime(settings, () -> {

@@ -85,16 +85,21 @@ class OnBoardTestRunTest {
         assertTrue(info.out().contains("RUNNING"), info.out());
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        Path state = dir.resolve("board");
+    /** Starts the virtual board's runtime on the test's state directory (again, after a restart). */
+    static VirtualBoard startBoard() throws Exception {
         Path wiring = Files.writeString(dir.resolve("wiring"), """
                 button BTN0 BTN0 low
                 led LED0 LED0
                 jumper D22 D23
                 """);
-        board = VirtualBoard.start(VirtualBoard.Options.at(state).baud(Integer.parseInt(BAUD)).wiring(wiring).args(List.of(
+        return VirtualBoard.start(VirtualBoard.Options.at(dir.resolve("board")).baud(Integer.parseInt(BAUD)).wiring(wiring).args(List.of(
                 "--app-jvm-flag", "-Xmx96m", "--app-jvm-flag", "-Dpirt.scheduling=none", "--trial-ms", "1500")));
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path state = dir.resolve("board");
+        board = startBoard();
         key = state.resolve("dev-signing-key.pem");
         pub = state.resolve("config/keys/dev.pub");
         Path bundle = dir.resolve("hello.pirt");
@@ -121,6 +126,8 @@ class OnBoardTestRunTest {
         ToolRun run = test(reports, "--exclude-tag", "fails-on-purpose", "--exclude-tag", "hangs-on-purpose");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0"), run.toString());
+        assertTrue(run.err().matches("(?s).*libraries: 0 on the board already, [1-9][0-9]* sent \\([1-9][0-9]* bytes\\).*"),
+                "the first run fills the board's library cache: " + run);
         assertTrue(run.out().contains("PASS  io.pirt.examples.hello.OnBoardTest.theButtonPressIsSeenByAnEdgeCallback"), run.out());
         Element suite = suite(reports, "io.pirt.examples.hello.OnBoardTest");
         assertEquals("4", suite.getAttribute("tests"));
@@ -266,6 +273,26 @@ class OnBoardTestRunTest {
         assertTrue(seconds > 5 && seconds < 60, "its time runs from its start to the abort: " + seconds);
         assertTrue(Double.parseDouble(suite.getAttribute("time")) >= seconds, "the suite lasted at least its test: " + suite.getAttribute("time"));
         assertTrue(tookMs < 60_000, "the run ended soon after its 8 s timeout, not at the tool's own deadline: " + tookMs + " ms");
+        helloRunsAgain(run);
+    }
+
+    @Test
+    @Order(5)
+    void aSecondRunSendsNoLibraryEvenAfterTheRuntimeRestarted() throws Exception {
+        board.close(); // the cache must survive the runtime's restart, as it survives a board's reboot
+        board = startBoard();
+        Path reports = dir.resolve("reports-again");
+        long started = System.nanoTime();
+        ToolRun run = test(reports, "--exclude-tag", "fails-on-purpose", "--exclude-tag", "hangs-on-purpose");
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.err().matches("(?s).*libraries: [1-9][0-9]* on the board already, 0 sent \\(0 bytes\\).*"),
+                "every library is in the board's cache: " + run);
+        assertTrue(run.err().contains("referenced libraries"), run.toString());
+        assertTrue(run.out().contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0"), run.toString());
+        assertTrue(Files.readString(dir.resolve("board/log/console.log")).contains("library cache: "),
+                "the runtime logs its cache at start");
+        System.out.println("second run with every library cached took " + tookMs + " ms at " + BAUD + " baud");
         helloRunsAgain(run);
     }
 }

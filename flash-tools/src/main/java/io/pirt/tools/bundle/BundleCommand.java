@@ -53,6 +53,12 @@ public final class BundleCommand implements Callable<Integer> {
         Path project;
     }
 
+    @Option(names = "--lib", paramLabel = "JAR",
+            description = "A library jar (a dependency that changes less often than the application; repeatable). It travels "
+                    + "in the bundle as lib/NAME.jar (bundle format 2), and `pirt flash` sends it only to a board whose "
+                    + "library cache lacks it (docs/bundle.md §3).")
+    List<Path> libs = new java.util.ArrayList<>();
+
     @Option(names = "--main", paramLabel = "CLASS", required = true, description = "The class whose main starts the application.")
     String mainClass;
 
@@ -99,10 +105,14 @@ public final class BundleCommand implements Callable<Integer> {
         for (Path jar : jars) {
             if (!Files.isRegularFile(jar)) throw ToolException.failure("no such jar: " + jar);
         }
+        for (Path jar : libs) {
+            if (!Files.isRegularFile(jar)) throw ToolException.failure("no such library jar: " + jar + " (--lib)");
+        }
         KeyPair signer = readKey();
         Path file = out != null ? out : Path.of(name + "-" + version + ".pirt");
         try {
-            BundleWriter.write(file, manifest, jars, signer);
+            if (libs.isEmpty()) BundleWriter.write(file, manifest, jars, signer);
+            else BundleWriter.writeWithLibraries(file, manifest, jars, libs, signer);
         } catch (IllegalArgumentException e) {
             throw new ToolException(ToolException.USAGE, e.getMessage());
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.pirt.tools.flash;
 
+import io.pirt.bundle.BundleLibraries;
 import io.pirt.tools.client.BoardClient;
 import io.pirt.tools.client.TransferRefusedException;
 import io.pirt.tools.client.TransferReport;
@@ -16,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -107,77 +109,122 @@ public final class FlashCommand implements Callable<Integer> {
         BoardClient.Options verdictOptions = options.withTimeouts(options.idleTimeoutMs(), options.helloTimeoutMs(),
                 verdictTimeoutMs + port.timeoutMs(), clientReconnectMs);
 
-        TransferReport report = null;
-        InstallVerdict verdict = null;
-        boolean lostOnce = false;
-        long deadline = 0;
-        while (verdict == null) {
-            BoardSession session = lostOnce ? reopen(path, verdictOptions, deadline, err)
-                    : BoardSession.open(path, port.baud(), verdictOptions, (source, line) -> { });
-            try (session) {
-                if (flashBaud > 0 && flashBaud != port.baud() && report == null) {
-                    err.println("pirt: " + session.switchBaud(flashBaud).message());
-                    err.flush();
-                }
-                if (force && report == null) {
-                    // before the transfer: the board checks the downgrade as the file arrives
-                    session.ask(io.pirt.wire.message.Command.ALLOW_DOWNGRADE, Flashing.sha256Hex(bundle), Done.class);
-                }
-                if (report == null) {
-                    err.println("flashing " + bundle + " (" + Files.size(bundle) + " bytes) to " + session.client().board().name()
-                            + " (runtime " + session.client().board().software() + ") on " + path);
-                    err.flush();
-                    try {
-                        report = session.client().transfer(bundle, Flashing.TRANSFER_NAME, progress);
-                    } catch (TransferRefusedException e) {
-                        progress.finish();
-                        verdict = Flashing.verdictOnRefusal(session.client(), bundle, e);
-                        break;
-                    }
-                    progress.finish();
-                    err.println(describe(report));
-                    err.flush();
-                }
-                verdict = Flashing.awaitVerdict(session.client(), report.sha256Hex(), verdictTimeoutMs);
-            } catch (Refusal.RefusedException e) {
-                throw ToolException.failure("the board gave no verdict on " + bundle + ": " + e.refusal().message());
-            } catch (UnreadableAnswerException e) {
-                throw ToolException.failure(e.getMessage() + "; the board's runtime and this tool disagree on the protocol: "
-                        + "update the older one", e);
-            } catch (ProtocolException e) {
-                progress.finish();
-                String m = e.getMessage();
-                if (!lostOnce) deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(reconnectTimeoutMs);
-                lostOnce = true;
-                if (System.nanoTime() - deadline >= 0) {
-                    throw ToolException.failure("lost the board on " + path + " and it did not come back within "
-                            + reconnectTimeoutMs + " ms (" + m + "). Nothing half-written is ever started; run the same "
-                            + "flash again to resume", e);
-                }
-                err.println("pirt: lost the board (" + m + "); reconnecting to " + path + " to resume");
-                err.flush();
-                progress.restart();
-            } catch (IOException e) {
-                throw ToolException.failure("cannot send " + bundle + ": " + e.getMessage(), e);
-            }
+        Path work;
+        try {
+            work = Files.createTempDirectory("pirt-flash-");
+        } catch (IOException e) {
+            throw ToolException.failure("cannot make a temporary directory for the bundle's libraries: " + e.getMessage(), e);
         }
-        return switch (verdict.outcome()) {
-            case COMMITTED -> {
-                out.println("committed " + verdict.detail());
-                yield 0;
+        try {
+            BundleLibraries.Split split = split(bundle, work);
+            Path toSend = bundle; // the thin bundle once the board's library cache holds its libraries
+            boolean librariesDone = split.jars().isEmpty();
+            TransferReport report = null;
+            InstallVerdict verdict = null;
+            boolean lostOnce = false;
+            long deadline = 0;
+            while (verdict == null) {
+                BoardSession session = lostOnce ? reopen(path, verdictOptions, deadline, err)
+                        : BoardSession.open(path, port.baud(), verdictOptions, (source, line) -> { });
+                try (session) {
+                    if (flashBaud > 0 && flashBaud != port.baud() && report == null) {
+                        err.println("pirt: " + session.switchBaud(flashBaud).message());
+                        err.flush();
+                    }
+                    if (!librariesDone) {
+                        // before the bundle: a thin bundle's libraries must be in the board's cache when it arrives
+                        Optional<LibraryUpload.Result> cached;
+                        try {
+                            cached = LibraryUpload.upload(session.client(), split.jars());
+                        } catch (TransferRefusedException e) {
+                            throw ToolException.failure(path + ": the board refused a library for its cache: " + e.getMessage(), e);
+                        }
+                        if (cached.isPresent()) toSend = split.thin();
+                        err.println(cached.map(LibraryUpload.Result::summary).orElse("libraries: the board has no library cache"
+                                + " (runtime " + session.client().board().software() + "); they travel in the bundle"));
+                        err.flush();
+                        librariesDone = true;
+                    }
+                    if (force && report == null) {
+                        // before the transfer: the board checks the downgrade as the file arrives
+                        session.ask(io.pirt.wire.message.Command.ALLOW_DOWNGRADE, Flashing.sha256Hex(toSend), Done.class);
+                    }
+                    if (report == null) {
+                        err.println("flashing " + bundle + " (" + Files.size(toSend) + " bytes" + (toSend.equals(bundle) ? ""
+                                : " without the libraries the board has") + ") to " + session.client().board().name()
+                                + " (runtime " + session.client().board().software() + ") on " + path);
+                        err.flush();
+                        try {
+                            report = session.client().transfer(toSend, Flashing.TRANSFER_NAME, progress);
+                        } catch (TransferRefusedException e) {
+                            progress.finish();
+                            verdict = Flashing.verdictOnRefusal(session.client(), toSend, e);
+                            break;
+                        }
+                        progress.finish();
+                        err.println(describe(report));
+                        err.flush();
+                    }
+                    verdict = Flashing.awaitVerdict(session.client(), report.sha256Hex(), verdictTimeoutMs);
+                } catch (Refusal.RefusedException e) {
+                    throw ToolException.failure("the board gave no verdict on " + bundle + ": " + e.refusal().message());
+                } catch (UnreadableAnswerException e) {
+                    throw ToolException.failure(e.getMessage() + "; the board's runtime and this tool disagree on the protocol: "
+                            + "update the older one", e);
+                } catch (ProtocolException e) {
+                    progress.finish();
+                    String m = e.getMessage();
+                    if (!lostOnce) deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(reconnectTimeoutMs);
+                    lostOnce = true;
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw ToolException.failure("lost the board on " + path + " and it did not come back within "
+                                + reconnectTimeoutMs + " ms (" + m + "). Nothing half-written is ever started; run the same "
+                                + "flash again to resume", e);
+                    }
+                    err.println("pirt: lost the board (" + m + "); reconnecting to " + path + " to resume");
+                    err.flush();
+                    progress.restart();
+                } catch (IOException e) {
+                    throw ToolException.failure("cannot send " + bundle + ": " + e.getMessage(), e);
+                }
             }
-            case REFUSED -> {
-                err.println("pirt: the board refused " + bundle + ": " + verdict.detail());
-                yield EXIT_REFUSED;
-            }
-            case ROLLED_BACK -> {
-                err.println("pirt: the board rolled " + bundle + " back: " + verdict.detail()
-                        + "; the previous application runs. `pirt logs` shows why");
-                yield EXIT_ROLLED_BACK;
-            }
-            case TEST_READY -> throw ToolException.failure(bundle + " is a test bundle (" + verdict.detail()
-                    + "): run it with `pirt test`, which also collects its results");
-        };
+            return switch (verdict.outcome()) {
+                case COMMITTED -> {
+                    out.println("committed " + verdict.detail());
+                    yield 0;
+                }
+                case REFUSED -> {
+                    err.println("pirt: the board refused " + bundle + ": " + verdict.detail());
+                    yield EXIT_REFUSED;
+                }
+                case ROLLED_BACK -> {
+                    err.println("pirt: the board rolled " + bundle + " back: " + verdict.detail()
+                            + "; the previous application runs. `pirt logs` shows why");
+                    yield EXIT_ROLLED_BACK;
+                }
+                case TEST_READY -> throw ToolException.failure(bundle + " is a test bundle (" + verdict.detail()
+                        + "): run it with `pirt test`, which also collects its results");
+            };
+        } finally {
+            deleteTree(work, err);
+        }
+    }
+
+    /** The bundle's libraries taken out, for a board whose cache may hold them; none for a bundle of format 1. */
+    private static BundleLibraries.Split split(Path bundle, Path work) throws ToolException {
+        try {
+            return Flashing.split(bundle, work);
+        } catch (IOException e) {
+            throw ToolException.failure("cannot read the libraries of " + bundle + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path dir, PrintWriter err) {
+        try {
+            Flashing.deleteTree(dir);
+        } catch (IOException e) {
+            err.println("pirt: could not remove the temporary directory " + dir + ": " + e.getMessage());
+        }
     }
 
     /** Opens the port again once it is back, until {@code deadline}. */

@@ -1,5 +1,7 @@
 package io.pirt.tools.flash;
 
+import io.pirt.bundle.BundleLibraries;
+import io.pirt.bundle.BundleRejectedException;
 import io.pirt.tools.client.BoardClient;
 import io.pirt.tools.client.TransferProgress;
 import io.pirt.tools.client.TransferRefusedException;
@@ -44,13 +46,55 @@ public final class Flashing {
      */
     public static InstallVerdict flash(BoardClient client, Path bundle, long verdictTimeoutMs,
                                        Consumer<TransferProgress> progress) throws IOException, InterruptedException {
-        TransferReport report;
-        try {
-            report = client.transfer(bundle, TRANSFER_NAME, progress);
-        } catch (TransferRefusedException e) {
-            return verdictOnRefusal(client, bundle, e);
+        Path work = Files.createTempDirectory("pirt-flash-");
+        // a failure to remove it is added to the flash's own failure, never hides it
+        try (RemovedWhenClosed removed = () -> deleteTree(work)) {
+            BundleLibraries.Split split = split(bundle, work);
+            Path toSend = bundle;
+            if (!split.jars().isEmpty()) {
+                try {
+                    if (LibraryUpload.upload(client, split.jars()).isPresent()) toSend = split.thin();
+                } catch (TransferRefusedException e) {
+                    return InstallVerdict.refused(Refusal.FAILED, "the board refused a library for its cache: " + e.getMessage());
+                }
+            }
+            TransferReport report;
+            try {
+                report = client.transfer(toSend, TRANSFER_NAME, progress);
+            } catch (TransferRefusedException e) {
+                return verdictOnRefusal(client, toSend, e);
+            }
+            return awaitVerdict(client, report.sha256Hex(), verdictTimeoutMs);
         }
-        return awaitVerdict(client, report.sha256Hex(), verdictTimeoutMs);
+    }
+
+    /** A temporary directory's removal, as a resource. */
+    private interface RemovedWhenClosed extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * The libraries a bundle of format 2 carries, taken out into {@code work}, and the thin bundle
+     * to send once the board's library cache holds them (docs/bundle.md §3). A file that is not
+     * a bundle, or a bundle without carried libraries, comes back whole with no jars: it is sent
+     * as it is, and the board, which verifies everything, gives its typed refusal if it is bad.
+     *
+     * @throws IOException if the file cannot be read or the libraries cannot be written
+     */
+    public static BundleLibraries.Split split(Path bundle, Path work) throws IOException {
+        try {
+            return BundleLibraries.split(bundle, work);
+        } catch (java.util.zip.ZipException | BundleRejectedException notABundle) {
+            return new BundleLibraries.Split(bundle, java.util.List.of(), java.util.List.of());
+        }
+    }
+
+    /** Removes a temporary directory of {@link #split}'s. */
+    static void deleteTree(Path dir) throws IOException {
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.pirt.tools.test;
 
 import io.pirt.bundle.BundleManifest;
 import io.pirt.bundle.BundleWriter;
+import io.pirt.bundle.LibraryReference;
 import io.pirt.bundle.Version;
 import io.pirt.wire.message.JarNames;
 import io.pirt.tools.ToolException;
@@ -48,8 +49,19 @@ final class TestBundle {
             "org.junit.jupiter.api.Test",
             "com.fasterxml.jackson.core.JsonFactory");
 
-    /** What goes into the bundle: the tests' jar file name on the board, and every jar in order. */
-    record Contents(String testsJarName, List<Path> jars, List<Path> leftOut) {
+    /**
+     * What goes into the bundle: the tests' jar file name on the board; the project's own jars
+     * (the tests, and class directories made into jars), which change at every build and always
+     * travel in the bundle; and the libraries (jar files: dependencies, the runner, JUnit), which
+     * a board with a library cache keeps between runs.
+     */
+    record Contents(String testsJarName, List<Path> own, List<Path> libraries, List<Path> leftOut) {
+        /** Every jar, for a board without a library cache: they all travel in the bundle. */
+        List<Path> jars() {
+            List<Path> all = new ArrayList<>(own);
+            all.addAll(libraries);
+            return List.copyOf(all);
+        }
     }
 
     private TestBundle() {
@@ -64,16 +76,19 @@ final class TestBundle {
      */
     static Contents collect(Path tests, List<Path> classpath, Set<String> onBoard, Path work) throws ToolException {
         Map<String, Path> byName = new LinkedHashMap<>();
+        Set<Path> own = new java.util.HashSet<>(); // made from the project's classes (see Contents)
         List<Path> leftOut = new ArrayList<>();
         String testsJarName;
         if (Files.isDirectory(tests)) {
             Path jar = work.resolve(TESTS_JAR);
             jarDirectory(tests, jar);
             byName.put(TESTS_JAR, jar);
+            own.add(jar);
             testsJarName = TESTS_JAR;
         } else {
             testsJarName = tests.getFileName().toString();
             byName.put(testsJarName, tests);
+            own.add(tests);
         }
         int dirs = 0;
         for (Path entry : classpath) {
@@ -91,6 +106,7 @@ final class TestBundle {
                         : "classes-" + (++dirs) + ".jar");
                 jarDirectory(entry, jar);
                 byName.put(jar.getFileName().toString(), jar);
+                own.add(jar);
             } else if (entry.getFileName().toString().endsWith(".jar")) {
                 byName.putIfAbsent(entry.getFileName().toString(), entry);
             }
@@ -104,16 +120,22 @@ final class TestBundle {
                 present.add(JarNames.baseName(jar));
             }
         }
-        return new Contents(testsJarName, List.copyOf(byName.values()), List.copyOf(leftOut));
+        List<Path> ownJars = byName.values().stream().filter(own::contains).toList();
+        List<Path> libraries = byName.values().stream().filter(j -> !own.contains(j)).toList();
+        return new Contents(testsJarName, ownJars, libraries, List.copyOf(leftOut));
     }
 
-    /** Writes the bundle: kind {@code test}, any board, the runner as main class; unsigned when {@code signer} is null. */
-    static void write(Path file, String name, Collection<Path> jars, KeyPair signer) throws ToolException {
+    /**
+     * Writes the bundle: kind {@code test}, any board, the runner as main class; unsigned when
+     * {@code signer} is null. It carries {@code jars} and references {@code libraries}, which the
+     * board's library cache must hold (format 2); with none it is a format-1 bundle.
+     */
+    static void write(Path file, String name, Collection<Path> jars, List<LibraryReference> libraries, KeyPair signer)
+            throws ToolException {
         BundleManifest manifest = new BundleManifest(name, Version.parse("0.0.0"), RUNNER, List.of("*"), Version.parse("0.1.0"), 4,
                 BundleManifest.Kind.TEST);
         try {
-            if (signer != null) BundleWriter.write(file, manifest, List.copyOf(jars), signer);
-            else BundleWriter.writeUnsigned(file, manifest, List.copyOf(jars));
+            BundleWriter.write(file, manifest, List.copyOf(jars), libraries, signer);
         } catch (IllegalArgumentException e) {
             throw new ToolException(ToolException.USAGE, "cannot make the test bundle: " + e.getMessage());
         } catch (IOException e) {

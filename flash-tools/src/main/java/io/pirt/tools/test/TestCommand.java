@@ -7,6 +7,8 @@ import io.pirt.wire.ProtocolException;
 import io.pirt.tools.ToolException;
 import io.pirt.tools.client.TransferRefusedException;
 import io.pirt.tools.flash.Flashing;
+import io.pirt.tools.flash.LibraryUpload;
+import io.pirt.wire.message.Refusal;
 import io.pirt.wire.message.AnswerText;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.InstallVerdict;
@@ -31,6 +33,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -52,7 +55,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run JUnit tests on the board and report the results here.", "",
                 "Bundles the test classes and what they need (leaving out what the board already has), sends the "
-                + "bundle, and runs the tests inside an application process on the board with the JUnit Platform. Each "
+                + "libraries the board's library cache lacks and then a bundle that references them, and runs the tests inside an application process on the board with the JUnit Platform. Each "
                 + "result comes back as a structured event as soon as the test ends, and is written as a "
                 + "Surefire-compatible XML report. The application that ran before comes back afterwards, whatever the "
                 + "tests did; a run that takes longer than --timeout is stopped. Tests can ask this tool to act on the "
@@ -163,8 +166,14 @@ public final class TestCommand implements Callable<Integer> {
             onBoard.addAll(libraries.directories());
             TestBundle.Contents contents = TestBundle.collect(tests.tests(), tests.classpath(), onBoard, work);
             Path bundle = work.resolve("tests.pirt");
-            TestBundle.write(bundle, TestBundle.nameFor(path), contents.jars(), signer);
-            err.println("test bundle: " + contents.jars().size() + " jars, " + size(bundle) + " bytes ("
+            Optional<LibraryUpload.Result> cached = uploadLibraries(session, contents.libraries(), err);
+            if (cached.isPresent()) {
+                TestBundle.write(bundle, TestBundle.nameFor(path), contents.own(), cached.get().references(), signer);
+            } else {
+                TestBundle.write(bundle, TestBundle.nameFor(path), contents.jars(), List.of(), signer);
+            }
+            err.println("test bundle: " + (cached.isPresent() ? contents.own().size() + " jars and " + contents.libraries().size()
+                    + " referenced libraries" : contents.jars().size() + " jars") + ", " + size(bundle) + " bytes ("
                     + contents.leftOut().size() + " class path entries the board already has were left out)");
             err.flush();
             session.client().onEvents(body -> {
@@ -284,6 +293,33 @@ public final class TestCommand implements Callable<Integer> {
                 if (item instanceof TestEvent e && e.kind() == TestEvent.Kind.RESTORED) break; // the other run is over
             }
         }
+    }
+
+    /**
+     * Sends the libraries the board's cache lacks (docs/testing.md, "The library cache") and says
+     * how many it had; empty when the board has no cache (its runtime predates it).
+     */
+    private static Optional<LibraryUpload.Result> uploadLibraries(BoardSession session, List<Path> libraries, PrintWriter err)
+            throws ToolException, InterruptedException {
+        Optional<LibraryUpload.Result> result;
+        try {
+            result = LibraryUpload.upload(session.client(), libraries);
+        } catch (TransferRefusedException e) {
+            throw ToolException.failure(session.port() + ": the board refused a library for its cache: " + e.getMessage(), e);
+        } catch (Refusal.RefusedException e) {
+            throw ToolException.failure(session.port() + ": the board would not say which libraries it has: "
+                    + e.refusal().message());
+        } catch (ProtocolException e) {
+            throw ToolException.failure(session.port() + ": sending the libraries failed: " + e.getMessage()
+                    + "; run the same test again: what arrived stays on the board", e);
+        } catch (IOException e) {
+            throw ToolException.failure("cannot send the libraries: " + e.getMessage(), e);
+        }
+        err.println(result.map(LibraryUpload.Result::summary)
+                .orElse("libraries: the board has no library cache (runtime " + session.client().board().software()
+                        + "); they travel in the test bundle"));
+        err.flush();
+        return result;
     }
 
     /** How the run ended: why early (null: it finished), and what the board runs now. */

@@ -138,4 +138,46 @@ class FlashCommandTest {
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.err().startsWith("pirt: no such bundle file"), run.err());
     }
+
+    @Test
+    void aSecondFlashSendsOnlyTheThinBundleWhenTheBoardsCacheHasTheLibraries() throws Exception {
+        java.util.Set<String> cache = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicReference<Path> stored = new AtomicReference<>();
+        Path app = dir.resolve("app.jar");
+        Path lib = dir.resolve("dep.jar");
+        byte[] libBytes = new byte[60_000];
+        new Random(3).nextBytes(libBytes);
+        Files.write(lib, libBytes);
+        Files.write(app, new byte[] {1, 2, 3});
+        Path bundle = dir.resolve("v1.pirt");
+        io.pirt.bundle.BundleWriter.writeWithLibraries(bundle, new io.pirt.bundle.BundleManifest("demo", io.pirt.bundle.Version.parse("1.0.0"),
+                "a.Main", java.util.List.of("*"), io.pirt.bundle.Version.parse("0.1.0"), 4), java.util.List.of(app), java.util.List.of(lib), null);
+        try (LoopbackBoard b = new LoopbackBoard(dir.resolve("board"), 0, CableFaults.NONE, (command, argument) -> switch (command) {
+            case "install-wait" -> Response.ok(Messages.encode(InstallVerdict.committed("demo", "1.0.0")));
+            case "libs-have" -> Response.ok(Messages.encode(new io.pirt.wire.message.CachedLibraries(
+                    java.util.Arrays.stream(argument.split(" ")).filter(cache::contains).toList(), 1 << 20, 0)));
+            default -> Response.failed(Messages.encode(new Refusal(Refusal.NOT_SUPPORTED, "no")));
+        }, (name, file, sha) -> {
+            if (name.equals(io.pirt.wire.message.CachedLibraries.transferName(sha))) cache.add(sha);
+            else stored.set(Files.copy(file, dir.resolve("stored-" + System.nanoTime())));
+        })) {
+            Run first = Pirt.run("flash", "--port", b.port().toString(), "--progress", "none", bundle.toString());
+            assertEquals(0, first.exitCode(), first.toString());
+            assertTrue(first.err().contains("libraries: 0 on the board already, 1 sent (60000 bytes)"), first.err());
+            Run second = Pirt.run("flash", "--port", b.port().toString(), "--progress", "none", bundle.toString());
+            assertEquals(0, second.exitCode(), second.toString());
+            assertTrue(second.err().contains("libraries: 1 on the board already, 0 sent (0 bytes)"), second.err());
+            stored.set(null);
+            // the same through Flashing.flash, as pirt demo and the JUnit extension send bundles
+            try (io.pirt.tools.board.BoardSession session = io.pirt.tools.board.BoardSession.open(b.port().toString(), 115200,
+                    io.pirt.tools.board.BoardSession.clientOptions(5_000, 5_000), (source, line) -> { })) {
+                InstallVerdict v = Flashing.flash(session.client(), bundle, 5_000, p -> { });
+                assertEquals(InstallVerdict.Outcome.COMMITTED, v.outcome(), v.toString());
+            }
+        }
+        assertTrue(Files.size(stored.get()) < 10_000, "the board got the bundle without its library: " + Files.size(stored.get()));
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(stored.get().toFile())) {
+            assertEquals(null, zip.getEntry("lib/dep.jar"));
+        }
+    }
 }

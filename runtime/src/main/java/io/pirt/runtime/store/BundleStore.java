@@ -163,6 +163,20 @@ public final class BundleStore {
         return state.committed() == null ? Optional.empty() : Optional.of(slot(state.committed(), false));
     }
 
+    /**
+     * The SHA-256 of every file in the slots the state names (committed, trial, previous): what
+     * the library cache must not evict (docs/testing.md, "The library cache"). The slots hold
+     * their own links or copies, so an eviction could not break them; this keeps the cache from
+     * throwing away what the board would need to install them again.
+     */
+    public synchronized java.util.Set<String> fileSha256s() {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (SlotManifest m : manifests.values()) {
+            for (SlotManifest.FileHash f : m.files()) all.add(f.sha256());
+        }
+        return all;
+    }
+
     /** What the committed slot holds; empty when nothing is committed. Changes nothing. */
     public synchronized Optional<SlotContent> committed() {
         return state.committed() == null ? Optional.empty() : Optional.of(manifests.get(state.committed().slot()).content());

@@ -155,9 +155,10 @@ public final class TestRuns implements AutoCloseable {
 
     /**
      * A verified test bundle arrived: unpack it, replacing any earlier one that never ran. The
-     * bundle of a run in progress stays: this one waits for its own {@code test-run}.
+     * bundle of a run in progress stays: this one waits for its own {@code test-run}. The
+     * libraries it references are linked from {@code libraries} (the board's library cache).
      */
-    public void accept(VerifiedBundle bundle, String sha256Hex) throws IOException {
+    public void accept(VerifiedBundle bundle, String sha256Hex, VerifiedBundle.LibrarySource libraries) throws IOException {
         String keep;
         synchronized (this) {
             keep = run == null ? null : run.sha;
@@ -170,7 +171,7 @@ public final class TestRuns implements AutoCloseable {
         deleteTreeExcept(dir, keep);
         Path target = Files.createDirectories(dir.resolve(sha256Hex));
         try {
-            bundle.extractTo(target);
+            bundle.extractTo(target, libraries);
         } catch (BundleRejectedException e) {
             throw new IOException("the test bundle changed while it was unpacked: " + e.getMessage(), e);
         }

@@ -189,4 +189,19 @@ class BundleStoreTest {
     private static String text(io.pirt.wire.message.StoreSlots status) {
         return io.pirt.wire.message.AnswerText.of(status) + "\n";
     }
+
+    @Test
+    void fileHashesNameEveryFileOfTheSlotsTheStateNamesForTheLibraryCacheToKeep() throws IOException {
+        BundleStore store = withCommitted();
+        install(store, REAL, 1);
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        for (int version : new int[] {0, 1}) {
+            for (byte[] jar : TestBundles.jars(version).values()) expected.add(CheckedFile.sha256(jar));
+        }
+        assertEquals(expected, store.fileSha256s(), "the committed and the trial slot's files");
+        store.rollback("test");
+        java.util.Set<String> committedOnly = new java.util.HashSet<>();
+        for (byte[] jar : TestBundles.jars(0).values()) committedOnly.add(CheckedFile.sha256(jar));
+        assertEquals(committedOnly, store.fileSha256s(), "a dropped trial's files are no longer kept");
+    }
 }

@@ -39,6 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** One test run at a time: a second tool is refused with who holds the board, and its bundle waits beside the running one. */
 @Timeout(30)
 class TestRunsTest {
+    /** These test bundles carry their jars: a reference to a cached library is a bug of the test. */
+    private static final io.pirt.bundle.VerifiedBundle.LibrarySource NO_LIBRARIES = library -> {
+        throw new java.io.IOException("no library cache in this test, yet the bundle references " + library);
+    };
+
     @TempDir
     Path dir;
     /** The applications the runs started, in order; guarded by itself. */
@@ -116,7 +121,7 @@ class TestRunsTest {
         ExecutorService tools = Executors.newFixedThreadPool(2);
         try {
             for (int i = 1; i <= 20; i++) {
-                runs.accept(bundle(i), sha(i));
+                runs.accept(bundle(i), sha(i), NO_LIBRARIES);
                 CyclicBarrier together = new CyclicBarrier(2);
                 String argument = sha(i) + " 60000 --by ";
                 List<Future<Object>> answers = new ArrayList<>();
@@ -152,10 +157,10 @@ class TestRunsTest {
 
     @Test
     void aBundleSentDuringARunWaitsBesideItAndRunsOnceTheFirstRunEnds() throws Exception {
-        runs.accept(bundle(1), sha(1));
+        runs.accept(bundle(1), sha(1), NO_LIBRARIES);
         assertEquals(1, runs.start(sha(1) + " 60000 --by pirt@a:1 --tests tests.jar").run());
         AppSpec first = last();
-        runs.accept(bundle(2), sha(2)); // a second tool's bundle: taken, not refused
+        runs.accept(bundle(2), sha(2), NO_LIBRARIES); // a second tool's bundle: taken, not refused
         for (Path jar : first.classpath()) assertTrue(Files.exists(jar), "the running run's jars stay: " + jar);
         Refusal.RefusedException busy = assertThrows(Refusal.RefusedException.class,
                 () -> runs.start(sha(2) + " 60000 --by pirt@b:2 --tests tests.jar"));
@@ -169,10 +174,10 @@ class TestRunsTest {
 
     @Test
     void theSameTestsSentAgainDuringTheirRunWaitForTheirOwnRun() throws Exception {
-        runs.accept(bundle(1), sha(1));
+        runs.accept(bundle(1), sha(1), NO_LIBRARIES);
         runs.start(sha(1) + " 60000 --by pirt@a:1 --tests tests.jar");
         AppSpec first = last();
-        runs.accept(bundle(1), sha(1)); // a CI job run again: the same bundle, byte for byte
+        runs.accept(bundle(1), sha(1), NO_LIBRARIES); // a CI job run again: the same bundle, byte for byte
         for (Path jar : first.classpath()) assertTrue(Files.exists(jar), "the running run's jars stay: " + jar);
         assertEquals(Refusal.NOT_NOW, assertThrows(Refusal.RefusedException.class,
                 () -> runs.start(sha(1) + " 60000 --tests tests.jar")).refusal().code());

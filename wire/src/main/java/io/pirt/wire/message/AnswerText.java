@@ -24,6 +24,7 @@ public final class AnswerText {
             case InstallVerdict v -> v.toString();
             case TestRunStarted r -> "test run " + r.run() + " started";
             case TestRunStatus s -> "test run " + s.run() + ": " + s.events() + " events, " + (s.running() ? "running" : "ended");
+            case CachedLibraries c -> c.have().size() + " of the libraries asked for are cached; " + c.usedBytes() + " of " + c.capacityBytes() + " bytes used";
             case TestLibraries l -> String.join("\n", l.jars()) + (l.directories().isEmpty() ? "" : "\n" + String.join("\n", l.directories()));
             case Refusal r -> "error: " + r.message();
             default -> answer.toString();

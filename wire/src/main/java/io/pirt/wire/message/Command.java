@@ -40,8 +40,16 @@ public enum Command {
     TEST_STOP("test-stop", Done.class),
     /** Argument {@code ID ok|failed MESSAGE}; answer {@link Done}. */
     TEST_HOST_REPLY("test-host-reply", Done.class),
+    /**
+     * Argument: SHA-256s separated by spaces (at most {@link #LIBS_HAVE_BATCH}); answer {@link CachedLibraries}: those the
+     * board's library cache holds, each then counted as used.
+     */
+    LIBS_HAVE("libs-have", CachedLibraries.class),
     /** Argument: the rate; answer {@link Done} (docs/protocol.md §5.6). */
     BAUD("baud", Done.class);
+
+    /** The most SHA-256s one {@code libs-have} asks about: 65 bytes each, so a request stays within one frame. */
+    public static final int LIBS_HAVE_BATCH = 14;
 
     private final String wireName;
     private final Class<?> answerType;
