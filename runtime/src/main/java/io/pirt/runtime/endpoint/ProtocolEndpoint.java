@@ -479,7 +479,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             reportUnexpected("request '" + request.command() + "'", e);
             response = Response.failed(refusal(Refusal.FAILED, "'" + request.command() + "' failed on the board: " + e
-                    + "; the board goes on serving requests (its stderr has the stack trace): report this as a bug"));
+                    + "; the board goes on serving requests, and its journal (stderr) has the stack trace"));
         }
         byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
         if (body.length > Response.MAX_BODY_BYTES) {
@@ -545,7 +545,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
     /** The endpoint has no log of its own: what should never happen goes to stderr (the journal), with its stack trace. */
     private static void reportUnexpected(String what, Throwable e) {
         System.err.println("pirt-runtime: " + what + " failed on " + Thread.currentThread().getName()
-                + " (a bug; the thread goes on): " + e);
+                + " (unexpectedly; the thread goes on): " + e);
         e.printStackTrace(System.err);
     }
 
