@@ -31,9 +31,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The board runtime: console, application supervisor and restart policy, put together for
@@ -50,6 +53,14 @@ public final class BoardRuntime implements AutoCloseable {
 
     private static final long MAX_BACKOFF_MS = 30_000;
     private static final long STABLE_RUN_MS = 60_000;
+    /**
+     * The requests that may wait — for a verdict, for the application to stop, start or
+     * answer over its link — and so run off the endpoint's worker that serves the quick
+     * ones (docs/runtime.md, "Limits").
+     */
+    static final Set<String> WAITING_REQUESTS = Stream.of(Command.INSTALL_WAIT, Command.RESTART, Command.STOP,
+            Command.ROLLBACK, Command.TEST_RUN, Command.TEST_STOP, Command.PS, Command.GPIO)
+            .map(Command::wireName).collect(Collectors.toUnmodifiableSet());
 
     private final Settings settings;
     private final ConsoleLog log;
@@ -142,7 +153,7 @@ public final class BoardRuntime implements AutoCloseable {
         };
         this.commands = new ShellCommands(settings.profile(), version(), supervisor, log, this::restart, this::localBoard, bundles);
         SerialConsole.Services services = new SerialConsole.Services(settings.profile().id(), version(), commands,
-                this::request, settings.stateDir().resolve("incoming"), deployment);
+                this::request, WAITING_REQUESTS, settings.stateDir().resolve("incoming"), deployment);
         this.console = new SerialConsole(consoleOpener, settings.consoleDevice(), log, services);
     }
 

@@ -41,6 +41,12 @@ import java.util.concurrent.TimeUnit;
  * tool's {@code install-wait}. Thread-safe.
  */
 final class Deployment implements TransferSink {
+    /**
+     * The longest {@code install-wait} the board accepts: 10 minutes, far beyond any trial, so
+     * a request cannot hold a waiter for ever (docs/runtime.md, "Limits").
+     */
+    static final long MAX_INSTALL_WAIT_MS = 600_000;
+
     /** Starts, stops and restarts the application; the runtime implements it. */
     interface Launcher {
         void run(Slot slot) throws IOException;
@@ -345,7 +351,10 @@ final class Deployment implements TransferSink {
         notifyAll();
     }
 
-    /** {@code install-wait SHA TIMEOUTMS}: the verdict on that bundle, waiting for it up to the timeout. */
+    /**
+     * {@code install-wait SHA TIMEOUTMS}: the verdict on that bundle, waiting for it up to the
+     * timeout, which is at most {@link #MAX_INSTALL_WAIT_MS}.
+     */
     synchronized InstallVerdict awaitVerdict(String argument) {
         String[] w = argument.trim().split("\\s+");
         if (w.length != 2 || !w[0].matches("[0-9a-f]{64}")) {
@@ -356,6 +365,10 @@ final class Deployment implements TransferSink {
             timeoutMs = Long.parseLong(w[1]);
         } catch (NumberFormatException e) {
             throw new Refusal(Refusal.BAD_ARGUMENT, "install-wait needs a timeout in ms, not '" + w[1] + "'").exception();
+        }
+        if (timeoutMs < 0 || timeoutMs > MAX_INSTALL_WAIT_MS) {
+            throw new Refusal(Refusal.BAD_ARGUMENT, "install-wait waits at most " + MAX_INSTALL_WAIT_MS + " ms, not " + timeoutMs
+                    + " ms: give a timeout in 0.." + MAX_INSTALL_WAIT_MS + " and ask again if the verdict is not in yet").exception();
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ public final class SerialConsole implements AutoCloseable {
 
     /** What the console needs besides its device. */
     public record Services(String boardId, String runtimeVersion, ShellCommands commands, RequestHandler requests,
-                           Path transferDir, TransferSink transfers) {
+                           Set<String> waitingRequests, Path transferDir, TransferSink transfers) {
     }
 
     private final ConsolePort.Opener opener;
@@ -99,7 +100,9 @@ public final class SerialConsole implements AutoCloseable {
             String[] why = {"closed"};
             ProtocolEndpoint.Builder b = ProtocolEndpoint.builder(watch(p.in(), failed, why), p.out())
                     .identity(services.boardId(), services.runtimeVersion()).shell(this::typed);
-            if (services.requests() != null) b.requests(services.requests());
+            if (services.requests() != null) {
+                b.requests(services.requests()).waitingRequests(services.waitingRequests(), ProtocolEndpoint.DEFAULT_MAX_WAITING);
+            }
             if (services.transfers() != null) b.transfers(services.transferDir(), services.transfers());
             if (p.lineRate() != null) b.lineRate(logged(p.lineRate()));
             ProtocolEndpoint e = b.build();

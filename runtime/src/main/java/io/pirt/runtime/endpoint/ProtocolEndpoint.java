@@ -14,9 +14,14 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The board's end of the console port (docs/protocol.md §5.1): decides, byte by byte,
@@ -28,14 +33,23 @@ import java.util.concurrent.TimeUnit;
  * text console again, and console output it never acknowledged is printed as text.
  *
  * <p>Threads: the link's reader and writer, and one worker ({@code pirt-protocol-worker})
- * that runs requests and verifies files, so neither blocks the link. {@link #consoleOut}
- * may be called from any thread. {@link #close()} ends a session with BYE and stops all
- * three threads; the streams are closed with it.
+ * that runs quick requests, sends transfer replies and verifies files, so neither blocks the
+ * link. Requests that may wait (named by {@link Builder#waitingRequests}, e.g. {@code
+ * install-wait}) run on waiter threads ({@code pirt-protocol-waiter-N}) instead, at most
+ * {@code maxWaiting} at once; one more is refused {@code NOT_NOW}, so no request can starve
+ * the worker. A task that throws is answered {@code FAILED} (a request) or reported on
+ * stderr (anything else), and the worker goes on. {@link #consoleOut} may be called from
+ * any thread. {@link #close()} ends a session with BYE and stops every thread; the streams
+ * are closed with it.
  */
 public final class ProtocolEndpoint implements AutoCloseable {
     private static final int WORK_QUEUE = 16;
     private static final long REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** How many waiting requests may run at once unless {@link Builder#waitingRequests} says otherwise. */
+    public static final int DEFAULT_MAX_WAITING = 4;
+    /** How long an idle waiter thread stays before it ends. */
+    private static final long WAITER_KEEP_ALIVE_MS = 30_000;
     /** Largest event body (docs/protocol.md §5.6). */
     public static final int MAX_EVENT_BYTES = Frame.MAX_EVENT_BYTES;
 
@@ -47,6 +61,8 @@ public final class ProtocolEndpoint implements AutoCloseable {
         private String runtimeVersion = "unknown";
         private ConsoleInput shell;
         private RequestHandler requests;
+        private Set<String> waitingCommands = Set.of();
+        private int maxWaiting = DEFAULT_MAX_WAITING;
         private Path transferDirectory;
         private TransferSink transferSink;
         private long maxTransferBytes = 256L * 1024 * 1024;
@@ -75,6 +91,18 @@ public final class ProtocolEndpoint implements AutoCloseable {
         /** Runs REQUESTs; without one the board does not announce {@link Hello#REQUESTS}. */
         public Builder requests(RequestHandler handler) {
             this.requests = handler;
+            return this;
+        }
+
+        /**
+         * The commands that may wait (for a verdict, for the application to stop or answer):
+         * they run off the worker that serves the others, at most {@code maxWaiting} at once;
+         * beyond that one is refused {@code NOT_NOW}. Default: none, at most
+         * {@link #DEFAULT_MAX_WAITING}.
+         */
+        public Builder waitingRequests(Set<String> commands, int maxWaiting) {
+            this.waitingCommands = Set.copyOf(commands);
+            this.maxWaiting = maxWaiting;
             return this;
         }
 
@@ -122,6 +150,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
             if (maxTransferBytes < 0 || maxTransferBytes > TransferMessages.MAX_TRANSFER_BYTES) {
                 throw new IllegalArgumentException("maxTransferBytes " + maxTransferBytes + " not in 0..4 GiB-1");
             }
+            if (maxWaiting < 1) throw new IllegalArgumentException("maxWaiting " + maxWaiting + " must be at least 1");
             return new ProtocolEndpoint(this);
         }
     }
@@ -137,6 +166,10 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private final RateSwitch rateSwitch;
     private final BlockingQueue<Runnable> work = new ArrayBlockingQueue<>(WORK_QUEUE);
     private final Thread worker;
+    /** Commands run by {@link #waiters}, never by the worker. */
+    private final Set<String> waitingCommands;
+    /** Runs waiting requests; no queue: when all {@code maxWaiting} threads are busy it rejects. */
+    private final ThreadPoolExecutor waiters;
 
     /** Orders console output and the printing of unacknowledged output as text. */
     private final Object consoleLock = new Object();
@@ -155,6 +188,14 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private ProtocolEndpoint(Builder b) {
         this.shell = b.shell;
         this.requests = b.requests;
+        this.waitingCommands = b.waitingCommands;
+        AtomicInteger waiterCount = new AtomicInteger();
+        this.waiters = new ThreadPoolExecutor(0, b.maxWaiting, WAITER_KEEP_ALIVE_MS, TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), task -> {
+                    Thread t = new Thread(task, "pirt-protocol-waiter-" + waiterCount.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         int caps = Hello.CONSOLE | Hello.EVENTS;
         if (b.requests != null) caps |= Hello.REQUESTS;
         if (b.transferDirectory != null) {
@@ -278,6 +319,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         link.close();
         if (rateSwitch != null) rateSwitch.close();
         worker.interrupt();
+        waiters.shutdownNow(); // interrupts requests still waiting; their answers have no session to go to
         try {
             worker.join(1000);
         } catch (InterruptedException e) {
@@ -374,6 +416,18 @@ public final class ProtocolEndpoint implements AutoCloseable {
             respondNow(id, Response.Status.UNKNOWN_COMMAND, refusal(Refusal.NOT_SUPPORTED, "this board takes no requests"));
             return;
         }
+        if (waitingCommands.contains(request.command())) {
+            try {
+                waiters.execute(() -> runRequest(request, requests));
+            } catch (RejectedExecutionException e) {
+                String why = waiters.isShutdown() ? "the board is closing its port"
+                        : waiters.getMaximumPoolSize() + " requests that wait (" + String.join(", ", waitingCommands.stream().sorted().toList())
+                        + ") are already waiting on the board";
+                respondNow(id, Response.Status.BUSY, refusal(Refusal.NOT_NOW, why + "; send '" + request.command()
+                        + "' again when one of them has its answer"));
+            }
+            return;
+        }
         if (!work.offer(() -> runRequest(request, requests))) {
             respondNow(id, Response.Status.BUSY, refusal(Refusal.NOT_NOW, WORK_QUEUE + " requests are waiting; send '"
                     + request.command() + "' again in a moment"));
@@ -411,7 +465,10 @@ public final class ProtocolEndpoint implements AutoCloseable {
         }
     }
 
-    /** Worker thread. */
+    /**
+     * Worker or waiter thread. Whatever the handler throws, even an {@link Error}, is the
+     * request's FAILED answer and goes to stderr with its stack trace: the thread lives on.
+     */
     private void runRequest(Request request, RequestHandler handler) {
         Response response;
         try {
@@ -419,8 +476,10 @@ public final class ProtocolEndpoint implements AutoCloseable {
             if (response == null) {
                 response = Response.failed(refusal(Refusal.FAILED, "the board's handler gave no answer to '" + request.command() + "'"));
             }
-        } catch (RuntimeException e) {
-            response = Response.failed(refusal(Refusal.FAILED, "'" + request.command() + "' failed on the board: " + e));
+        } catch (RuntimeException | Error e) {
+            reportUnexpected("request '" + request.command() + "'", e);
+            response = Response.failed(refusal(Refusal.FAILED, "'" + request.command() + "' failed on the board: " + e
+                    + "; the board goes on serving requests, and its journal (stderr) has the stack trace"));
         }
         byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
         if (body.length > Response.MAX_BODY_BYTES) {
@@ -474,8 +533,20 @@ public final class ProtocolEndpoint implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            task.run();
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                // A transfer reply or verification that failed: its tool times out waiting and says so.
+                reportUnexpected("a task of the protocol worker", e);
+            }
         }
+    }
+
+    /** The endpoint has no log of its own: what should never happen goes to stderr (the journal), with its stack trace. */
+    private static void reportUnexpected(String what, Throwable e) {
+        System.err.println("pirt-runtime: " + what + " failed on " + Thread.currentThread().getName()
+                + " (unexpectedly; the thread goes on): " + e);
+        e.printStackTrace(System.err);
     }
 
     /** Link callbacks. */

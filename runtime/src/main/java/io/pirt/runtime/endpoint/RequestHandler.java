@@ -4,10 +4,11 @@ import io.pirt.wire.*;
 
 /**
  * Runs the commands a tool sends in REQUEST frames (info, ps, logs, restart, stop,
- * rollback, bundles, ...); the runtime implements it. Called on the endpoint's worker
- * thread, one request at a time; it may take its time, the link keeps running meanwhile.
- * A {@link RuntimeException} it throws is answered as {@link Response.Status#FAILED} with
- * the exception's message.
+ * rollback, bundles, ...); the runtime implements it. Quick commands are called on the
+ * endpoint's worker thread, one at a time; the commands named waiting
+ * ({@link ProtocolEndpoint.Builder#waitingRequests}) on waiter threads, alongside them, so
+ * an implementation is thread-safe. The link keeps running meanwhile. Anything it throws is
+ * answered as {@link Response.Status#FAILED} with the exception's message.
  */
 @FunctionalInterface
 public interface RequestHandler {

@@ -3,6 +3,10 @@ package io.pirt.runtime.log;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +30,11 @@ import java.util.concurrent.TimeUnit;
  * console, which may be slow (a UART) or gone (cable out). When that queue is full a line is
  * dropped from the console only and counted; the console then prints
  * "[pirt] N lines dropped" before the next line. Producers never block. Thread-safe.
+ *
+ * <p>A ring file damaged on disk (a write torn by a power cut ends in half a UTF-8
+ * character) never stops the log from opening: bytes that are not UTF-8 are read as
+ * U+FFFD, a file that cannot be read at all is left out of {@link #recent}, and either is
+ * said in the log itself ({@code [pirt] the log file ... held damaged bytes ...}).
  */
 public final class ConsoleLog {
     /** Where a line came from. */
@@ -62,18 +71,64 @@ public final class ConsoleLog {
         this.toConsole = new ArrayBlockingQueue<>(consoleLines);
         try {
             Files.createDirectories(dir);
-            loadRecent(dir.resolve("console.log.1"));
-            loadRecent(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the console log's directory " + dir + ": " + e.getMessage()
+                    + "; check that the state directory is writable", e);
+        }
+        List<String> damage = new ArrayList<>();
+        loadRecent(dir.resolve("console.log.1"), damage);
+        boolean endsMidLine = loadRecent(file, damage);
+        try {
             fileBytes = Files.exists(file) ? Files.size(file) : 0;
             writer = open();
+            if (endsMidLine) { // a torn last line stays apart from the next one
+                writer.write('\n');
+                writer.flush();
+                fileBytes++;
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the console log in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot open the console log " + file + " for writing: " + e.getMessage()
+                    + "; check that the state directory is writable and the disk not full", e);
         }
+        damage.forEach(this::runtime);
     }
 
-    private void loadRecent(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) remember(line);
+    /**
+     * Reads {@code p}'s lines into {@link #recent}, leniently: damage is described in
+     * {@code damage}, never thrown.
+     *
+     * @return whether the file ends in the middle of a line (no newline at its end)
+     */
+    private boolean loadRecent(Path p, List<String> damage) {
+        byte[] bytes;
+        try {
+            if (!Files.exists(p)) return false;
+            bytes = Files.readAllBytes(p);
+        } catch (IOException e) {
+            damage.add("the log file " + p + " cannot be read (" + e.getMessage() + "); `log` leaves out what it held");
+            return false;
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            text = new String(bytes, StandardCharsets.UTF_8); // replaces what is not UTF-8 with U+FFFD
+            damage.add("the log file " + p + " held damaged bytes (not UTF-8; a write torn by a power cut or a failing "
+                    + "SD card) from byte " + firstBadByte(bytes) + " on; `log` shows them as \uFFFD and the log goes on");
+        }
+        text.lines().forEach(this::remember);
+        return bytes.length > 0 && bytes[bytes.length - 1] != '\n';
+    }
+
+    /** Offset of the first byte of {@code bytes} that is not well-formed UTF-8. */
+    private static long firstBadByte(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        return in.position();
     }
 
     private BufferedWriter open() throws IOException {

@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The child runs {@code io.pirt.hal.AppLauncher MAIN} with the application's jars and
  * the pirt libraries on its class path, and links back over a Unix domain socket
  * (docs/runtime.md): {@code hello}, a heartbeat every 250 ms, {@code healthy}, thread
- * reports. Its standard output and error go to the {@link ConsoleLog}, line by line. No
+ * reports. Its standard output and error go to the {@link ConsoleLog}, line by line, each
+ * line cut to {@link #MAX_LINE_BYTES} (so the log's memory stays bounded by its lines times
+ * that, whatever the application prints). No
  * heartbeat for the hang timeout (or no hello within the start timeout) is a hang: the
  * console says so and the process is killed. {@link #stop()} interrupts the application's
  * threads (ThreadInterruptedException unwinds them) and kills the process if it has not
@@ -41,6 +43,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AppSupervisor implements AutoCloseable {
     private static final AtomicInteger RUNS = new AtomicInteger();
+    /**
+     * The most of one line of the application's output the runtime keeps; the rest is dropped
+     * and the line says how many bytes. 4 KiB: the log holds up to 2,500 lines (500 for
+     * {@code log}, 2,000 queued for the console), which is then at most ~20 MiB even as
+     * UTF-16, inside the runtime's 64 MiB heap (docs/runtime.md, "Limits").
+     */
+    public static final int MAX_LINE_BYTES = 4 * 1024;
 
     private final Path runDir;
     private final ConsoleLog log;
@@ -151,7 +160,8 @@ public final class AppSupervisor implements AutoCloseable {
 
     private Thread pump(Run r, InputStream stream, ConsoleLog.Source source, String name) {
         Thread t = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+            try (stream) {
+                BoundedLineReader in = new BoundedLineReader(stream, MAX_LINE_BYTES);
                 for (String line; (line = in.readLine()) != null; ) log.log(source, line);
             } catch (IOException e) {
                 log.runtime("lost the application's " + (source == ConsoleLog.Source.APP_OUT ? "output" : "error output")

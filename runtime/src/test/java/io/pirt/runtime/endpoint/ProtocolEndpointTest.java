@@ -23,6 +23,8 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -188,6 +190,81 @@ class ProtocolEndpointTest {
         }
     }
 
+    @Test
+    void aRequestThatWaitsLongStarvesNoOtherRequest() throws Exception {
+        CountDownLatch verdict = new CountDownLatch(1);
+        board = ProtocolEndpoint.builder(cable.boardIn(), cable.boardOut())
+                .identity("test-board", "9.9")
+                .shell(shell)
+                .requests((command, argument) -> {
+                    if (command.equals("install-wait")) {
+                        try {
+                            // as a board waits on install-wait SHA 9223372036854775807; bounded so a bug fails fast
+                            assertTrue(verdict.await(30, TimeUnit.SECONDS), "the test never gave the verdict");
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return Response.failed("interrupted");
+                        }
+                        return Response.ok("committed " + argument);
+                    }
+                    return Response.ok(command + ":" + argument);
+                })
+                .waitingRequests(Set.of("install-wait"), 2)
+                .idleTimeoutMs(3000)
+                .link(LinkTest.FAST)
+                .build();
+        board.start();
+        try (Tool tool = new Tool(cable)) {
+            tool.hello(5);
+            awaitAttached();
+            tool.send(FrameType.REQUEST, request(1, "install-wait", "a"));
+            tool.send(FrameType.REQUEST, request(2, "install-wait", "b"));
+            // 20 info in two bursts of 10, as tools send them: fewer than the worker queues (16), so each must be answered OK
+            for (int burst = 100; burst < 120; burst += 10) {
+                for (int id = burst; id < burst + 10; id++) tool.send(FrameType.REQUEST, request(id, "info", ""));
+                for (int id = burst; id < burst + 10; id++) {
+                    Seen answer = tool.awaitResponse(id); // each within 5 s
+                    assertEquals(Response.Status.OK.code(), answer.payload()[2] & 0xFF, "info " + id + ": " + body(answer));
+                    assertEquals("info:", body(answer));
+                }
+            }
+
+            tool.send(FrameType.REQUEST, request(3, "install-wait", "c"));
+            Seen refused = tool.awaitResponse(3);
+            assertEquals(Response.Status.BUSY.code(), refused.payload()[2] & 0xFF);
+            assertTrue(body(refused).contains("NOT_NOW") && body(refused).contains("2 requests that wait (install-wait)"), body(refused));
+
+            verdict.countDown();
+            assertEquals("committed a", body(tool.awaitResponse(1)));
+            assertEquals("committed b", body(tool.awaitResponse(2)));
+        }
+    }
+
+    @Test
+    void aHandlerThatThrowsAnErrorIsAnsweredFailedAndTheWorkerGoesOn() throws Exception {
+        board = ProtocolEndpoint.builder(cable.boardIn(), cable.boardOut())
+                .identity("test-board", "9.9")
+                .shell(shell)
+                .requests((command, argument) -> {
+                    if (command.equals("boom")) throw new StackOverflowError("deep recursion in the handler");
+                    return Response.ok(command + ":" + argument);
+                })
+                .idleTimeoutMs(3000)
+                .link(LinkTest.FAST)
+                .build();
+        board.start();
+        try (Tool tool = new Tool(cable)) {
+            tool.hello(6);
+            awaitAttached();
+            tool.send(FrameType.REQUEST, request(1, "boom", ""));
+            Seen failed = tool.awaitResponse(1);
+            assertEquals(Response.Status.FAILED.code(), failed.payload()[2] & 0xFF);
+            assertTrue(body(failed).contains("deep recursion in the handler"), body(failed));
+            tool.send(FrameType.REQUEST, request(2, "info", ""));
+            assertEquals("info:", body(tool.awaitResponse(2)));
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void print(String s) throws Exception {
@@ -206,6 +283,12 @@ class ProtocolEndpointTest {
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
+    }
+
+    /** A single-frame response's body. */
+    private static String body(Seen response) {
+        return new String(response.payload(), Response.PART_HEADER_BYTES, response.payload().length - Response.PART_HEADER_BYTES,
+                StandardCharsets.UTF_8);
     }
 
     private static byte[] request(int id, String command, String argument) {
@@ -278,6 +361,18 @@ class ProtocolEndpointTest {
 
         Seen awaitFrame(FrameType type) throws InterruptedException {
             return take(frames, type);
+        }
+
+        /** The RESPONSE to request {@code id}, within 5 s. */
+        Seen awaitResponse(int id) throws InterruptedException {
+            Predicate<Seen> answers = f -> f.type() == FrameType.RESPONSE
+                    && (ByteBuffer.wrap(f.payload()).order(ByteOrder.LITTLE_ENDIAN).getShort(0) & 0xFFFF) == id;
+            awaitOn(this, () -> frames.stream().anyMatch(answers), "the response to request " + id);
+            synchronized (this) {
+                Seen f = frames.stream().filter(answers).findFirst().orElseThrow();
+                frames.remove(f);
+                return f;
+            }
         }
 
         Seen awaitControl(FrameType type) throws InterruptedException {

@@ -172,4 +172,21 @@ class AppSupervisorTest {
                 ? Files.readString(state.resolve("log/console.log.1")) : "");
         assertTrue(ring.contains("[app] line 19999\n"), "the ring file keeps what the console dropped");
     }
+
+    @Test
+    void linesOfAMebibyteAreCutAndTheApplicationsLaterLinesStillArrive() throws Exception {
+        supervisor.start(testApp("long-lines"));
+        assertEquals("started", next());
+        awaitLogged("[app] short after long");
+        List<String> cut = log.recent(500).stream().filter(l -> l.startsWith("[app] long ")).toList();
+        assertEquals(TestApp.LONG_LINES, cut.size(), "every long line is logged, cut");
+        for (int i = 0; i < cut.size(); i++) {
+            String printed = "long " + i + " " + "x".repeat(1 << 20);
+            String kept = printed.substring(0, AppSupervisor.MAX_LINE_BYTES);
+            assertEquals("[app] " + kept + " [pirt: " + (printed.length() - AppSupervisor.MAX_LINE_BYTES)
+                    + " more bytes of this line dropped; the runtime keeps at most " + AppSupervisor.MAX_LINE_BYTES
+                    + " bytes of a line]", cut.get(i));
+        }
+        assertEquals(AppState.RUNNING, supervisor.state());
+    }
 }

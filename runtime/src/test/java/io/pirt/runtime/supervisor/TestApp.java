@@ -9,6 +9,9 @@ import io.pirt.threading.Threading;
 
 /** An application for the supervisor's tests; what it does is its first argument. */
 public final class TestApp {
+    /** How many lines of 1 MiB (and a few bytes) mode {@code long-lines} prints. */
+    static final int LONG_LINES = 40;
+
     private TestApp() {
     }
 
@@ -27,6 +30,12 @@ public final class TestApp {
             case "flood" -> {
                 for (int i = 0; i < 20_000; i++) System.out.println("line " + i);
                 System.out.println("flood done");
+                waitUntilInterrupted();
+            }
+            case "long-lines" -> { // as an application that prints a buffer's dump on one line
+                String mebibyte = "x".repeat(1 << 20);
+                for (int i = 0; i < LONG_LINES; i++) System.out.println("long " + i + " " + mebibyte);
+                System.out.println("short after long");
                 waitUntilInterrupted();
             }
             case "threads" -> {
