@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -148,18 +149,12 @@ public final class BundleWriter {
                 zip.setLevel(Deflater.DEFAULT_COMPRESSION);
                 Map<String, ContentList.Line> lines = new TreeMap<>();
                 long totalBytes = 0;
-                for (Path jar : jars) {
-                    String name = BundleLayout.APP_DIR + jar.getFileName();
-                    ContentList.Line line = copyHashed(zip, name, jar, limits);
-                    totalBytes += line.sizeBytes();
-                    if (totalBytes > limits.maxTotalBytes()) {
-                        throw new IOException("the jars together exceed " + BundleLimits.mib(limits.maxTotalBytes())
-                                + ", the most a bundle may carry (at " + jar + ")");
-                    }
-                    lines.put(name, line);
-                }
-                for (Path jar : carried) {
-                    String name = BundleLayout.LIB_DIR + jar.getFileName();
+                // the application's jars, then the libraries it carries: each copied, hashed, counted
+                List<Path> all = new ArrayList<>(jars);
+                all.addAll(carried);
+                for (int i = 0; i < all.size(); i++) {
+                    Path jar = all.get(i);
+                    String name = (i < jars.size() ? BundleLayout.APP_DIR : BundleLayout.LIB_DIR) + jar.getFileName();
                     ContentList.Line line = copyHashed(zip, name, jar, limits);
                     totalBytes += line.sizeBytes();
                     if (totalBytes > limits.maxTotalBytes()) {
