@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -252,6 +253,43 @@ class LauncherTest {
             assertOk(fromJar);
             assertTrue(fromJar.out().contains("Tests run: 1, Failures: 0"), fromJar::toString);
         }
+
+        @Test
+        @Order(8)
+        void testRunsFromTheToolJarAsInstalled() throws Exception {
+            Launcher.Run run = toolJar(dir, 120, "test", "--port", port, "--unsigned", "--reports", dir.resolve("jar-reports").toString(),
+                    "--select", "io.pirt.examples.hello.OnBoardTest#theBoardHasTheProfilesPins",
+                    "--classpath", HELLO.resolve("target/classes").toString(), HELLO.resolve("target/test-classes").toString());
+            assertOk(run);
+            assertTrue(run.out().contains("Tests run: 1, Failures: 0"), run::toString);
+            assertTrue(run.err().contains("libraries: "), "the board's cache was asked: " + run);
+        }
+    }
+
+    /**
+     * The tool as installed without the checkout's script: its jar, whose manifest names the
+     * libraries beside it ({@code lib/}), run with {@code java -jar}. (Not nested: it needs the
+     * board the nested class started, so it is the last test of that class's order.)
+     */
+    static Launcher.Run toolJar(Path workDir, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        Path target = Launcher.ROOT.resolve("flash-tools/target");
+        Path jar;
+        try (Stream<Path> files = Files.list(target)) {
+            jar = files.filter(f -> f.getFileName().toString().matches("pirt-flash-tools-[^-]+(-SNAPSHOT)?\\.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no tool jar in " + target + ": build it with mvn -pl flash-tools -am package"));
+        }
+        List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(workDir, "jar-out-", ".txt");
+        Path err = Files.createTempFile(workDir, "jar-err-", ".txt");
+        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        if (!p.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("java -jar " + jar + " " + String.join(" ", args) + " did not end within " + timeoutSeconds + " s");
+        }
+        return new Launcher.Run(command, p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     static void jar(Path classes, Path jar) throws IOException {
