@@ -22,6 +22,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The board's end of the console port (docs/protocol.md §5.1): decides, byte by byte,
@@ -69,6 +70,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         private int idleTimeoutMs = 3000;
         private Link.Config link = Link.Config.defaults();
         private LineRate lineRate;
+        private Consumer<String> onClosed = reason -> { };
 
         private Builder(InputStream in, OutputStream out) {
             this.in = Objects.requireNonNull(in, "in");
@@ -144,6 +146,17 @@ public final class ProtocolEndpoint implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Told why the endpoint ended by itself: the port failed or reached its end, or one of
+         * the link's threads stopped on a bug (an unexpected exception or {@link Error}). Called
+         * once, on the thread that found it, and not when {@link #close()} ended the endpoint.
+         * The owner closes the endpoint and, if it wants, opens the port again.
+         */
+        public Builder onClosed(Consumer<String> listener) {
+            this.onClosed = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
         /** @throws IllegalArgumentException if the shell is missing or a value is out of range */
         public ProtocolEndpoint build() {
             if (shell == null) throw new IllegalArgumentException("a ProtocolEndpoint needs a shell for typed input");
@@ -170,6 +183,8 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private final Set<String> waitingCommands;
     /** Runs waiting requests; no queue: when all {@code maxWaiting} threads are busy it rejects. */
     private final ThreadPoolExecutor waiters;
+    /** Told why the link closed by itself. */
+    private final Consumer<String> onClosed;
 
     /** Orders console output and the printing of unacknowledged output as text. */
     private final Object consoleLock = new Object();
@@ -189,6 +204,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         this.shell = b.shell;
         this.requests = b.requests;
         this.waitingCommands = b.waitingCommands;
+        this.onClosed = b.onClosed;
         AtomicInteger waiterCount = new AtomicInteger();
         this.waiters = new ThreadPoolExecutor(0, b.maxWaiting, WAITER_KEEP_ALIVE_MS, TimeUnit.MILLISECONDS,
                 new SynchronousQueue<>(), task -> {
@@ -607,6 +623,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         public void onClosed(String reason) {
             closed = true;
             worker.interrupt();
+            onClosed.accept(reason);
         }
     }
 
