@@ -42,9 +42,14 @@ public final class SerialConsole implements AutoCloseable {
     /** How long console output may wait for an attached tool to make room before it is dropped from the console. */
     private static final long OUTPUT_WAIT_MS = 2_000;
 
-    /** What the console needs besides its device. */
+    /**
+     * What the console needs besides its device.
+     *
+     * @param maxTransferBytes the largest file a tool may send (the largest bundle); a BEGIN
+     *                         declaring more is refused before anything is written
+     */
     public record Services(String boardId, String runtimeVersion, ShellCommands commands, RequestHandler requests,
-                           Set<String> waitingRequests, Path transferDir, TransferSink transfers) {
+                           Set<String> waitingRequests, Path transferDir, TransferSink transfers, long maxTransferBytes) {
     }
 
     private final ConsolePort.Opener opener;
@@ -110,7 +115,9 @@ public final class SerialConsole implements AutoCloseable {
             if (services.requests() != null) {
                 b.requests(services.requests()).waitingRequests(services.waitingRequests(), ProtocolEndpoint.DEFAULT_MAX_WAITING);
             }
-            if (services.transfers() != null) b.transfers(services.transferDir(), services.transfers());
+            if (services.transfers() != null) {
+                b.transfers(services.transferDir(), services.transfers()).maxTransferBytes(services.maxTransferBytes());
+            }
             if (p.lineRate() != null) b.lineRate(logged(p.lineRate()));
             ProtocolEndpoint e = b.build();
             endpoint = e;

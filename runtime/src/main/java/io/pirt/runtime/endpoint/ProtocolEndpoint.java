@@ -1,5 +1,6 @@
 package io.pirt.runtime.endpoint;
 
+import io.pirt.bundle.BundleVerifier;
 import io.pirt.wire.*;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.Messages;
@@ -66,7 +67,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         private int maxWaiting = DEFAULT_MAX_WAITING;
         private Path transferDirectory;
         private TransferSink transferSink;
-        private long maxTransferBytes = 256L * 1024 * 1024;
+        private long maxTransferBytes = BundleVerifier.MAX_BUNDLE_BYTES;
         private int idleTimeoutMs = 3000;
         private Link.Config link = Link.Config.defaults();
         private LineRate lineRate;
@@ -119,7 +120,12 @@ public final class ProtocolEndpoint implements AutoCloseable {
             return this;
         }
 
-        /** Largest file or wire stream accepted; default 256 MiB. */
+        /**
+         * Largest file or wire stream accepted: a BEGIN that declares more is refused
+         * ({@code REFUSED}, the limit in its message) before a byte is written. Default, and
+         * what the runtime passes: the largest bundle, {@link BundleVerifier#MAX_BUNDLE_BYTES}
+         * (64 MiB), since every file a board takes is a bundle or a library in one.
+         */
         public Builder maxTransferBytes(long bytes) {
             this.maxTransferBytes = bytes;
             return this;

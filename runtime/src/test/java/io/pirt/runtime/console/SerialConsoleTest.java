@@ -76,7 +76,7 @@ class SerialConsoleTest {
             return new QuietPort();
         };
         SerialConsole console = new SerialConsole(opener, "ttyTEST", log,
-                new SerialConsole.Services("test-board", "0.0.0", null, null, Set.of(), null, null));
+                new SerialConsole.Services("test-board", "0.0.0", null, null, Set.of(), null, null, 0));
         try {
             console.start();
             assertTrue(reopened.await(10, TimeUnit.SECONDS), "the console did not notice its link's reader died: the port was never reopened");
