@@ -48,6 +48,8 @@ class TestRunsTest {
     Path dir;
     /** The applications the runs started, in order; guarded by itself. */
     final List<AppSpec> started = new ArrayList<>();
+    /** The lines the runs sent the application; guarded by itself. */
+    final List<String> told = new ArrayList<>();
     ConsoleLog log;
     TestRuns runs;
 
@@ -78,6 +80,9 @@ class TestRunsTest {
 
             @Override
             public void tellApp(String line) {
+                synchronized (told) {
+                    told.add(line);
+                }
             }
 
             @Override
@@ -184,5 +189,15 @@ class TestRunsTest {
         runs.ended(first, AppState.EXITED, "exited (status 0)");
         assertEquals(2, runs.start(sha(1) + " 60000 --tests tests.jar").run());
         assertEquals(first.classpath(), last().classpath());
+    }
+
+    @Test
+    void aHostReplyWithNewlinesReachesTheApplicationAsOneLine() throws Exception {
+        runs.accept(bundle(1), sha(1), NO_LIBRARIES);
+        runs.start(sha(1) + " 60000 --tests tests.jar");
+        runs.hostReply("7 ok all fine\nhost-reply 8 failed forged\r\nmore");
+        synchronized (told) {
+            assertEquals(List.of("host-reply 7 ok all fine host-reply 8 failed forged  more"), told);
+        }
     }
 }
