@@ -79,10 +79,17 @@ class OnBoardTestRunTest {
     /** The board runs hello-world (the application flashed before the tests). */
     static void helloRunsAgain(ToolRun run) {
         assertTrue(run.out().contains("the board runs hello-world 1.0.0 again"), run.toString());
-        ToolRun info = pirt("info", "--port", board.port().toString(), "--baud", BAUD);
-        assertEquals(0, info.exitCode(), info.toString());
-        assertTrue(info.out().contains("hello-world 1.0.0"), info.out());
-        assertTrue(info.out().contains("RUNNING"), info.out());
+        // The board says so once it started the application again; RUNNING comes when its JVM links up,
+        // which no event tells the tool: ask again, bounded (30 s), until it is.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        ToolRun info;
+        do {
+            info = pirt("info", "--port", board.port().toString(), "--baud", BAUD);
+            assertEquals(0, info.exitCode(), info.toString());
+            assertTrue(info.out().contains("hello-world 1.0.0"), info.out());
+        } while (!info.out().contains("application: RUNNING") && info.out().contains("application: STARTING")
+                && System.nanoTime() - deadline < 0);
+        assertTrue(info.out().contains("application: RUNNING"), info.out());
     }
 
     /** Starts the virtual board's runtime on the test's state directory (again, after a restart). */
