@@ -387,19 +387,8 @@ public final class TestRuns implements AutoCloseable {
         synchronized (this) {
             if (run == null) throw new Refusal(Refusal.NOT_FOUND, "no test run is in progress").exception();
         }
-        host.tellApp("host-reply " + w[0] + " " + w[1] + " " + (w.length > 2 ? oneLine(w[2]) : ""));
+        host.tellApp("host-reply " + w[0] + " " + w[1] + " " + (w.length > 2 ? w[2] : ""));
         return new Done("passed on");
-    }
-
-    /**
-     * {@code message} with every control character (CR and LF above all) made a space: the
-     * application's link is line-based, so a CR or LF from the host would start a line the
-     * host wrote, not the runtime.
-     */
-    static String oneLine(String message) {
-        StringBuilder b = new StringBuilder(message.length());
-        message.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
-        return b.toString();
     }
 
     /** The test application ended: the run is over; what ran before comes back. */

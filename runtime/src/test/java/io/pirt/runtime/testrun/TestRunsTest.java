@@ -55,8 +55,6 @@ class TestRunsTest {
     Path dir;
     /** The applications the runs started, in order; guarded by itself. */
     final List<AppSpec> started = new ArrayList<>();
-    /** The lines the runs sent the application; guarded by itself. */
-    final List<String> told = new ArrayList<>();
     ConsoleLog log;
     TestRuns runs;
     /** The attached tool, as the host's {@code sendEvent} reaches it; by default it takes every event. */
@@ -93,9 +91,6 @@ class TestRunsTest {
 
             @Override
             public void tellApp(String line) {
-                synchronized (told) {
-                    told.add(line);
-                }
             }
 
             @Override
@@ -264,15 +259,5 @@ class TestRunsTest {
             runs.event(app, "{\"event\":\"test-started\",\"id\":\"" + id + "\"}");
         }
         assertEquals("t3", next(received).id(), "the sender survives an exception and an Error, and sends the next event");
-    }
-
-    @Test
-    void aHostReplyWithNewlinesReachesTheApplicationAsOneLine() throws Exception {
-        runs.accept(bundle(1), sha(1), NO_LIBRARIES);
-        runs.start(sha(1) + " 60000 --tests tests.jar");
-        runs.hostReply("7 ok all fine\nhost-reply 8 failed forged\r\nmore");
-        synchronized (told) {
-            assertEquals(List.of("host-reply 7 ok all fine host-reply 8 failed forged  more"), told);
-        }
     }
 }
