@@ -24,6 +24,13 @@ import java.util.TreeSet;
  * with the target board (docs/bundle.md, section 5). Stateless and thread-safe.
  */
 public final class BundleVerifier {
+    /**
+     * The largest bundle file (64 MiB, docs/bundle.md section 6), which is also a carried
+     * library's largest entry: a board takes no larger transfer, so it never writes more for
+     * a file it is bound to refuse.
+     */
+    public static final long MAX_BUNDLE_BYTES = BundleLimits.DEFAULT.maxFileBytes();
+
     private BundleVerifier() {
     }
 

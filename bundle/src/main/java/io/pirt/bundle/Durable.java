@@ -46,15 +46,37 @@ public final class Durable {
     }
 
     /**
-     * Flushes a directory's entries (a created, renamed or deleted file) to the device. Some
-     * filesystems refuse (IOException); on Windows, which cannot open a directory, it does
-     * nothing (NTFS journals renames itself).
+     * Flushes a directory's entries (a created, renamed or deleted file) to the device.
+     *
+     * @return true if the directory was synced; false if this filesystem does not support
+     *         syncing a directory (it answers EINVAL or ENOTSUP, or the JDK cannot do it; on
+     *         Windows, which cannot open a directory, always: NTFS journals renames itself),
+     *         so the caller can only rely on the filesystem's own ordering
+     * @throws IOException a real failure (the directory is missing or unreadable, an I/O error
+     *         of the device): the change may not be on the device
      */
-    public static void syncDirectory(Path directory) throws IOException {
-        if (!CAN_SYNC_DIRECTORIES) return;
+    public static boolean syncDirectory(Path directory) throws IOException {
+        if (!CAN_SYNC_DIRECTORIES) return false;
         try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
             ch.force(true);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        } catch (IOException e) {
+            if (meansNotSupported(e)) return false;
+            throw e;
         }
+    }
+
+    /**
+     * Whether a failed directory fsync says the filesystem does not support it (EINVAL,
+     * ENOTSUP/EOPNOTSUPP: the JDK puts the system's strerror text in the message) rather
+     * than that something failed.
+     */
+    static boolean meansNotSupported(IOException e) {
+        String m = e.getMessage();
+        return e.getClass() == IOException.class && m != null
+                && (m.equals("Invalid argument") || m.equals("Operation not supported") || m.equals("Not supported"));
     }
 
     /**

@@ -153,7 +153,8 @@ public final class BoardRuntime implements AutoCloseable {
         };
         this.commands = new ShellCommands(settings.profile(), version(), supervisor, log, this::restart, this::localBoard, bundles);
         SerialConsole.Services services = new SerialConsole.Services(settings.profile().id(), version(), commands,
-                this::request, WAITING_REQUESTS, settings.stateDir().resolve("incoming"), deployment);
+                this::request, WAITING_REQUESTS, settings.stateDir().resolve("incoming"), deployment,
+                io.pirt.bundle.BundleVerifier.MAX_BUNDLE_BYTES);
         this.console = new SerialConsole(consoleOpener, settings.consoleDevice(), log, services);
     }
 

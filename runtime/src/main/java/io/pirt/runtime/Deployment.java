@@ -22,7 +22,8 @@ import io.pirt.wire.message.StoreSlots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,15 @@ final class Deployment implements TransferSink {
      * a request cannot hold a waiter for ever (docs/runtime.md, "Limits").
      */
     static final long MAX_INSTALL_WAIT_MS = 600_000;
+    /**
+     * Verdicts kept for {@code install-wait}: the last 64, the oldest forgotten first. A tool
+     * asks for its verdict within seconds of its flash, so only a tool that waited through 64
+     * later flashes finds none (it times out and sends its bundle again); without a bound,
+     * every bundle a tool ever sent stayed in memory (docs/runtime.md, "Limits").
+     */
+    static final int MAX_VERDICTS = 64;
+    /** Downgrades allowed and not yet used: the last 16, the oldest forgotten first (and logged). */
+    static final int MAX_DOWNGRADES_ALLOWED = 16;
 
     /** Starts, stops and restarts the application; the runtime implements it. */
     interface Launcher {
@@ -69,11 +79,12 @@ final class Deployment implements TransferSink {
     private io.pirt.runtime.testrun.TestRuns testRuns;
     /**
      * SHA-256 of the bundles a tool allowed to be a downgrade (flashed with force), each
-     * good for one install; kept in memory only. Guarded by this.
+     * good for one install; kept in memory only, oldest first, at most
+     * {@link #MAX_DOWNGRADES_ALLOWED}. Guarded by this.
      */
-    private final java.util.Set<String> downgradesAllowed = new java.util.HashSet<>();
-    /** Verdict by bundle SHA-256. Guarded by this. */
-    private final Map<String, InstallVerdict> verdicts = new HashMap<>();
+    private final java.util.LinkedHashSet<String> downgradesAllowed = new java.util.LinkedHashSet<>();
+    /** Verdict by bundle SHA-256, oldest first, at most {@link #MAX_VERDICTS}. Guarded by this. */
+    private final Map<String, InstallVerdict> verdicts = new LinkedHashMap<>();
     /** The slot running now, or null. Guarded by this. */
     private Slot running;
     /** Bumped at every start, so a trial timer of an earlier start does nothing. Guarded by this. */
@@ -236,8 +247,19 @@ final class Deployment implements TransferSink {
             throw new Refusal(Refusal.BAD_ARGUMENT, "allow-downgrade takes a bundle's SHA-256 (64 hex digits), not '" + sha256Hex + "'")
                     .exception();
         }
+        String forgotten = null;
         synchronized (this) {
+            downgradesAllowed.remove(sha); // allowed again: now the newest
             downgradesAllowed.add(sha);
+            if (downgradesAllowed.size() > MAX_DOWNGRADES_ALLOWED) {
+                Iterator<String> oldest = downgradesAllowed.iterator();
+                forgotten = oldest.next();
+                oldest.remove();
+            }
+        }
+        if (forgotten != null) {
+            log.runtime("the downgrade allowed for bundle " + forgotten.substring(0, 16) + "... is forgotten: the board keeps the last "
+                    + MAX_DOWNGRADES_ALLOWED + " unused ones; flash it with force again if it is still to come");
         }
         log.runtime("a tool allows bundle " + sha.substring(0, 16) + "... to be a downgrade (flashed with force)");
         return new Done("the bundle with SHA-256 " + sha + " may be a downgrade, once");
@@ -347,8 +369,24 @@ final class Deployment implements TransferSink {
     }
 
     private synchronized void verdict(String sha, InstallVerdict verdict) {
+        verdicts.remove(sha); // a new verdict is the newest, whatever the old one was
         verdicts.put(sha, verdict);
+        if (verdicts.size() > MAX_VERDICTS) {
+            Iterator<String> oldest = verdicts.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
         notifyAll();
+    }
+
+    /** For tests: whether a downgrade of bundle {@code sha256Hex} is allowed and not yet used. */
+    synchronized boolean downgradeAllowed(String sha256Hex) {
+        return downgradesAllowed.contains(sha256Hex);
+    }
+
+    /** For tests: how many verdicts are kept. */
+    synchronized int verdictsKept() {
+        return verdicts.size();
     }
 
     /**

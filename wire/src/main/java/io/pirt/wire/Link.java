@@ -100,7 +100,11 @@ public final class Link implements AutoCloseable {
          */
         void onSessionLost(long session, String reason);
 
-        /** The port failed or reached its end; the link is closed. On the thread that found it. */
+        /**
+         * The port failed or reached its end, or the reader or writer thread stopped on a bug
+         * (an unexpected exception or {@link Error}, named in {@code reason}); the link is
+         * closed. On the thread that found it; not called after {@link #close()}.
+         */
         void onClosed(String reason);
     }
 
@@ -484,6 +488,9 @@ public final class Link implements AutoCloseable {
             fail("writing to the port failed: " + e.getMessage());
         } catch (InterruptedException e) {
             fail("the link's writer was interrupted");
+        } catch (RuntimeException | Error e) {
+            fail("the link's writer stopped on a bug: " + e); // the link is dead: say so, then let it surface
+            throw e;
         }
     }
 

@@ -167,13 +167,20 @@ final class TestReport {
         return byClass.values().stream().mapToInt(List::size).sum();
     }
 
-    /** Writes one {@code TEST-<class>.xml} per class into {@code dir}; returns the files. */
+    /**
+     * Writes one {@code TEST-<class>.xml} per class into {@code dir}; returns the files. The
+     * class names come from the board, so each becomes a file name that stays in {@code dir}
+     * (see {@link #fileStem}); the XML inside keeps the name as it came.
+     */
     List<Path> write(Path dir) throws IOException {
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
+        java.util.Set<String> stems = new java.util.HashSet<>();
         for (Map.Entry<String, List<Result>> c : byClass.entrySet()) {
-            Path file = dir.resolve("TEST-" + c.getKey() + ".xml");
-            Path temp = dir.resolve("TEST-" + c.getKey() + ".xml.tmp");
+            String stem = fileStem(c.getKey());
+            for (int k = 2; !stems.add(stem.toLowerCase(java.util.Locale.ROOT)); k++) stem = fileStem(c.getKey()) + "-" + k;
+            Path file = dir.resolve("TEST-" + stem + ".xml");
+            Path temp = dir.resolve("TEST-" + stem + ".xml.tmp");
             try (OutputStream out = Files.newOutputStream(temp)) {
                 writeSuite(out, c.getKey(), c.getValue());
             } catch (XMLStreamException e) {
@@ -183,6 +190,21 @@ final class TestReport {
             files.add(file);
         }
         return files;
+    }
+
+    /**
+     * {@code className} as part of a file name: anything but letters, digits, {@code . _ $ -}
+     * (a slash, a backslash, a control character, a space) becomes {@code _}, so the name
+     * has no directory in it; "TEST-" before it keeps {@code ..} from being a directory; at
+     * most 200 characters, within every filesystem's limit.
+     */
+    static String fileStem(String className) {
+        StringBuilder b = new StringBuilder(Math.min(className.length(), 200));
+        for (int i = 0; i < className.length() && b.length() < 200; i++) {
+            char c = className.charAt(i);
+            b.append(c < 0x80 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '$' || c == '-') ? c : '_');
+        }
+        return b.toString();
     }
 
     /**

@@ -40,6 +40,26 @@ class TestReportTest {
     }
 
     @Test
+    void aClassNameFromTheBoardNeverWritesOutsideTheReportsDirectory() throws Exception {
+        TestReport report = new TestReport("virtual");
+        finish(report, finished("1", "../../etc/evil", "t", "passed"));
+        finish(report, finished("2", "a/b\\c\nd\u0000e", "t", "passed"));
+        finish(report, finished("3", "a_b_c_d_e", "t", "passed")); // the same file name as the one above once cleaned
+        Path reports = Files.createDirectories(dir.resolve("reports"));
+
+        List<Path> files = report.write(reports);
+        assertEquals(3, files.size());
+        for (Path f : files) {
+            assertEquals(reports, f.getParent(), f.toString());
+            assertTrue(f.getFileName().toString().matches("TEST-[A-Za-z0-9._$-]+\\.xml"), f.toString());
+        }
+        assertEquals(List.of(reports), Files.list(dir).toList(), "nothing written beside the reports directory");
+        assertTrue(files.contains(reports.resolve("TEST-.._.._etc_evil.xml")), files.toString());
+        assertEquals("../../etc/evil", parse(reports.resolve("TEST-.._.._etc_evil.xml")).getAttribute("name"),
+                "the report keeps the name as it came");
+    }
+
+    @Test
     void everyOutcomeBecomesTheSurefireElementCIServersRead() throws Exception {
         TestReport report = new TestReport("virtual");
         finish(report, finished("1", "a.B", "ok", "passed").put("stdout", "said ]]> and \u0001 bell\n"));

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The runtime's console on the board's console device: a person's shell with line editing,
@@ -27,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * is attached, and runs its requests and transfers.
  *
  * <p>The device may come and go (USB cable replugged, terminal closed on the host): the
- * console never stops the runtime for that. When the port fails it closes the device, says
- * so in the log, and opens it again — at once, then backing off to every 2 s while it is
+ * console never stops the runtime for that. When the port fails, or the endpoint's link
+ * ends by itself for any reason (one of its threads stopped on a bug), it closes the device,
+ * says why in the log, and opens it again — at once, then backing off to every 2 s while it is
  * missing. Lines logged while no device is open are in the ring file for {@code log}.
  *
  * <p>Threads: the endpoint's (reading the port), {@code console-shell} (runs typed
@@ -40,9 +42,14 @@ public final class SerialConsole implements AutoCloseable {
     /** How long console output may wait for an attached tool to make room before it is dropped from the console. */
     private static final long OUTPUT_WAIT_MS = 2_000;
 
-    /** What the console needs besides its device. */
+    /**
+     * What the console needs besides its device.
+     *
+     * @param maxTransferBytes the largest file a tool may send (the largest bundle); a BEGIN
+     *                         declaring more is refused before anything is written
+     */
     public record Services(String boardId, String runtimeVersion, ShellCommands commands, RequestHandler requests,
-                           Set<String> waitingRequests, Path transferDir, TransferSink transfers) {
+                           Set<String> waitingRequests, Path transferDir, TransferSink transfers, long maxTransferBytes) {
     }
 
     private final ConsolePort.Opener opener;
@@ -97,13 +104,20 @@ public final class SerialConsole implements AutoCloseable {
             else log.runtime(OPEN_MARK + deviceName);
             delayMs = 0;
             Event failed = new Event();
-            String[] why = {"closed"};
+            // The first reason wins: the input's failure, then the link's words for the same.
+            AtomicReference<String> why = new AtomicReference<>();
             ProtocolEndpoint.Builder b = ProtocolEndpoint.builder(watch(p.in(), failed, why), p.out())
-                    .identity(services.boardId(), services.runtimeVersion()).shell(this::typed);
+                    .identity(services.boardId(), services.runtimeVersion()).shell(this::typed)
+                    .onClosed(reason -> { // the port failed, or a thread of the link died: either way the port is reopened
+                        why.compareAndSet(null, reason);
+                        failed.set();
+                    });
             if (services.requests() != null) {
                 b.requests(services.requests()).waitingRequests(services.waitingRequests(), ProtocolEndpoint.DEFAULT_MAX_WAITING);
             }
-            if (services.transfers() != null) b.transfers(services.transferDir(), services.transfers());
+            if (services.transfers() != null) {
+                b.transfers(services.transferDir(), services.transfers()).maxTransferBytes(services.maxTransferBytes());
+            }
             if (p.lineRate() != null) b.lineRate(logged(p.lineRate()));
             ProtocolEndpoint e = b.build();
             endpoint = e;
@@ -116,12 +130,12 @@ public final class SerialConsole implements AutoCloseable {
             try {
                 failed.await();
             } catch (ThreadInterruptedException ex) {
-                why[0] = "interrupted";
+                why.compareAndSet(null, "interrupted");
             }
             endpoint = null;
             e.close();
             closeQuietly(p);
-            if (!closed) log.runtime("console " + deviceName + " lost (" + why[0] + "); reopening");
+            if (!closed) log.runtime("console " + deviceName + " lost (" + why.get() + "); reopening");
         }
     }
 
@@ -147,19 +161,19 @@ public final class SerialConsole implements AutoCloseable {
     }
 
     /** The port's input, raising {@code failed} when it ends or fails (the endpoint's reader sees the same). */
-    private static InputStream watch(InputStream in, Event failed, String[] why) {
+    private static InputStream watch(InputStream in, Event failed, AtomicReference<String> why) {
         return new FilterInputStream(in) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 try {
                     int n = super.read(b, off, len);
                     if (n < 0) {
-                        why[0] = "end of input";
+                        why.compareAndSet(null, "end of input");
                         failed.set();
                     }
                     return n;
                 } catch (IOException e) {
-                    why[0] = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    why.compareAndSet(null, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                     failed.set();
                     throw e;
                 }

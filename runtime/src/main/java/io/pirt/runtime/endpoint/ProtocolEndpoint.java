@@ -1,5 +1,6 @@
 package io.pirt.runtime.endpoint;
 
+import io.pirt.bundle.BundleVerifier;
 import io.pirt.wire.*;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.Messages;
@@ -22,6 +23,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The board's end of the console port (docs/protocol.md §5.1): decides, byte by byte,
@@ -65,10 +67,11 @@ public final class ProtocolEndpoint implements AutoCloseable {
         private int maxWaiting = DEFAULT_MAX_WAITING;
         private Path transferDirectory;
         private TransferSink transferSink;
-        private long maxTransferBytes = 256L * 1024 * 1024;
+        private long maxTransferBytes = BundleVerifier.MAX_BUNDLE_BYTES;
         private int idleTimeoutMs = 3000;
         private Link.Config link = Link.Config.defaults();
         private LineRate lineRate;
+        private Consumer<String> onClosed = reason -> { };
 
         private Builder(InputStream in, OutputStream out) {
             this.in = Objects.requireNonNull(in, "in");
@@ -117,7 +120,12 @@ public final class ProtocolEndpoint implements AutoCloseable {
             return this;
         }
 
-        /** Largest file or wire stream accepted; default 256 MiB. */
+        /**
+         * Largest file or wire stream accepted: a BEGIN that declares more is refused
+         * ({@code REFUSED}, the limit in its message) before a byte is written. Default, and
+         * what the runtime passes: the largest bundle, {@link BundleVerifier#MAX_BUNDLE_BYTES}
+         * (64 MiB), since every file a board takes is a bundle or a library in one.
+         */
         public Builder maxTransferBytes(long bytes) {
             this.maxTransferBytes = bytes;
             return this;
@@ -141,6 +149,17 @@ public final class ProtocolEndpoint implements AutoCloseable {
          */
         public Builder lineRate(LineRate rate) {
             this.lineRate = rate;
+            return this;
+        }
+
+        /**
+         * Told why the endpoint ended by itself: the port failed or reached its end, or one of
+         * the link's threads stopped on a bug (an unexpected exception or {@link Error}). Called
+         * once, on the thread that found it, and not when {@link #close()} ended the endpoint.
+         * The owner closes the endpoint and, if it wants, opens the port again.
+         */
+        public Builder onClosed(Consumer<String> listener) {
+            this.onClosed = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -170,6 +189,8 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private final Set<String> waitingCommands;
     /** Runs waiting requests; no queue: when all {@code maxWaiting} threads are busy it rejects. */
     private final ThreadPoolExecutor waiters;
+    /** Told why the link closed by itself. */
+    private final Consumer<String> onClosed;
 
     /** Orders console output and the printing of unacknowledged output as text. */
     private final Object consoleLock = new Object();
@@ -189,6 +210,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         this.shell = b.shell;
         this.requests = b.requests;
         this.waitingCommands = b.waitingCommands;
+        this.onClosed = b.onClosed;
         AtomicInteger waiterCount = new AtomicInteger();
         this.waiters = new ThreadPoolExecutor(0, b.maxWaiting, WAITER_KEEP_ALIVE_MS, TimeUnit.MILLISECONDS,
                 new SynchronousQueue<>(), task -> {
@@ -607,6 +629,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         public void onClosed(String reason) {
             closed = true;
             worker.interrupt();
+            onClosed.accept(reason);
         }
     }
 

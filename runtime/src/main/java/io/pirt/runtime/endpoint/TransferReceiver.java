@@ -111,7 +111,8 @@ final class TransferReceiver {
         }
         if (b.fileBytes() > maxBytes || b.wireBytes() > maxBytes) {
             result(b.wireSha256(), Status.REFUSED, NO_SHA, b.name() + " is " + Math.max(b.fileBytes(), b.wireBytes())
-                    + " bytes; this board accepts transfers of at most " + maxBytes + " bytes");
+                    + " bytes; this board accepts transfers of at most " + maxBytes + " bytes (" + (maxBytes >> 20)
+                    + " MiB, the largest bundle): nothing was written; make the bundle smaller");
             return;
         }
         Path partPath = partPath(b.wireSha256());

@@ -3,6 +3,7 @@ package io.pirt.runtime.log;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,12 +25,21 @@ import java.util.concurrent.TimeUnit;
  * and the runtime's own messages, each line marked with its source ({@code [app]},
  * {@code [app!]}, {@code [pirt]}).
  *
- * <p>Every line goes to the ring file at once ({@code log/console.log}, rotated to
- * {@code console.log.1} past {@link #RING_FILE_BYTES}), so {@code log} can show what
- * happened before anyone connected, even across restarts; and into a bounded queue for the
- * console, which may be slow (a UART) or gone (cable out). When that queue is full a line is
- * dropped from the console only and counted; the console then prints
- * "[pirt] N lines dropped" before the next line. Producers never block. Thread-safe.
+ * <p>Every line goes to the ring file ({@code log/console.log}, rotated to
+ * {@code console.log.1} past {@link #RING_FILE_BYTES}) through a writer thread of its own,
+ * so {@code log} can show what happened before anyone connected, even across restarts; and
+ * into a bounded queue for the console, which may be slow (a UART) or gone (cable out). When
+ * that queue is full a line is dropped from the console only and counted; the console then
+ * prints "[pirt] N lines dropped" before the next line. When the writer's queue is full (a
+ * stalled SD card) a line is dropped from the file only, counted, and the file says so
+ * once the writer catches up. A file that cannot be written is tried again on a later line,
+ * after a back-off; the log says once that it failed and once that it works again.
+ * Producers never block, and never wait for the disk. Thread-safe.
+ *
+ * <p>{@link #recent} keeps the runtime's own lines in a ring of their own
+ * ({@value #RECENT_RUNTIME_LINES} lines) beside the application's ({@value #RECENT_LINES}
+ * lines), so an application that floods its output never rotates away why the runtime
+ * restarted it or rolled back; the two rings are merged in the order the lines were logged.
  *
  * <p>A ring file damaged on disk (a write torn by a power cut ends in half a UTF-8
  * character) never stops the log from opening: bytes that are not UTF-8 are read as
@@ -49,17 +59,58 @@ public final class ConsoleLog {
     }
 
     public static final long RING_FILE_BYTES = 256 * 1024;
-    private static final int RECENT_LINES = 500;
+    /** The application's lines kept for {@code log}. */
+    static final int RECENT_LINES = 500;
+    /** The runtime's own lines kept for {@code log}, apart from the application's. */
+    static final int RECENT_RUNTIME_LINES = 200;
+    /** Lines waiting for the writer thread; beyond this the file misses lines (counted). */
+    static final int FILE_QUEUE_LINES = 1_000;
+    private static final long FIRST_RETRY_MS = 1_000;
+    private static final long MAX_RETRY_MS = 60_000;
+    private static final long CLOSE_WAIT_MS = 2_000;
+    private static final String RUNTIME_PREFIX = "[" + Source.RUNTIME.tag + "] ";
+
+    /**
+     * How the ring file is opened and rotated; a seam so tests can make the disk fail or
+     * stall. The real one is {@link #DISK}.
+     */
+    interface RingFiles {
+        Writer append(Path file) throws IOException;
+
+        void rotate(Path file, Path previous) throws IOException;
+    }
+
+    static final RingFiles DISK = new RingFiles() {
+        @Override
+        public Writer append(Path file) throws IOException {
+            return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+
+        @Override
+        public void rotate(Path file, Path previous) throws IOException {
+            Files.move(file, previous, StandardCopyOption.REPLACE_EXISTING);
+        }
+    };
+
+    /** One remembered line and its place in the order of logging. */
+    private record Entry(long seq, String line) {
+    }
 
     private final Path file;
     private final BlockingQueue<String> toConsole;
     /** Lines the console queue refused since the console last took one. Guarded by this. */
     private long dropped;
-    /** Guarded by this. */
-    private BufferedWriter writer;
-    private long fileBytes;
-    /** The last lines, for `log`. Guarded by this. */
-    private final ArrayDeque<String> recent = new ArrayDeque<>();
+    /** Lines the writer's queue refused since the writer last caught up. Guarded by this. */
+    private long droppedFromFile;
+    /** Order of the next line remembered. Guarded by this. */
+    private long nextSeq;
+    /** The application's last lines, for `log`. Guarded by this. */
+    private final ArrayDeque<Entry> recentApp = new ArrayDeque<>();
+    /** The runtime's last lines, for `log`. Guarded by this. */
+    private final ArrayDeque<Entry> recentRuntime = new ArrayDeque<>();
+    private final BlockingQueue<String> toFile = new ArrayBlockingQueue<>(FILE_QUEUE_LINES);
+    private final FileWriterLoop fileWriter;
+    private final Thread writerThread;
 
     /**
      * A log whose ring file is {@code dir/console.log}, with a console queue of {@code consoleLines}.
@@ -67,6 +118,11 @@ public final class ConsoleLog {
      * @throws UncheckedIOException if the directory cannot be made or the file opened
      */
     public ConsoleLog(Path dir, int consoleLines) {
+        this(dir, consoleLines, DISK, FIRST_RETRY_MS);
+    }
+
+    /** As {@link #ConsoleLog(Path, int)}, with the disk and the first retry delay given (tests). */
+    ConsoleLog(Path dir, int consoleLines, RingFiles files, long firstRetryMs) {
         this.file = dir.resolve("console.log");
         this.toConsole = new ArrayBlockingQueue<>(consoleLines);
         try {
@@ -78,9 +134,11 @@ public final class ConsoleLog {
         List<String> damage = new ArrayList<>();
         loadRecent(dir.resolve("console.log.1"), damage);
         boolean endsMidLine = loadRecent(file, damage);
+        Writer writer;
+        long fileBytes;
         try {
             fileBytes = Files.exists(file) ? Files.size(file) : 0;
-            writer = open();
+            writer = files.append(file);
             if (endsMidLine) { // a torn last line stays apart from the next one
                 writer.write('\n');
                 writer.flush();
@@ -90,11 +148,15 @@ public final class ConsoleLog {
             throw new UncheckedIOException("cannot open the console log " + file + " for writing: " + e.getMessage()
                     + "; check that the state directory is writable and the disk not full", e);
         }
+        fileWriter = new FileWriterLoop(files, writer, fileBytes, firstRetryMs);
+        writerThread = new Thread(fileWriter, "pirt-log-writer");
+        writerThread.setDaemon(true);
+        writerThread.start();
         damage.forEach(this::runtime);
     }
 
     /**
-     * Reads {@code p}'s lines into {@link #recent}, leniently: damage is described in
+     * Reads {@code p}'s lines into the rings, leniently: damage is described in
      * {@code damage}, never thrown.
      *
      * @return whether the file ends in the middle of a line (no newline at its end)
@@ -118,7 +180,9 @@ public final class ConsoleLog {
             damage.add("the log file " + p + " held damaged bytes (not UTF-8; a write torn by a power cut or a failing "
                     + "SD card) from byte " + firstBadByte(bytes) + " on; `log` shows them as \uFFFD and the log goes on");
         }
-        text.lines().forEach(this::remember);
+        synchronized (this) {
+            text.lines().forEach(this::remember);
+        }
         return bytes.length > 0 && bytes[bytes.length - 1] != '\n';
     }
 
@@ -131,16 +195,12 @@ public final class ConsoleLog {
         return in.position();
     }
 
-    private BufferedWriter open() throws IOException {
-        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    /** Logs one line from {@code source}; never blocks. */
+    /** Logs one line from {@code source}; never blocks, never waits for the disk. */
     public void log(Source source, String text) {
         String line = "[" + source.tag + "] " + text;
         synchronized (this) {
             remember(line);
-            writeToRing(line);
+            if (!toFile.offer(line)) droppedFromFile++;
             if (!toConsole.offer(line)) dropped++;
         }
     }
@@ -150,35 +210,42 @@ public final class ConsoleLog {
         log(Source.RUNTIME, text);
     }
 
+    /** Guarded by this. */
     private void remember(String line) {
-        if (recent.size() == RECENT_LINES) recent.removeFirst();
-        recent.addLast(line);
+        boolean runtime = line.startsWith(RUNTIME_PREFIX);
+        ArrayDeque<Entry> ring = runtime ? recentRuntime : recentApp;
+        if (ring.size() == (runtime ? RECENT_RUNTIME_LINES : RECENT_LINES)) ring.removeFirst();
+        ring.addLast(new Entry(nextSeq++, line));
     }
 
-    private void writeToRing(String line) {
-        if (writer == null) return;
-        try {
-            writer.write(line);
-            writer.write('\n');
-            writer.flush();
-            fileBytes += line.length() + 1;
-            if (fileBytes > RING_FILE_BYTES) {
-                writer.close();
-                Files.move(file, file.resolveSibling("console.log.1"), StandardCopyOption.REPLACE_EXISTING);
-                writer = open();
-                fileBytes = 0;
-            }
-        } catch (IOException e) {
-            // The console still gets the line; the ring file is what failed, so say it there once.
-            writer = null;
-            toConsole.offer("[pirt] the log file " + file + " cannot be written (" + e.getMessage() + "); `log` will miss lines from now on");
-        }
+    /** Lines the writer's queue refused since the last call, zeroed. */
+    private synchronized long takeDroppedFromFile() {
+        long n = droppedFromFile;
+        droppedFromFile = 0;
+        return n;
     }
 
-    /** The last {@code n} lines (at most 500), oldest first. */
+    /**
+     * The last {@code n} lines, oldest first: the runtime's (at most {@value #RECENT_RUNTIME_LINES})
+     * and the application's (at most {@value #RECENT_LINES}) in the order they were logged.
+     */
     public synchronized List<String> recent(int n) {
-        List<String> all = new ArrayList<>(recent);
-        return all.subList(Math.max(0, all.size() - n), all.size());
+        int take = Math.min(n, recentApp.size() + recentRuntime.size());
+        ArrayDeque<String> out = new ArrayDeque<>(take);
+        var app = recentApp.descendingIterator();
+        var rt = recentRuntime.descendingIterator();
+        Entry a = app.hasNext() ? app.next() : null;
+        Entry r = rt.hasNext() ? rt.next() : null;
+        while (out.size() < take) { // newest first from both tails
+            if (r == null || (a != null && a.seq > r.seq)) {
+                out.addFirst(a.line);
+                a = app.hasNext() ? app.next() : null;
+            } else {
+                out.addFirst(r.line);
+                r = rt.hasNext() ? rt.next() : null;
+            }
+        }
+        return new ArrayList<>(out);
     }
 
     /**
@@ -198,14 +265,178 @@ public final class ConsoleLog {
         return toConsole.poll(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
-    /** Closes the ring file. */
-    public synchronized void close() {
-        if (writer == null) return;
+    /**
+     * Closes the ring file after the writer has written what is queued, waiting at most
+     * {@value #CLOSE_WAIT_MS} ms for a stalled disk (then says so on stderr and leaves the
+     * daemon writer to the process's end).
+     */
+    public void close() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
         try {
-            writer.close();
-        } catch (IOException e) {
-            System.err.println("pirt: closing " + file + ": " + e.getMessage());
+            boolean stopped = toFile.offer(STOP, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+            if (stopped) writerThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (writerThread.isAlive()) {
+                System.err.println("pirt: the log writer did not finish writing " + file + " within " + CLOSE_WAIT_MS
+                        + " ms (the disk is stalled); its last lines may be missing from the file");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.err.println("pirt: interrupted while closing " + file + "; its last lines may be missing from the file");
         }
-        writer = null;
+    }
+
+    /** Tells the writer thread to close the file and end; compared by identity. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String STOP = new String("stop");
+
+    /*
+     * Implementation notes: the writer thread owns the file (writer, fileBytes, the failure
+     * state); no other thread touches them after the constructor hands them over. It flushes
+     * when its queue is empty, so a burst is written in few system calls. When a write fails
+     * it closes the file, says so once through the log (that line reaches `log` and the
+     * console at once, and the file when it works again), counts the lines it cannot write,
+     * and opens the file again on the first line after a back-off that doubles from the first
+     * retry delay up to MAX_RETRY_MS with each failed attempt; after the first line written
+     * again it says how many lines the file misses. No retry without a line: nothing is lost
+     * by waiting, and an idle board does not touch a failing card.
+     */
+    private final class FileWriterLoop implements Runnable {
+        private final RingFiles files;
+        /** Null while the file is failed. */
+        private Writer writer;
+        private long fileBytes;
+        private final long firstRetryMs;
+        private long retryMs;
+        /** When the next attempt to open a failed file may happen. */
+        private long retryAtNanos;
+        /** Lines not written since the file failed; -1 while it works. */
+        private long missed = -1;
+
+        FileWriterLoop(RingFiles files, Writer writer, long fileBytes, long firstRetryMs) {
+            this.files = files;
+            this.writer = writer;
+            this.fileBytes = fileBytes;
+            this.firstRetryMs = firstRetryMs;
+            this.retryMs = firstRetryMs;
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (String line = toFile.take(); line != STOP; line = toFile.take()) {
+                    long droppedLines = takeDroppedFromFile();
+                    if (droppedLines > 0) {
+                        write(RUNTIME_PREFIX + droppedLines + " lines not written to the log file (the disk could not keep up; "
+                                + "the console and `log` had them)");
+                    }
+                    write(line);
+                    if (toFile.isEmpty()) flush();
+                }
+            } catch (InterruptedException e) {
+                System.err.println("pirt: the log writer for " + file + " was interrupted; the file gets no more lines");
+            } finally {
+                closeFile();
+            }
+        }
+
+        private void write(String line) {
+            if (writer == null && !reopen()) {
+                missed++;
+                return;
+            }
+            try {
+                writer.write(line);
+                writer.write('\n');
+                fileBytes += utf8Length(line) + 1;
+                if (fileBytes > RING_FILE_BYTES) {
+                    writer.close();
+                    writer = null;
+                    files.rotate(file, file.resolveSibling("console.log.1"));
+                    writer = files.append(file);
+                    fileBytes = 0;
+                }
+            } catch (IOException e) {
+                failed(e, 1);
+                return;
+            }
+            if (missed >= 0) {
+                long n = missed;
+                missed = -1;
+                retryMs = firstRetryMs;
+                runtime("the log file " + file + " is written again; it misses " + n + " lines or more from while it "
+                        + "failed (the console and `log` had them)");
+            }
+        }
+
+        private void flush() {
+            if (writer == null) return;
+            try {
+                writer.flush();
+            } catch (IOException e) {
+                failed(e, 0); // how many buffered lines were lost is unknown: the notice says "or more"
+            }
+        }
+
+        /** Opens the failed file again if the back-off has passed; whether it is open. */
+        private boolean reopen() {
+            if (System.nanoTime() - retryAtNanos < 0) return false;
+            try {
+                writer = files.append(file);
+                fileBytes = Files.exists(file) ? Files.size(file) : 0;
+                return true;
+            } catch (IOException e) {
+                failed(e, 0);
+                return false;
+            }
+        }
+
+        /** Closes the file after {@code e}; says so once a failure begins, and backs off. */
+        private void failed(IOException e, long lines) {
+            closeAfter(e);
+            writer = null;
+            if (missed < 0) {
+                missed = lines;
+                retryMs = firstRetryMs;
+                runtime("the log file " + file + " cannot be written (" + e + "); the runtime tries again on a later line, "
+                        + "after " + retryMs + " ms at first and at most every " + MAX_RETRY_MS + " ms; check the SD card "
+                        + "or free some space");
+            } else {
+                missed += lines;
+                retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+            }
+            retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMs);
+        }
+
+        /** Closes the failed writer; a second failure while closing is added to the first, not swallowed. */
+        private void closeAfter(IOException first) {
+            if (writer == null) return;
+            try {
+                writer.close();
+            } catch (IOException e) {
+                first.addSuppressed(e);
+            }
+        }
+
+        private void closeFile() {
+            if (writer == null) return;
+            try {
+                writer.close();
+            } catch (IOException e) {
+                System.err.println("pirt: closing " + file + ": " + e.getMessage());
+            }
+            writer = null;
+        }
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c)) { n += 4; i++; }
+            else n += 3;
+        }
+        return n;
     }
 }

@@ -33,15 +33,11 @@ final class DurableFileOps implements FileOps {
 
     @Override
     public void fsyncDirectory(Path dir) throws IOException {
-        try {
-            Durable.syncDirectory(dir);
-        } catch (IOException e) {
-            // Linux filesystems allow this; some others refuse with an IOException. The store
-            // cannot do better there, so it says so once and relies on the filesystem's ordering.
-            if (directoryFsyncRefused.compareAndSet(false, true)) {
-                warnings.accept("this filesystem refuses to fsync a directory (" + dir + ": " + e
-                        + "); bundle store changes rely on it to order renames; keep STATE on ext4 to be power-loss safe");
-            }
+        // Only "not supported" is tolerated (Linux filesystems support it; some others do not,
+        // and the store cannot do better there): a real I/O error is thrown, as for a file.
+        if (!Durable.syncDirectory(dir) && directoryFsyncRefused.compareAndSet(false, true)) {
+            warnings.accept("this filesystem does not support fsync of a directory (" + dir
+                    + "); bundle store changes rely on it to order renames; keep STATE on ext4 to be power-loss safe");
         }
     }
 

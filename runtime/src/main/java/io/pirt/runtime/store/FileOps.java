@@ -16,7 +16,11 @@ public interface FileOps {
     /** Forces {@code file}'s content and metadata to the device. */
     void fsync(Path file) throws IOException;
 
-    /** Forces {@code dir}'s entries (creations, renames, deletions in it) to the device. */
+    /**
+     * Forces {@code dir}'s entries (creations, renames, deletions in it) to the device. A
+     * filesystem that does not support it is not an error; a failure (I/O error, missing
+     * directory) is thrown.
+     */
     void fsyncDirectory(Path dir) throws IOException;
 
     /** Renames {@code from} to {@code to} atomically, replacing {@code to} if it is a file. */

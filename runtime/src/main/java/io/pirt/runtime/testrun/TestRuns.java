@@ -3,6 +3,7 @@ package io.pirt.runtime.testrun;
 import io.pirt.bundle.BundleRejectedException;
 import io.pirt.bundle.VerifiedBundle;
 import io.pirt.runtime.log.ConsoleLog;
+import io.pirt.wire.Frame;
 import io.pirt.wire.ProtocolException;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.Messages;
@@ -15,6 +16,7 @@ import io.pirt.wire.message.JarNames;
 import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.supervisor.AppState;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +73,14 @@ public final class TestRuns implements AutoCloseable {
     }
 
     private static final long EVENT_SEND_TIMEOUT_MS = 30_000;
+    /** Largest event the link carries (docs/protocol.md §5.5): a longer one is cut to fit, never sent whole. */
+    static final int MAX_EVENT_BYTES = Frame.MAX_EVENT_BYTES;
+    /**
+     * Characters a text field keeps, tried in turn until the event fits in {@link #MAX_EVENT_BYTES}.
+     * At the last, 23 fields of 512 characters of 6 bytes each (a control character escaped
+     * as {@code \u0001}) still fit, so an event is dropped only if something else is wrong.
+     */
+    private static final int[] FIELD_CUTS = {8192, 2048, 512};
     /** Events of a run kept for {@code test-events} (a tool that lost its session asks for them again). */
     private static final long MAX_KEPT_EVENT_BYTES = 16L * 1024 * 1024;
     /** The system property that names a test application's run. */
@@ -377,8 +387,19 @@ public final class TestRuns implements AutoCloseable {
         synchronized (this) {
             if (run == null) throw new Refusal(Refusal.NOT_FOUND, "no test run is in progress").exception();
         }
-        host.tellApp("host-reply " + w[0] + " " + w[1] + " " + (w.length > 2 ? w[2] : ""));
+        host.tellApp("host-reply " + w[0] + " " + w[1] + " " + (w.length > 2 ? oneLine(w[2]) : ""));
         return new Done("passed on");
+    }
+
+    /**
+     * {@code message} with every control character (CR and LF above all) made a space: the
+     * application's link is line-based, so a CR or LF from the host would start a line the
+     * host wrote, not the runtime.
+     */
+    static String oneLine(String message) {
+        StringBuilder b = new StringBuilder(message.length());
+        message.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
+        return b.toString();
     }
 
     /** The test application ended: the run is over; what ran before comes back. */
@@ -429,7 +450,11 @@ public final class TestRuns implements AutoCloseable {
     private boolean queue(long runNumber, TestEvent event) {
         String json;
         synchronized (this) {
-            json = Messages.encode(event.numbered(runNumber, runEvents.size()));
+            json = fitted(event.numbered(runNumber, runEvents.size()));
+            if (json == null) {
+                droppedEvents++;
+                return false;
+            }
             if (!keptEventsFull && runEventBytes + json.length() <= MAX_KEPT_EVENT_BYTES) {
                 runEvents.add(json);
                 runEventBytes += json.length();
@@ -445,22 +470,68 @@ public final class TestRuns implements AutoCloseable {
         return false;
     }
 
-    private void sendEvents() {
-        try {
-            for (;;) {
-                String json = outbox.take();
-                if (!host.sendEvent(json, EVENT_SEND_TIMEOUT_MS)) {
-                    long dropped;
-                    synchronized (this) {
-                        dropped = ++droppedEvents;
-                    }
-                    if (dropped == 1 || dropped % 100 == 0) {
-                        log.runtime("test run: no tool took the run's events (" + dropped + " dropped so far)");
-                    }
-                }
+    /**
+     * Under this: the event as JSON of at most {@link #MAX_EVENT_BYTES} UTF-8 bytes. A runner
+     * cuts each text field to 16 Ki characters, but JSON escaping can make that six times as
+     * many bytes, and several fields add up: such an event has its text fields cut until it fits,
+     * each cut saying so. Null (and a line in the log) in the case nothing should reach: the
+     * event does not fit even with every text field cut short.
+     */
+    private String fitted(TestEvent event) {
+        String json = Messages.encode(event);
+        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes <= MAX_EVENT_BYTES) return json;
+        for (int maxChars : FIELD_CUTS) {
+            String cut = Messages.encode(event.textCut(maxChars));
+            if (cut.getBytes(StandardCharsets.UTF_8).length <= MAX_EVENT_BYTES) {
+                log.runtime("test run: event " + event.n() + " (" + event.kind() + ") was " + bytes + " bytes, more than an event's "
+                        + MAX_EVENT_BYTES + "; its text fields were cut to " + maxChars + " characters each");
+                return cut;
             }
-        } catch (InterruptedException e) {
-            // closing
+        }
+        log.runtime("test run: event " + event.n() + " (" + event.kind() + ") is " + bytes + " bytes and does not fit in an event's "
+                + MAX_EVENT_BYTES + " even with its text cut; dropped (" + (droppedEvents + 1) + " events dropped so far)");
+        return null;
+    }
+
+    /**
+     * The {@code test-events} thread. Nothing an event or the port does ends it: an event the
+     * host cannot send, or a bug that throws, is counted and logged, and the next event goes.
+     */
+    private void sendEvents() {
+        for (;;) {
+            String json;
+            try {
+                json = outbox.take();
+            } catch (InterruptedException e) {
+                return; // closing
+            }
+            try {
+                send(json);
+            } catch (InterruptedException e) {
+                return; // closing
+            } catch (RuntimeException | Error e) {
+                long dropped;
+                synchronized (this) {
+                    dropped = ++droppedEvents;
+                }
+                log.runtime("test run: sending an event (" + json.length() + " characters) failed: " + e
+                        + "; dropped (" + dropped + " so far), later events go on; the journal (stderr) has the stack trace");
+                System.err.println("pirt-runtime: sending a test event failed on " + Thread.currentThread().getName()
+                        + " (the thread goes on): " + e);
+                e.printStackTrace(System.err);
+            }
+        }
+    }
+
+    private void send(String json) throws InterruptedException {
+        if (host.sendEvent(json, EVENT_SEND_TIMEOUT_MS)) return;
+        long dropped;
+        synchronized (this) {
+            dropped = ++droppedEvents;
+        }
+        if (dropped == 1 || dropped % 100 == 0) {
+            log.runtime("test run: no tool took the run's events (" + dropped + " dropped so far)");
         }
     }
 

@@ -162,6 +162,68 @@ class ProtocolEndpointTest {
         }
     }
 
+    @Test
+    void aTransferDeclaringMoreThanTheLargestBundleIsRefusedBeforeAnythingIsWritten() throws Exception {
+        startBoard(3000);
+        byte[] sha = sha256("a zip bomb".getBytes(StandardCharsets.US_ASCII));
+        try (Tool tool = new Tool(cable)) {
+            tool.hello(1);
+            ByteBuffer begin = payload();
+            // 250 KB of deflated zeros that would inflate to 256 MiB: four times the largest bundle.
+            new Begin(TransferMessages.COMPRESSION_DEFLATE, 256L << 20, 250_000, sha, sha, "app.pirt").writeTo(begin);
+            tool.send(FrameType.TRANSFER_BEGIN, begin.flip());
+            Result result = Result.readFrom(ByteBuffer.wrap(tool.awaitFrame(FrameType.TRANSFER_RESULT).payload())
+                    .order(ByteOrder.LITTLE_ENDIAN));
+
+            assertEquals(TransferMessages.Status.REFUSED, result.status(), result.message());
+            assertTrue(result.message().contains("at most " + io.pirt.bundle.BundleVerifier.MAX_BUNDLE_BYTES + " bytes"), result.message());
+            try (Stream<Path> left = Files.exists(incoming) ? Files.list(incoming) : Stream.empty()) {
+                assertEquals(List.of(), left.toList(), "nothing was written");
+            }
+        }
+    }
+
+    @Test
+    void aDeflateStreamThatInflatesPastItsDeclaredSizeStopsThereAndIsRefused() throws Exception {
+        startBoard(3000);
+        byte[] zeros = new byte[1 << 20];
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
+        deflater.setInput(zeros);
+        deflater.finish();
+        byte[] wire = new byte[64 << 10];
+        int wireBytes = deflater.deflate(wire);
+        assertTrue(deflater.finished(), "1 MiB of zeros deflates to less than 64 KiB");
+        deflater.end();
+        long declared = 4096;
+        byte[] fileSha = sha256(new byte[(int) declared]);
+        byte[] wireSha = sha256(java.util.Arrays.copyOf(wire, wireBytes));
+        try (Tool tool = new Tool(cable)) {
+            tool.hello(1);
+            ByteBuffer begin = payload();
+            new Begin(TransferMessages.COMPRESSION_DEFLATE, declared, wireBytes, fileSha, wireSha, "app.pirt").writeTo(begin);
+            tool.send(FrameType.TRANSFER_BEGIN, begin.flip());
+            tool.awaitFrame(FrameType.TRANSFER_RESUME);
+            for (int at = 0; at < wireBytes; at += 1000) {
+                ByteBuffer d = payload();
+                TransferMessages.writeDataHeader(d, at);
+                d.put(wire, at, Math.min(1000, wireBytes - at));
+                tool.send(FrameType.TRANSFER_DATA, d.flip());
+            }
+            ByteBuffer end = payload();
+            TransferMessages.writeEnd(end, wireSha);
+            tool.send(FrameType.TRANSFER_END, end.flip());
+            Result result = Result.readFrom(ByteBuffer.wrap(tool.awaitFrame(FrameType.TRANSFER_RESULT).payload())
+                    .order(ByteOrder.LITTLE_ENDIAN));
+
+            assertEquals(TransferMessages.Status.MISMATCH, result.status(), result.message());
+            assertTrue(result.message().contains("more than the " + declared + " bytes announced"), result.message());
+            assertEquals(0, handedOn.get(), "the sink never saw the file");
+            try (Stream<Path> left = Files.list(incoming)) {
+                assertEquals(List.of(), left.toList(), "no inflated copy is left behind");
+            }
+        }
+    }
+
     /**
      * A tool that vanishes mid-session: the board goes back to text after its idle timeout,
      * prints as text what the tool never acknowledged, and a person's typing reaches the shell.

@@ -1,6 +1,7 @@
 package io.pirt.runtime.testrun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,10 @@ import io.pirt.bundle.Version;
 import io.pirt.runtime.log.ConsoleLog;
 import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.supervisor.AppState;
+import io.pirt.runtime.endpoint.ProtocolEndpoint;
+import io.pirt.wire.message.Messages;
 import io.pirt.wire.message.Refusal;
+import io.pirt.wire.message.TestEvent;
 import io.pirt.wire.message.TestRunStarted;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -22,7 +26,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,8 +55,16 @@ class TestRunsTest {
     Path dir;
     /** The applications the runs started, in order; guarded by itself. */
     final List<AppSpec> started = new ArrayList<>();
+    /** The lines the runs sent the application; guarded by itself. */
+    final List<String> told = new ArrayList<>();
     ConsoleLog log;
     TestRuns runs;
+    /** The attached tool, as the host's {@code sendEvent} reaches it; by default it takes every event. */
+    volatile EventSink tool = (json, timeoutMs) -> true;
+
+    interface EventSink {
+        boolean send(String json, long timeoutMs) throws InterruptedException;
+    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -78,11 +93,14 @@ class TestRunsTest {
 
             @Override
             public void tellApp(String line) {
+                synchronized (told) {
+                    told.add(line);
+                }
             }
 
             @Override
-            public boolean sendEvent(String json, long timeoutMs) {
-                return true;
+            public boolean sendEvent(String json, long timeoutMs) throws InterruptedException {
+                return tool.send(json, timeoutMs);
             }
         }, log, List.of(), List.of());
     }
@@ -184,5 +202,77 @@ class TestRunsTest {
         runs.ended(first, AppState.EXITED, "exited (status 0)");
         assertEquals(2, runs.start(sha(1) + " 60000 --tests tests.jar").run());
         assertEquals(first.classpath(), last().classpath());
+    }
+
+    /** A tool like the endpoint: an event over its limit is refused with an exception, as ProtocolEndpoint.event does. */
+    private EventSink endpointLike(BlockingQueue<String> received) {
+        return (json, timeoutMs) -> {
+            int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > ProtocolEndpoint.MAX_EVENT_BYTES) {
+                throw new IllegalArgumentException("an event is at most " + ProtocolEndpoint.MAX_EVENT_BYTES + " bytes, not " + bytes);
+            }
+            received.add(json);
+            return true;
+        };
+    }
+
+    private AppSpec startRun() throws Exception {
+        runs.accept(bundle(1), sha(1), NO_LIBRARIES);
+        runs.start(sha(1) + " 60000 --tests tests.jar");
+        return last();
+    }
+
+    private static TestEvent next(BlockingQueue<String> received) throws Exception {
+        String json = received.poll(5, TimeUnit.SECONDS);
+        assertNotNull(json, "no event reached the tool within 5 s: the event sender stopped");
+        assertTrue(json.getBytes(StandardCharsets.UTF_8).length <= ProtocolEndpoint.MAX_EVENT_BYTES, "an event fits in 64 KiB");
+        return Messages.decode(json, TestEvent.class);
+    }
+
+    @Test
+    void anEventOverAnEventsLimitIsCutToFitAndLaterEventsStillGo() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        tool = endpointLike(received);
+        AppSpec app = startRun();
+        // The runner keeps 16 Ki characters a field; a control character is 6 bytes in JSON (\u0001): 96 KiB a field.
+        String escaped = "\\u0001".repeat(16 * 1024);
+        runs.event(app, "{\"event\":\"test-finished\",\"id\":\"t1\",\"class\":\"C\",\"name\":\"m\",\"status\":\"failed\","
+                + "\"stackTrace\":\"" + escaped + "\",\"stdout\":\"" + escaped + "\"}");
+        runs.event(app, "{\"event\":\"run-finished\",\"tests\":1,\"failures\":1,\"errors\":0,\"skipped\":0}");
+
+        TestEvent big = next(received);
+        assertEquals(TestEvent.Kind.TEST_FINISHED, big.kind());
+        assertEquals(0L, big.n());
+        assertEquals("failed", big.status());
+        assertTrue(big.stackTrace().startsWith("\u0001\u0001") && big.stackTrace().endsWith("cut to fit an event]"), big.stackTrace());
+        TestEvent after = next(received);
+        assertEquals(TestEvent.Kind.RUN_FINISHED, after.kind(), "the event after the oversized one reaches the tool");
+        assertEquals(1L, after.n());
+    }
+
+    @Test
+    void anEventTheHostFailsToSendIsDroppedAndLaterEventsStillGo() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        EventSink endpoint = endpointLike(received);
+        tool = (json, timeoutMs) -> {
+            if (json.contains("\"t1\"")) throw new IllegalStateException("the port driver failed (as a test would have it)");
+            if (json.contains("\"t2\"")) throw new OutOfMemoryError("as a test would have it");
+            return endpoint.send(json, timeoutMs);
+        };
+        AppSpec app = startRun();
+        for (String id : List.of("t1", "t2", "t3")) {
+            runs.event(app, "{\"event\":\"test-started\",\"id\":\"" + id + "\"}");
+        }
+        assertEquals("t3", next(received).id(), "the sender survives an exception and an Error, and sends the next event");
+    }
+
+    @Test
+    void aHostReplyWithNewlinesReachesTheApplicationAsOneLine() throws Exception {
+        runs.accept(bundle(1), sha(1), NO_LIBRARIES);
+        runs.start(sha(1) + " 60000 --tests tests.jar");
+        runs.hostReply("7 ok all fine\nhost-reply 8 failed forged\r\nmore");
+        synchronized (told) {
+            assertEquals(List.of("host-reply 7 ok all fine host-reply 8 failed forged  more"), told);
+        }
     }
 }

@@ -76,6 +76,27 @@ public record TestEvent(@JsonProperty("event") Kind kind, Long n, Long run, Long
                 null, null, null, null, null, null, app, problem);
     }
 
+    /**
+     * This event with every text field cut to at most {@code maxChars} characters (on a
+     * character boundary), a cut field ending with how much was cut: how the runtime fits an
+     * event whose JSON exceeds an event's limit (docs/protocol.md §9). {@code kind} and
+     * {@code status} are names, never cut.
+     */
+    public TestEvent textCut(int maxChars) {
+        return new TestEvent(kind, n, run, tests, cut(id, maxChars), cut(className, maxChars), cut(name, maxChars),
+                cut(displayName, maxChars), container, status, durationMs, cut(exception, maxChars), cut(message, maxChars),
+                cut(stackTrace, maxChars), cut(stdout, maxChars), cut(stderr, maxChars), failures, errors, skipped,
+                cut(reason, maxChars), cut(action, maxChars), cut(app, maxChars), cut(problem, maxChars));
+    }
+
+    private static String cut(String text, int maxChars) {
+        if (text == null || text.length() <= maxChars) return text;
+        String note = " [pirt: " + text.length() + " characters, cut to fit an event]";
+        int keep = Math.max(0, maxChars - note.length());
+        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) keep--;
+        return text.substring(0, keep) + note;
+    }
+
     /** This event, numbered {@code n} within run {@code run}. */
     public TestEvent numbered(long run, long n) {
         return new TestEvent(kind, n, run, tests, id, className, name, displayName, container, status, durationMs, exception,
