@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Everything the console shows, in one stream: the application's standard output and error
@@ -30,11 +31,15 @@ import java.util.concurrent.TimeUnit;
  * so {@code log} can show what happened before anyone connected, even across restarts; and
  * into a bounded queue for the console, which may be slow (a UART) or gone (cable out). When
  * that queue is full a line is dropped from the console only and counted; the console then
- * prints "[pirt] N lines dropped" before the next line. When the writer's queue is full (a
- * stalled SD card) a line is dropped from the file only, counted, and the file says so
- * once the writer catches up. A file that cannot be written is tried again on a later line,
- * after a back-off; the log says once that it failed and once that it works again.
- * Producers never block, and never wait for the disk. Thread-safe.
+ * prints "[pirt] N lines dropped" before the next line. When the writer's queue is full, a
+ * line waits for room at most {@value #FILE_QUEUE_WAIT_MS} ms: a healthy disk that is only
+ * slower than a burst of output slows the burst down and loses nothing. A line that waited
+ * in vain marks the disk stalled (an SD card that hangs): from then on lines that find the
+ * queue full are dropped from the file only, without waiting, and counted, until the writer
+ * has emptied its queue; the file then says how many it misses. A file that cannot be
+ * written is tried again on a later line, after a back-off; the log says once that it
+ * failed and once that it works again. Producers never wait for the disk itself, and for
+ * its queue at most {@value #FILE_QUEUE_WAIT_MS} ms once per stall. Thread-safe.
  *
  * <p>{@link #recent} keeps the runtime's own lines in a ring of their own
  * ({@value #RECENT_RUNTIME_LINES} lines) beside the application's ({@value #RECENT_LINES}
@@ -65,6 +70,8 @@ public final class ConsoleLog {
     static final int RECENT_RUNTIME_LINES = 200;
     /** Lines waiting for the writer thread; beyond this the file misses lines (counted). */
     static final int FILE_QUEUE_LINES = 1_000;
+    /** How long a line waits for room in the writer's queue before the disk counts as stalled. */
+    static final long FILE_QUEUE_WAIT_MS = 500;
     private static final long FIRST_RETRY_MS = 1_000;
     private static final long MAX_RETRY_MS = 60_000;
     private static final long CLOSE_WAIT_MS = 2_000;
@@ -100,8 +107,20 @@ public final class ConsoleLog {
     private final BlockingQueue<String> toConsole;
     /** Lines the console queue refused since the console last took one. Guarded by this. */
     private long dropped;
-    /** Lines the writer's queue refused since the writer last caught up. Guarded by this. */
-    private long droppedFromFile;
+    /** Lines the writer's queue refused since the writer last caught up. */
+    private final AtomicLong droppedFromFile = new AtomicLong();
+    /**
+     * Held while a line is remembered and queued for the file, so the file has the lines in
+     * the order {@link #recent} has them; a line waiting for room in the writer's queue holds
+     * it (at most {@value #FILE_QUEUE_WAIT_MS} ms), which is the back-pressure on producers.
+     * Taken before {@code this}, never after.
+     */
+    private final Object fileOrder = new Object();
+    /**
+     * Set when a line waited in vain for room in the writer's queue; cleared by the writer
+     * when its queue is empty. While set, lines never wait for the queue.
+     */
+    private volatile boolean fileStalled;
     /** Order of the next line remembered. Guarded by this. */
     private long nextSeq;
     /** The application's last lines, for `log`. Guarded by this. */
@@ -195,14 +214,32 @@ public final class ConsoleLog {
         return in.position();
     }
 
-    /** Logs one line from {@code source}; never blocks, never waits for the disk. */
+    /**
+     * Logs one line from {@code source}; never waits for the disk, and for room in the file
+     * writer's queue at most {@value #FILE_QUEUE_WAIT_MS} ms (see the class comment).
+     */
     public void log(Source source, String text) {
         String line = "[" + source.tag + "] " + text;
-        synchronized (this) {
-            remember(line);
-            if (!toFile.offer(line)) droppedFromFile++;
-            if (!toConsole.offer(line)) dropped++;
+        synchronized (fileOrder) {
+            synchronized (this) {
+                remember(line);
+                if (!toConsole.offer(line)) dropped++;
+            }
+            if (!toFile.offer(line) && !waitForRoom(line)) droppedFromFile.incrementAndGet();
         }
+    }
+
+    /** Offers {@code line} to the full file queue, waiting unless the disk is stalled; whether it went in. */
+    private boolean waitForRoom(String line) {
+        if (fileStalled) return false;
+        try {
+            if (toFile.offer(line, FILE_QUEUE_WAIT_MS, TimeUnit.MILLISECONDS)) return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller's interrupt stays set for it to see; the line is counted as missed
+            return false;
+        }
+        fileStalled = true;
+        return false;
     }
 
     /** Logs a runtime message. */
@@ -219,10 +256,8 @@ public final class ConsoleLog {
     }
 
     /** Lines the writer's queue refused since the last call, zeroed. */
-    private synchronized long takeDroppedFromFile() {
-        long n = droppedFromFile;
-        droppedFromFile = 0;
-        return n;
+    private long takeDroppedFromFile() {
+        return droppedFromFile.getAndSet(0);
     }
 
     /**
@@ -268,9 +303,10 @@ public final class ConsoleLog {
     /**
      * Closes the ring file after the writer has written what is queued, waiting at most
      * {@value #CLOSE_WAIT_MS} ms for a stalled disk (then says so on stderr and leaves the
-     * daemon writer to the process's end).
+     * daemon writer to the process's end). Closing a closed log does nothing.
      */
     public void close() {
+        if (!writerThread.isAlive()) return;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
         try {
             boolean stopped = toFile.offer(STOP, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
@@ -330,7 +366,10 @@ public final class ConsoleLog {
                                 + "the console and `log` had them)");
                     }
                     write(line);
-                    if (toFile.isEmpty()) flush();
+                    if (toFile.isEmpty()) {
+                        flush();
+                        fileStalled = false; // caught up: lines may wait for room again
+                    }
                 }
             } catch (InterruptedException e) {
                 System.err.println("pirt: the log writer for " + file + " was interrupted; the file gets no more lines");
