@@ -129,11 +129,17 @@ add pirt-zgc-fixed cyclictest "$ALL" "\`$ZGC\` (generational ZGC, the only ZGC o
 add pirt-zgc-fixed-chrt cyclictest "$ALL" \
   "as pirt-zgc-fixed, but the whole JVM at SCHED_FIFO $FIFO_PRIO (\`chrt -f $FIFO_PRIO java ...\`): GC and JIT threads too" \
   "chrt -f $FIFO_PRIO $J $ZGC -jar $JAR"
+add pirt-periodic-zgc-fixed cyclictest "$ALL" \
+  "as pirt-zgc-fixed, sleeping with pirt's \`Periodic\` (\`clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME)\`, as cyclictest) instead of parkNanos" \
+  "$J $ZGC -jar $JAR --periodic"
 if [ "$NCPU" -ge 2 ]; then
   add "cyclictest-cpu$PIN_CPU" "-" "$ALL" "\`$CT -a $PIN_CPU\` (pinned to CPU $PIN_CPU)" "$CT -a $PIN_CPU"
   add "pirt-zgc-fixed-cpu$PIN_CPU-mlock" "cyclictest-cpu$PIN_CPU" "$ALL" \
     "as pirt-zgc-fixed, the real-time thread pinned to CPU $PIN_CPU (\`--cpu $PIN_CPU\`), memory locked (\`--lock-memory\`, mlockall)" \
     "$J $ZGC -jar $JAR --cpu $PIN_CPU --lock-memory"
+  add "pirt-periodic-zgc-fixed-cpu$PIN_CPU-mlock" "cyclictest-cpu$PIN_CPU" "$ALL" \
+    "as pirt-zgc-fixed-cpu$PIN_CPU-mlock, sleeping with pirt's \`Periodic\`" \
+    "$J $ZGC -jar $JAR --cpu $PIN_CPU --lock-memory --periodic"
 fi
 for i in "${!NAMES[@]}"; do printf '%s\t%s\t%s\n' "${NAMES[$i]}" "${REFS[$i]}" "${DESCS[$i]}" >> "$CONFIGS"; done
 

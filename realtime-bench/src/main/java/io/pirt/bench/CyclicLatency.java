@@ -79,6 +79,10 @@ public final class CyclicLatency implements Callable<Integer> {
     @Option(names = "--alloc-priority-level", description = "pirt priority level of the allocating thread (default: ${DEFAULT-VALUE}, PRIO_NORMAL).")
     int allocPriorityLevel = Thread.PRIO_NORMAL;
 
+    @Option(names = "--periodic", description = "Sleep with pirt's Periodic (clock_nanosleep to absolute deadlines) "
+            + "instead of parking on the JVM until each deadline.")
+    boolean periodic;
+
     @Option(names = "--histogram-out", paramLabel = "PREFIX", description = "Also write PREFIX.hgrm (percentiles in µs) and PREFIX.hlog (the histogram).")
     Path histogramOut;
 
@@ -111,7 +115,8 @@ public final class CyclicLatency implements Callable<Integer> {
         out.flush();
 
         WakeupLatencyRecorder recorder = new WakeupLatencyRecorder();
-        Measurement m = new Measurement(recorder, loops, warmupLoops, intervalUs * 1000);
+        Measurement m = new Measurement(recorder, loops, warmupLoops, intervalUs * 1000, periodic);
+        out.println("# sleep: " + (periodic ? "io.pirt.threading.Periodic (clock_nanosleep, TIMER_ABSTIME)" : "LockSupport.parkNanos to each absolute deadline"));
         long[] gcBefore = gcPauses();
         Thread thread = new Thread(m, "pirt-cyclic-latency");
         GarbageMaker garbage = allocMbPerS > 0 ? new GarbageMaker(allocMbPerS * 1_000_000, allocRetainedMb * 1_000_000) : null;
@@ -160,14 +165,16 @@ public final class CyclicLatency implements Callable<Integer> {
     private static final class Measurement implements Runnable {
         private final WakeupLatencyRecorder recorder;
         private final long loops, warmupLoops, periodNs;
+        private final boolean periodic;
         /** Written by the measuring thread, read after join (join gives happens-before). */
         String schedulingSeen = "policy=? rtprio=? cpus=?";
         long allocatedBytes = -1;
         /** Page faults the measuring thread took in the measured loop. */
         ThreadPageFaults pageFaults = new ThreadPageFaults(-1, -1);
 
-        Measurement(WakeupLatencyRecorder recorder, long loops, long warmupLoops, long periodNs) {
+        Measurement(WakeupLatencyRecorder recorder, long loops, long warmupLoops, long periodNs, boolean periodic) {
             this.recorder = recorder;
+            this.periodic = periodic;
             this.loops = loops;
             this.warmupLoops = warmupLoops;
             this.periodNs = periodNs;
@@ -179,14 +186,19 @@ public final class CyclicLatency implements Callable<Integer> {
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             // Warm-up apart, so the count below is the steady state: a thread's first park allocates
             // (200 bytes on JDK 25), as does the first call of getCurrentThreadAllocatedBytes.
-            recorder.run(0, warmupLoops, periodNs);
+            measure(0, warmupLoops);
             ThreadPageFaults faultsBefore = ThreadPageFaults.ofCallingThread();
             threads.getCurrentThreadAllocatedBytes();
             long before = threads.getCurrentThreadAllocatedBytes();
-            recorder.run(loops, 0, periodNs);
+            measure(loops, 0);
             long after = threads.getCurrentThreadAllocatedBytes();
             pageFaults = ThreadPageFaults.ofCallingThread().since(faultsBefore);
             allocatedBytes = before < 0 || after < 0 ? -1 : after - before;
+        }
+
+        private void measure(long measured, long warmup) {
+            if (periodic) recorder.runPeriodic(measured, warmup, periodNs);
+            else recorder.run(measured, warmup, periodNs);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pirt.bench;
 
+import io.pirt.threading.Periodic;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -58,6 +59,25 @@ final class WakeupLatencyRecorder {
             k += behind;
             if (i >= warmupLoops) skippedPeriods += behind;
         }
+    }
+
+    /**
+     * As {@link #run}, but the loop is a pirt {@link Periodic} schedule: it sleeps with
+     * {@code clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME)} (FIFO and NICE modes) and
+     * records what {@link Periodic#waitNext()} returns; its overruns are the skipped periods.
+     *
+     * @throws IllegalArgumentException if a count is negative or the period not a positive whole number of microseconds
+     */
+    void runPeriodic(long loops, long warmupLoops, long periodNs) {
+        if (loops < 0 || warmupLoops < 0 || periodNs <= 0 || periodNs % 1_000 != 0) {
+            throw new IllegalArgumentException("loops " + loops + ", warm-up loops " + warmupLoops + " and period "
+                    + periodNs + " ns: counts must be >= 0 and the period a whole number of microseconds > 0");
+        }
+        Periodic every = Periodic.everyMicros(periodNs / 1_000);
+        for (long i = 0; i < warmupLoops; i++) every.waitNext();
+        long overrunsBefore = every.overruns();
+        for (long i = 0; i < loops; i++) record(every.waitNext());
+        skippedPeriods += every.overruns() - overrunsBefore;
     }
 
     private void record(long latencyNs) {

@@ -1,0 +1,81 @@
+package io.pirt.threading;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link Periodic} on {@code clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME)}: used in FIFO
+ * and NICE modes, wakes at or after each deadline of {@link System#nanoTime()}'s clock,
+ * allocates nothing per period, and sees an interrupt within its sleep slice. Runs in a JVM
+ * of its own (surefire execution "realtime-periodic"), where the mode is decided from the
+ * defaults; skipped where JNA cannot bind the call.
+ */
+@Tag("realtime")
+@Timeout(30)
+class PeriodicNativeTest {
+    @BeforeAll
+    static void linuxWithTheCall() {
+        assumeTrue(MonotonicSleep.reasonNotUsable() == null, "no clock_nanosleep here: " + MonotonicSleep.reasonNotUsable());
+        assumeTrue(Threading.schedulingMode() != SchedulingMode.NONE, "scheduling mode NONE: " + Threading.schedulingDescription());
+    }
+
+    @Test
+    void sleepsOnTheMonotonicClockToEachDeadlineAndNeverWakesBeforeIt() {
+        Periodic every = Periodic.everyMicros(1_000);
+        assertTrue(every.sleepsAbsolute(), "FIFO/NICE mode must sleep with clock_nanosleep");
+        for (int i = 0; i < 200; i++) {
+            long deadline = every.nextDeadlineNanos();
+            long late = every.waitNext();
+            assertTrue(late >= 0, "lateness " + late);
+            assertTrue(System.nanoTime() >= deadline, "woke before the deadline: the clocks differ");
+        }
+    }
+
+    @Test
+    void aPeriodAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM does not count allocated bytes per thread");
+        Periodic every = Periodic.everyMicros(50);
+        for (int i = 0; i < 5_000; i++) every.waitNext(); // warm: the JIT compiles the loop
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < PERIODS; i++) every.waitNext();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // The smallest object is 16 bytes: one per period would be 160,000 bytes. The JVM itself
+        // may allocate a few hundred bytes on this thread once (the bean's own bookkeeping).
+        assertTrue(allocated < 1_000, allocated + " bytes allocated by " + PERIODS + " periods");
+    }
+
+    private static final int PERIODS = 10_000;
+
+    @Test
+    void anInterruptIsSeenWithinTheSleepSlice() throws Exception {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        CountDownLatch sleeping = new CountDownLatch(1);
+        java.lang.Thread t = new java.lang.Thread(() -> {
+            Periodic slow = Periodic.everyMicros(TimeUnit.SECONDS.toMicros(60));
+            sleeping.countDown();
+            try {
+                outcome.set(slow.waitNext());
+            } catch (ThreadInterruptedException e) {
+                outcome.set(e);
+            }
+        }, "periodic-sleeper");
+        t.start();
+        assertTrue(sleeping.await(5, TimeUnit.SECONDS));
+        t.interrupt();
+        t.join(5_000);
+        assertFalse(t.isAlive(), "an interrupted waitNext() did not return within 5 s");
+        assertTrue(outcome.get() instanceof ThreadInterruptedException, String.valueOf(outcome.get()));
+    }
+}

@@ -1,0 +1,91 @@
+package io.pirt.threading;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The schedule of {@link Periodic}: absolute deadlines one period apart, lateness never
+ * negative, overruns counted with no catch-up burst, interruption. Runs in the default test
+ * JVM (scheduling mode NONE: the JVM's park); {@link PeriodicNativeTest} runs the same
+ * schedule on clock_nanosleep.
+ */
+@Timeout(30)
+class PeriodicTest {
+    @Test
+    void deadlinesAreOnePeriodApartWhateverEachWakeUpsLatenessAndLatenessIsNeverNegative() {
+        Periodic every = Periodic.everyMicros(2_000);
+        long first = every.nextDeadlineNanos();
+        for (int i = 0; i < 50; i++) {
+            long deadline = every.nextDeadlineNanos();
+            long late = every.waitNext();
+            long woke = System.nanoTime();
+            assertTrue(late >= 0, "lateness " + late + " ns is negative");
+            assertTrue(woke - deadline >= late, "returned before the deadline plus its lateness");
+            if (every.overruns() == 0) assertEquals(first + (i + 1) * 2_000_000L, every.nextDeadlineNanos(), "drift at " + i);
+        }
+        assertEquals(2_000, every.periodMicros());
+    }
+
+    @Test
+    void aBodyThatTakesThreePeriodsCountsThreeOverrunsAndTheScheduleSleepsToTheNextDeadlineInsteadOfBursting() {
+        long period = TimeUnit.MILLISECONDS.toNanos(100);
+        Periodic every = Periodic.everyMicros(100_000);
+        every.waitNext();
+        long due = every.nextDeadlineNanos();
+        // The body overruns: it ends half a period after the third deadline it missed (due, due+P, due+2P).
+        spinUntil(due + 2 * period + period / 2);
+        long late = every.waitNext();
+        long woke = System.nanoTime();
+        assertEquals(3, every.overruns(), "deadlines missed while the body ran");
+        assertTrue(woke >= due + 3 * period, "woke " + (due + 3 * period - woke) + " ns before the next deadline still ahead: a catch-up burst");
+        assertTrue(late >= 0);
+        assertEquals(due + 4 * period, every.nextDeadlineNanos(), "the schedule keeps its phase after skipping");
+        every.waitNext(); // on time again: no more overruns
+        assertEquals(3, every.overruns());
+    }
+
+    @Test
+    void anInterruptBeforeOrDuringTheSleepThrowsAndStaysSet() throws Exception {
+        Periodic every = Periodic.everyMicros(TimeUnit.SECONDS.toMicros(60));
+        java.lang.Thread.currentThread().interrupt();
+        assertThrows(ThreadInterruptedException.class, every::waitNext);
+        assertTrue(java.lang.Thread.interrupted(), "the interrupt stays set (cleared here)");
+
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        CountDownLatch sleeping = new CountDownLatch(1);
+        java.lang.Thread t = new java.lang.Thread(() -> {
+            Periodic slow = Periodic.everyMicros(TimeUnit.SECONDS.toMicros(60));
+            sleeping.countDown();
+            try {
+                outcome.set(slow.waitNext());
+            } catch (ThreadInterruptedException e) {
+                outcome.set(java.lang.Thread.currentThread().isInterrupted() ? e : "interrupt cleared");
+            }
+        }, "periodic-sleeper");
+        t.start();
+        assertTrue(sleeping.await(5, TimeUnit.SECONDS));
+        t.interrupt();
+        t.join(5_000);
+        assertFalse(t.isAlive(), "an interrupted waitNext() did not return within 5 s");
+        assertTrue(outcome.get() instanceof ThreadInterruptedException, String.valueOf(outcome.get()));
+    }
+
+    @Test
+    void periodsOutOfRangeAreRefusedWithTheRange() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Periodic.everyMicros(0));
+        assertTrue(e.getMessage().contains("1 to"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Periodic.everyMicros(Periodic.MAX_PERIOD_MICROS + 1));
+    }
+
+    static void spinUntil(long nanoTime) {
+        while (System.nanoTime() - nanoTime < 0) java.lang.Thread.onSpinWait();
+    }
+}
