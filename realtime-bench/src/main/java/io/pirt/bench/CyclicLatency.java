@@ -108,7 +108,8 @@ public final class CyclicLatency implements Callable<Integer> {
         }
         RealtimeConfig properties = RealtimeConfig.fromSystemProperties();
         Threading.configureRealtime(new RealtimeConfig(properties.mode(), properties.fifoPriorities(),
-                cpus != null ? cpus : properties.cpus(), lockMemory || properties.lockMemory()));
+                cpus != null ? cpus : properties.cpus(), lockMemory || properties.lockMemory(),
+                pmQosUs < 0 ? RealtimeConfig.DMA_LATENCY_OFF : pmQosUs)); // pirt's own hold agrees with --pm-qos-us
         out.println("# " + Threading.schedulingDescription());
         out.println("# jvm: " + System.getProperty("java.vm.name") + " " + Runtime.version() + ", gc: " + gcNames()
                 + ", flags: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));

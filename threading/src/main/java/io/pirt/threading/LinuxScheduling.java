@@ -34,6 +34,8 @@ final class LinuxScheduling implements PrioritySink {
     private final String description;
     /** Masks of the CPU set, or null for no pinning. */
     private final long[] cpuMask;
+    /** The CPU latency request held while FIFO threads run, or null (not FIFO mode, or off). */
+    private final CpuLatencyHold cpuLatency;
     /** Kinds of failure already reported. Guarded by itself. */
     private final Set<String> reported = new HashSet<>();
 
@@ -48,6 +50,8 @@ final class LinuxScheduling implements PrioritySink {
         this.config = config;
         this.description = description;
         this.cpuMask = mode == SchedulingMode.FIFO && config.cpus().length > 0 ? mask(config.cpus()) : null;
+        this.cpuLatency = mode == SchedulingMode.FIFO && config.dmaLatencyUs() >= 0
+                ? new CpuLatencyHold(CpuLatencyHold.DEVICE, config.dmaLatencyUs(), m -> reportOnce("dmaLatency", m)) : null;
     }
 
     /**
@@ -76,12 +80,17 @@ final class LinuxScheduling implements PrioritySink {
                 String cpus = config.cpus().length == 0 ? "all CPUs" : "pinned to CPUs " + Arrays.toString(config.cpus());
                 return new LinuxScheduling(libc, SchedulingMode.FIFO, config, "pirt: scheduling FIFO: SCHED_FIFO "
                         + Arrays.toString(config.fifoPriorities()) + " for PRIO_LOWEST..PRIO_HIGHEST, " + cpus
-                        + ", permitted because " + whyPermitted(libc) + memory);
+                        + ", permitted because " + whyPermitted(libc) + memory + cpuLatency(config));
             }
         }
         String why = fifoRefused == null ? "pirt.scheduling=nice was asked for" : "SCHED_FIFO refused: " + fifoRefused;
         return new LinuxScheduling(libc, SchedulingMode.NICE, config, "pirt: scheduling NICE: SCHED_OTHER with nice "
                 + Arrays.toString(NICE_VALUES) + " for PRIO_LOWEST..PRIO_HIGHEST (" + why + ")" + memory);
+    }
+
+    private static String cpuLatency(RealtimeConfig config) {
+        return config.dmaLatencyUs() < 0 ? "; CPU latency not asked for (pirt.rt.dmaLatency=off)"
+                : "; CPU latency held at " + config.dmaLatencyUs() + " µs (" + CpuLatencyHold.DEVICE + ") while FIFO threads run";
     }
 
     /** Null if the calling process may use SCHED_FIFO at {@code priority}, else why not. */
@@ -152,6 +161,7 @@ final class LinuxScheduling implements PrioritySink {
                 reportOnce("timerslack", "cannot set the timer slack of thread " + t.getName() + " to 1 ns: " + errno(e));
             }
         }
+        if (cpuLatency != null) cpuLatency.acquire();
         if (cpuMask != null) {
             try {
                 libc.sched_setaffinity(0, new NativeLong(cpuMask.length * 8L), cpuMask);
@@ -159,6 +169,16 @@ final class LinuxScheduling implements PrioritySink {
                 reportOnce("affinity", "cannot pin thread " + t.getName() + " to CPUs " + Arrays.toString(config.cpus()) + ": " + errno(e));
             }
         }
+    }
+
+    @Override
+    public void threadEnded(Thread t) {
+        if (cpuLatency != null) cpuLatency.release();
+    }
+
+    /** Whether the CPU latency request is open now (tests). */
+    boolean holdsCpuLatency() {
+        return cpuLatency != null && cpuLatency.held();
     }
 
     @Override

@@ -16,6 +16,13 @@ interface PrioritySink {
     void threadStarted(Thread t);
 
     /**
+     * Called on {@code t}'s own carrier thread after {@code run()} has ended, if
+     * {@link #threadStarted} returned for it.
+     */
+    default void threadEnded(Thread t) {
+    }
+
+    /**
      * Called with the scheduler lock held whenever {@code t}'s effective priority changes
      * (priority inheritance begins, grows or ends). Must be quick and must not block.
      */

@@ -359,6 +359,7 @@ public class Thread {
 
     /** Runs on the carrier: publish the ident, let the OS know the priority, run, record what was thrown. */
     private void runOnCarrier(Carrier c) {
+        boolean sinkStarted = false;
         try {
             try {
                 ident = Idents.currentThreadIdent();
@@ -366,11 +367,13 @@ public class Thread {
                 c.identPublished.set(); // start() must return even if the ident could not be read
             }
             Scheduler.sink().threadStarted(this);
+            sinkStarted = true;
             run();
         } catch (Throwable e) {
             exc = e;
             report(e);
         } finally {
+            if (sinkStarted) Scheduler.sink().threadEnded(this);
             Scheduler.LOCK.lock();
             try {
                 exited = true;
