@@ -1,5 +1,6 @@
 package io.pirt.threading;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -37,7 +38,13 @@ import java.util.concurrent.locks.LockSupport;
  * {@link java.lang.Thread#interrupt()}, so sleeps longer than {@value #SLICE_MILLIS} ms are
  * taken in slices of that length: an interrupt is seen at most that late.
  *
- * <p>A schedule belongs to the thread that calls {@code waitNext()}; it is not thread-safe.
+ * <p><b>Figures.</b> Each schedule counts its wake-ups and keeps their lateness in a
+ * histogram (HdrHistogram's single-writer recorder: no allocation and no lock on the
+ * waiting thread). The thread that waits on a schedule shows its {@link PeriodicFigures} in
+ * the console's {@code ps} ({@link #figuresOf}); {@link #resetFigures()} starts them afresh.
+ *
+ * <p>A schedule belongs to the thread that calls {@code waitNext()}; only the figures may
+ * be read from other threads.
  */
 public final class Periodic {
     /** The longest single native sleep: bounds how late an interrupt is seen. */
@@ -54,7 +61,9 @@ public final class Periodic {
     private final MonotonicSleep sleep;
     /** The next deadline, in {@link System#nanoTime()} time. */
     private long deadline;
-    private long overruns;
+    private final ScheduleFigures figures = new ScheduleFigures();
+    /** Whether the waiting thread has been told about this schedule (its first waitNext). */
+    private boolean registered;
 
     private Periodic(long periodNanos, MonotonicSleep sleep) {
         this.periodNanos = periodNanos;
@@ -99,10 +108,14 @@ public final class Periodic {
     public long waitNext() {
         java.lang.Thread self = java.lang.Thread.currentThread();
         if (self.isInterrupted()) throw new ThreadInterruptedException();
+        if (!registered) { // once: the thread's ps row shows this schedule's figures
+            Thread.current().schedule = this;
+            registered = true;
+        }
         long now = System.nanoTime();
         if (now - deadline >= 0) { // passed already: count every deadline missed, aim at the first one ahead
             long missed = (now - deadline) / periodNanos + 1;
-            overruns += missed;
+            figures.overran(missed);
             deadline += missed * periodNanos;
         }
         for (long remaining; (remaining = deadline - now) > 0; now = System.nanoTime()) {
@@ -112,12 +125,30 @@ public final class Periodic {
         }
         long late = now - deadline;
         deadline += periodNanos;
+        figures.woke(late);
         return late;
+    }
+
+    /**
+     * The figures of the schedule {@code t} last waited on, if it has waited on one.
+     * Safe from any thread.
+     */
+    public static Optional<PeriodicFigures> figuresOf(Thread t) {
+        Periodic p = t.schedule;
+        return p == null ? Optional.empty() : Optional.of(p.figures.read(p.periodMicros()));
+    }
+
+    /** Starts the figures of every live thread's schedule afresh. Safe from any thread. */
+    public static void resetFigures() {
+        for (Thread t : Threading.threads()) {
+            Periodic p = t.schedule;
+            if (p != null) p.figures.reset();
+        }
     }
 
     /** Deadlines that had already passed when {@link #waitNext()} was called, since the schedule began. */
     public long overruns() {
-        return overruns;
+        return figures.overrunsTotal();
     }
 
     /** The deadline the next {@link #waitNext()} aims at, before any skip (tests). */

@@ -66,6 +66,8 @@ public class Thread {
     private boolean exited;
     /** True once the OS scheduler was given this thread's level. */
     private volatile boolean nativePriorityApplied;
+    /** The periodic schedule this thread last waited on, for its figures in {@code ps}; null if none. */
+    volatile Periodic schedule;
 
     /** Locks this thread holds that have waiters (they raise its effective priority). Guarded by Scheduler.LOCK. */
     final List<Lock> contendedLocks = new ArrayList<>(2);

@@ -79,6 +79,41 @@ class PeriodicTest {
     }
 
     @Test
+    void theWaitingThreadsFiguresCountWakeUpsLatenessAndOverrunsAndStartAfreshOnReset() throws Exception {
+        AtomicReference<Thread> waiter = new AtomicReference<>();
+        CountDownLatch measured = new CountDownLatch(1);
+        Event more = new Event();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            waiter.set(Thread.current());
+            Periodic every = Periodic.everyMicros(1_000);
+            for (int i = 0; i < 20; i++) every.waitNext();
+            spinUntil(every.nextDeadlineNanos() + 1_500_000); // one overrun or two: the body took 2.5 periods
+            every.waitNext();
+            measured.countDown();
+            more.await(10_000);
+            for (int i = 0; i < 5; i++) every.waitNext();
+            done.countDown();
+        }, "periodic-figures");
+        assertTrue(Periodic.figuresOf(t).isEmpty(), "no schedule before it waits on one");
+        t.start();
+        assertTrue(measured.await(10, TimeUnit.SECONDS));
+        PeriodicFigures f = Periodic.figuresOf(t).orElseThrow();
+        assertEquals(1_000, f.periodMicros());
+        assertEquals(21, f.wakeUps());
+        assertTrue(f.overruns() >= 1, f.toString());
+        assertTrue(f.p99LatenessNanos() >= 0 && f.maxLatenessNanos() >= f.p99LatenessNanos(), f.toString());
+        Periodic.resetFigures();
+        PeriodicFigures afresh = Periodic.figuresOf(t).orElseThrow();
+        assertEquals(new PeriodicFigures(1_000, 0, 0, 0, 0), afresh);
+        more.set();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        PeriodicFigures after = Periodic.figuresOf(t).orElseThrow();
+        assertEquals(5, after.wakeUps(), after.toString());
+        t.join(5_000);
+    }
+
+    @Test
     void periodsOutOfRangeAreRefusedWithTheRange() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Periodic.everyMicros(0));
         assertTrue(e.getMessage().contains("1 to"), e.getMessage());
