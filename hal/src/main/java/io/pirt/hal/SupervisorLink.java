@@ -1,5 +1,6 @@
 package io.pirt.hal;
 
+import io.pirt.threading.Periodic;
 import io.pirt.threading.Thread;
 import io.pirt.threading.Threading;
 import java.io.BufferedReader;
@@ -127,9 +128,16 @@ final class SupervisorLink {
                 StringBuilder reply = new StringBuilder("threads");
                 for (Thread t : Threading.threads()) {
                     reply.append('\t').append(t.getName().replace('\t', ' ').replace('|', '/')).append('|').append(t.getIdent())
-                            .append('|').append(t.getPriority()).append('|').append(t.getEffectivePriority()).append('|').append(t.getStatus());
+                            .append('|').append(t.getPriority()).append('|').append(t.getEffectivePriority()).append('|').append(t.getStatus())
+                            .append('|');
+                    Periodic.figuresOf(t).ifPresent(f -> reply.append(f.periodMicros()).append(',').append(f.wakeUps()).append(',')
+                            .append(f.p99LatenessNanos()).append(',').append(f.maxLatenessNanos()).append(',').append(f.overruns()));
                 }
                 send(reply.toString());
+            }
+            case "latency" -> {
+                Periodic.resetFigures();
+                send("latency reset");
             }
             case "stop" -> {
                 for (Thread t : Threading.threads()) t.interrupt();

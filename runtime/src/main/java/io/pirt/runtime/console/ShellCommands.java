@@ -38,7 +38,8 @@ public final class ShellCommands {
     static final String HELP = String.join("\n",
             "help                 this list",
             "info                 board, runtime version, scheduling, application, uptime",
-            "ps                   the application's threads",
+            "ps                   the application's threads (periodic ones with their lateness figures)",
+            "latency reset        start the periodic threads' figures afresh",
             "log [N]              the last N console lines (default 20), from before you connected too",
             "restart              stop and start the application again",
             "stop                 stop the application",
@@ -49,7 +50,7 @@ public final class ShellCommands {
             "rollback             go back to the committed (or previous) bundle");
     /** The commands a person may type; the others are the tool's. */
     private static final Set<Command> SHELL = EnumSet.of(Command.INFO, Command.PS, Command.LOGS, Command.RESTART, Command.STOP,
-            Command.GPIO, Command.BUNDLES, Command.ROLLBACK);
+            Command.GPIO, Command.BUNDLES, Command.ROLLBACK, Command.LATENCY);
 
     /** The bundle store's side of the shell; the runtime implements it. */
     public interface Bundles {
@@ -126,6 +127,7 @@ public final class ShellCommands {
             case GPIO -> gpio(w);
             case BUNDLES -> noArgs(command, w, bundles::status);
             case ROLLBACK -> noArgs(command, w, bundles::rollback);
+            case LATENCY -> latency(w);
             default -> throw new IllegalArgumentException(command.wireName() + " is not a shell command");
         };
     }
@@ -155,16 +157,36 @@ public final class ShellCommands {
         List<ThreadList.ThreadRow> rows = new ArrayList<>();
         String[] threads = reply.split("\t");
         for (int i = 1; i < threads.length; i++) {
+            // NAME|IDENT|PRIO|EFFECTIVE|STATE, then |PERIOD_US,WAKEUPS,P99_NS,MAX_NS,OVERRUNS (empty without a schedule)
             String[] f = threads[i].split("\\|", -1);
-            if (f.length != 5) continue;
+            if (f.length != 5 && f.length != 6) continue;
             try {
                 rows.add(new ThreadList.ThreadRow(f[0], f[1].matches("-?\\d+") ? Long.parseLong(f[1]) : -1,
-                        Integer.parseInt(f[2]), Integer.parseInt(f[3]), f[4]));
+                        Integer.parseInt(f[2]), Integer.parseInt(f[3]), f[4], f.length == 6 ? periodic(f[5]) : null));
             } catch (NumberFormatException e) {
                 throw refused(Refusal.FAILED, "the application's thread list has a malformed row '" + threads[i] + "': " + e.getMessage());
             }
         }
         return new ThreadList(rows);
+    }
+
+    /** A ps row's periodic figures, or null for an empty field. */
+    private static ThreadList.Periodic periodic(String field) {
+        if (field.isEmpty()) return null;
+        String[] n = field.split(",");
+        if (n.length != 5) throw new NumberFormatException("periodic figures '" + field + "' are not 5 numbers");
+        return new ThreadList.Periodic(Long.parseLong(n[0]), Long.parseLong(n[1]), Long.parseLong(n[2]), Long.parseLong(n[3]),
+                Long.parseLong(n[4]));
+    }
+
+    private Done latency(String[] w) {
+        if (w.length != 1 || !w[0].equals("reset")) throw refused(Refusal.BAD_ARGUMENT, "usage: latency reset");
+        String reply = supervisor.ask("latency reset", 2_000);
+        if (!reply.equals("latency reset")) {
+            String why = reply.replaceFirst("^error ", "");
+            throw refused(supervisor.current().isEmpty() ? Refusal.NO_APPLICATION : Refusal.FAILED, why);
+        }
+        return new Done("the periodic threads' figures start afresh");
     }
 
     private LogLines log(String[] w) {

@@ -46,12 +46,19 @@ public final class AnswerText {
     }
 
     private static String threads(ThreadList t) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-24s %8s %5s %9s  %s", "NAME", "IDENT", "PRIO", "EFFECTIVE", "STATE"));
+        boolean periodic = t.threads().stream().anyMatch(r -> r.periodic() != null);
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-24s %8s %5s %9s  %-8s", "NAME", "IDENT", "PRIO", "EFFECTIVE", "STATE"));
+        if (periodic) out.append(String.format(Locale.ROOT, " %10s %9s %9s %9s %8s", "PERIOD_US", "WAKE-UPS", "P99_US", "MAX_US", "OVERRUNS"));
         for (ThreadList.ThreadRow r : t.threads()) {
-            out.append('\n').append(String.format(Locale.ROOT, "%-24s %8s %5d %9d  %s", r.name(), r.ident() < 0 ? "-" : Long.toString(r.ident()),
+            out.append('\n').append(String.format(Locale.ROOT, "%-24s %8s %5d %9d  %-8s", r.name(), r.ident() < 0 ? "-" : Long.toString(r.ident()),
                     r.priority(), r.effective(), r.state()));
+            ThreadList.Periodic p = r.periodic();
+            if (p != null) {
+                out.append(String.format(Locale.ROOT, " %10d %9d %9.1f %9.1f %8d", p.periodMicros(), p.wakeUps(),
+                        p.p99LatenessNanos() / 1000.0, p.maxLatenessNanos() / 1000.0, p.overruns()));
+            }
         }
-        return out.toString();
+        return out.toString().stripTrailing();
     }
 
     private static String slots(StoreSlots s) {
