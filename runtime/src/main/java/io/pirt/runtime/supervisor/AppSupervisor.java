@@ -51,6 +51,9 @@ public final class AppSupervisor implements AutoCloseable {
      */
     public static final int MAX_LINE_BYTES = 4 * 1024;
 
+    /** The environment systemd gives the service's main process only. */
+    static final List<String> SERVICE_MANAGER_VARIABLES = List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID");
+
     private final Path runDir;
     private final ConsoleLog log;
     private final List<Path> pirtLibraries;
@@ -140,7 +143,10 @@ public final class AppSupervisor implements AutoCloseable {
         cmd.addAll(spec.args());
         synchronized (this) {
             try {
-                r.process = new ProcessBuilder(cmd).start();
+                ProcessBuilder pb = new ProcessBuilder(cmd);
+                // systemd's notification socket and watchdog are the runtime's: the application never speaks for the service.
+                pb.environment().keySet().removeAll(SERVICE_MANAGER_VARIABLES);
+                r.process = pb.start();
             } catch (IOException e) {
                 r.server.close();
                 state = AppState.CRASHED;
