@@ -10,6 +10,8 @@ import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.systemd.SystemdNotifier;
 import io.pirt.runtime.systemd.SystemdWatchdog;
 import io.pirt.threading.Event;
+import io.pirt.threading.RealtimeConfig;
+import io.pirt.threading.Threading;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,6 +110,8 @@ public final class Main implements Callable<Integer> {
             System.err.println("pirt-runtime: " + e.getMessage());
             return 1;
         }
+        // Before any pirt thread starts: the runtime's threads run above every application level.
+        Threading.configureRealtime(SupervisorPriorities.above(profile.realtime(), RealtimeConfig.fromSystemProperties()));
         String device = console != null ? console : profile.consoleDevice();
         if (device.startsWith("pty:")) {
             System.err.println("pirt-runtime: board " + profile.id() + " has no console device of its own (" + device
