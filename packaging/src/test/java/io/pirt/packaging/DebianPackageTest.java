@@ -41,8 +41,8 @@ class DebianPackageTest {
     private static Map<String, Entry> control;
     private static Map<String, Entry> data;
 
-    /** A file of a tar member: its mode and, for a regular file, its bytes. */
-    record Entry(int mode, boolean directory, byte[] bytes) {
+    /** A file of a tar member: its mode, owner and, for a regular file, its bytes. */
+    record Entry(int mode, boolean directory, byte[] bytes, String user, long uid) {
         String text() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
@@ -232,6 +232,132 @@ class DebianPackageTest {
         assertEquals("pirt-runtime " + System.getProperty("pirt.version"), out.strip());
     }
 
+    private static final String NATIVE = "/usr/lib/pirt/native";
+    /** jSerialComm's folders for the machines Raspberry Pi OS (armhf, arm64) and a PC run. */
+    private static final List<String> JSERIALCOMM_ARCHES = List.of("armv6hf", "armv7hf", "armv8_32", "armv8_64", "x86_64");
+    private static final List<String> JNA_PLATFORMS = List.of("linux-arm", "linux-aarch64", "linux-x86-64");
+
+    @Test
+    void nativeLibrariesAreRootOwnedCopiesOutOfTheShippedJars() throws IOException {
+        byte[] serialJar = data.get(LIB + "/app/" + single(jarsIn(LIB + "/app/"), "jSerialComm-")).bytes();
+        byte[] jnaJar = data.get(LIB + "/app/" + single(jarsIn(LIB + "/app/"), "jna-")).bytes();
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (String a : JSERIALCOMM_ARCHES) expected.put(NATIVE + "/jSerialComm/Linux/" + a + "/libjSerialComm.so", "Linux/" + a + "/libjSerialComm.so");
+        for (String p : JNA_PLATFORMS) expected.put(NATIVE + "/jna/" + p + "/libjnidispatch.so", "com/sun/jna/" + p + "/libjnidispatch.so");
+        for (Map.Entry<String, String> x : expected.entrySet()) {
+            Entry e = file(data, x.getKey());
+            assertEquals(0644, e.mode() & 07777, x.getKey() + ": read-only for all, no set-id bits");
+            assertEquals("root", e.user(), x.getKey() + " is root's: the service user cannot replace it");
+            assertEquals(0, e.uid(), x.getKey());
+            byte[] original = resource(x.getKey().contains("/jna/") ? jnaJar : serialJar, x.getValue());
+            assertTrue(java.util.Arrays.equals(original, e.bytes()), x.getKey() + " is the jar's " + x.getValue());
+        }
+        List<String> natives = data.keySet().stream().filter(k -> k.startsWith(NATIVE + "/") && k.endsWith(".so")).sorted().toList();
+        assertEquals(expected.keySet().stream().sorted().toList(), natives, "no other native files");
+        for (String k : data.keySet()) {
+            if (k.startsWith(NATIVE + "/") && data.get(k).directory()) {
+                assertEquals(0755, data.get(k).mode() & 07777, k);
+                assertEquals("root", data.get(k).user(), k);
+            }
+        }
+    }
+
+    @Test
+    void launcherPointsJnaAndJSerialCommAtThePackagedCopiesAndTheyLoadFromThere(@TempDir Path root) throws Exception {
+        unpack(root);
+        String jna = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "linux-x86-64";
+            case "aarch64" -> "linux-aarch64";
+            case "arm" -> "linux-arm";
+            default -> null;
+        };
+        org.junit.jupiter.api.Assumptions.assumeTrue(jna != null, "no packaged JNA library for " + System.getProperty("os.arch"));
+        Path nativeDir = root.resolve(NATIVE.substring(1));
+        // -XshowSettings:properties prints the JVM's properties, then the runtime answers --version.
+        String out = runLauncher(root, "-J-XshowSettings:properties", "--version");
+        assertTrue(out.contains("jSerialComm.library.path = " + nativeDir.resolve("jSerialComm")), out);
+        assertTrue(out.contains("jna.boot.library.path = " + nativeDir.resolve("jna/" + jna)), out);
+        assertTrue(out.contains("jna.nounpack = true"), "a missing copy is an error, never an unpacked one:\n" + out);
+
+        // The same properties in a JVM that loads both libraries, with an empty temporary directory and
+        // home of its own: JNA names the file it loaded, and neither library unpacked anything.
+        Path tmp = Files.createDirectories(root.resolve("tmp"));
+        Path home = Files.createDirectories(root.resolve("home"));
+        Path probe = root.resolve("NativeProbe.java");
+        Files.writeString(probe, """
+                public class NativeProbe {
+                    public static void main(String[] args) {
+                        com.sun.jna.Native.load("c", com.sun.jna.Library.class);
+                        System.out.println("jnidispatch.path=" + System.getProperty("jnidispatch.path"));
+                        System.out.println("ports=" + com.fazecast.jSerialComm.SerialPort.getCommPorts().length);
+                    }
+                }
+                """);
+        Path app = root.resolve(LIB.substring(1)).resolve("app");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-DjSerialComm.library.path=" + nativeDir.resolve("jSerialComm"),
+                "-Djna.boot.library.path=" + nativeDir.resolve("jna/" + jna), "-Djna.nounpack=true",
+                "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + home,
+                "-cp", app.resolve("*").toString(), probe.toString()).redirectErrorStream(true);
+        String probed = run(pb);
+        assertTrue(probed.contains("jnidispatch.path=" + nativeDir.resolve("jna/" + jna + "/libjnidispatch.so")), probed);
+        assertTrue(probed.contains("ports="), "jSerialComm loaded and listed ports:\n" + probed);
+        try (Stream<Path> left = Stream.concat(Files.list(tmp), Files.list(home))) {
+            assertEquals(List.of(), left.toList(), "nothing unpacked into java.io.tmpdir or the home");
+        }
+    }
+
+    private static String single(List<String> jars, String prefix) {
+        List<String> matching = jars.stream().filter(j -> j.startsWith(prefix)).toList();
+        assertEquals(1, matching.size(), prefix + "*.jar: " + jars);
+        return matching.get(0);
+    }
+
+    private static byte[] resource(byte[] jar, String name) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(jar))) {
+            for (ZipEntry z; (z = in.getNextEntry()) != null; ) {
+                if (z.getName().equals(name)) return in.readAllBytes();
+            }
+        }
+        throw new AssertionError(name + " is not in the jar");
+    }
+
+    private static void unpack(Path root) throws IOException {
+        for (Map.Entry<String, Entry> e : data.entrySet()) {
+            if (!e.getKey().startsWith("/")) continue; // control.tar's short names
+            Path p = root.resolve(e.getKey().substring(1));
+            if (e.getValue().directory()) {
+                Files.createDirectories(p);
+            } else {
+                Files.createDirectories(p.getParent());
+                Files.write(p, e.getValue().bytes());
+            }
+        }
+    }
+
+    /** The packaged launcher, run from {@code root} as the package test does (PIRT_LIB, PIRT_NATIVE); its output. */
+    private static String runLauncher(Path root, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("usr/bin/pirt-runtime").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("PIRT_LIB", root.resolve(LIB.substring(1)).toString());
+        pb.environment().put("PIRT_NATIVE", root.resolve(NATIVE.substring(1)).toString());
+        return run(pb);
+    }
+
+    private static String run(ProcessBuilder pb) throws Exception {
+        Process p = pb.start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process ends");
+        assertEquals(0, p.exitValue(), pb.command() + ":\n" + out);
+        return out;
+    }
+
     private static void assertHas(List<String> jars, String... prefixes) {
         for (String prefix : prefixes) {
             assertTrue(jars.stream().anyMatch(j -> j.startsWith(prefix)), prefix + "*.jar in " + jars);
@@ -288,7 +414,7 @@ class DebianPackageTest {
                 if (name.equals("/")) continue;
                 byte[] bytes = e.isDirectory() ? new byte[0] : tar.readAllBytes();
                 // control.tar entries are plain names (control, postinst): look them up without the slash.
-                entries.put(name, new Entry(e.getMode(), e.isDirectory(), bytes));
+                entries.put(name, new Entry(e.getMode(), e.isDirectory(), bytes, e.getUserName(), e.getLongUserId()));
                 if (!name.substring(1).contains("/")) entries.put(name.substring(1), entries.get(name));
             }
         }
