@@ -180,8 +180,17 @@ class DebianPackageTest {
         Map<String, List<String>> unit = unitKeys(file(data, "/lib/systemd/system/pirt-runtime.service").text());
         assertEquals(List.of("on-failure"), unit.get("Restart"));
         assertEquals(List.of("2"), unit.get("RestartSec"));
-        assertEquals(List.of("99"), unit.get("LimitRTPRIO"), "SCHED_FIFO up to the kernel's maximum");
+        // The runtime's band is the seven priorities above the highest application level (runtime's
+        // SupervisorPriorities): LimitRTPRIO allows its top and no more, for every built-in board.
+        int applicationTop = 40; // threading's default table, which an application uses unless told otherwise
+        for (io.pirt.boards.BoardProfile p : io.pirt.boards.BoardProfiles.builtIn().all()) {
+            applicationTop = Math.max(applicationTop, p.realtime().fifoPriority(io.pirt.boards.RealtimeTable.LEVELS));
+        }
+        assertEquals(List.of(String.valueOf(applicationTop + 7)), unit.get("LimitRTPRIO"),
+                "SCHED_FIFO up to the top of the runtime's band, above the application's " + applicationTop);
         assertEquals(List.of("infinity"), unit.get("LimitMEMLOCK"), "mlockall() for pirt.rt.lockMemory");
+        assertEquals(List.of(""), unit.get("CapabilityBoundingSet"), "no capability: real-time comes from the limits");
+        assertEquals(List.of(""), unit.get("AmbientCapabilities"));
         assertEquals(List.of("pirt"), unit.get("User"));
         assertEquals(List.of("-/etc/pirt/pirt.conf"), unit.get("EnvironmentFile"));
         assertEquals(List.of("143"), unit.get("SuccessExitStatus"), "a JVM stopped by SIGTERM exits 143");
@@ -200,6 +209,50 @@ class DebianPackageTest {
         assertTrue(line.endsWith(" $PIRT_OPTS"), "pirt.conf's options last, so they can add to the line: " + line);
         assertFalse(line.contains("--app-jvm-flag"), "the application keeps the runtime's real-time JVM flags");
         assertFalse(line.contains("--dev"), "signed bundles only");
+    }
+
+    @Test
+    void unitIsANotifyServiceWithAWatchdog() {
+        Map<String, List<String>> unit = unitKeys(file(data, "/lib/systemd/system/pirt-runtime.service").text());
+        assertEquals(List.of("notify"), unit.get("Type"), "the runtime says READY=1 once its console runs");
+        assertEquals(List.of("main"), unit.get("NotifyAccess"), "only the runtime's JVM, not the application's");
+        assertEquals(1, unit.get("WatchdogSec").size());
+        int watchdogS = Integer.parseInt(unit.get("WatchdogSec").get(0));
+        assertTrue(watchdogS >= 10 && watchdogS <= 60, "a keep-alive every " + watchdogS / 2 + " s: " + watchdogS);
+    }
+
+    @Test
+    void unitIsSandboxedAsFarAsTheRuntimeAllows() {
+        Map<String, List<String>> unit = unitKeys(file(data, "/lib/systemd/system/pirt-runtime.service").text());
+        Map<String, String> hardening = new LinkedHashMap<>();
+        hardening.put("NoNewPrivileges", "yes");
+        hardening.put("PrivateTmp", "yes");
+        hardening.put("ProtectSystem", "strict");
+        hardening.put("StateDirectory", "pirt"); // /var/lib/pirt: the one writable place (store, log, link sockets)
+        hardening.put("ProtectHome", "yes");
+        hardening.put("ProtectKernelTunables", "yes");
+        hardening.put("ProtectKernelModules", "yes");
+        hardening.put("ProtectKernelLogs", "yes");
+        hardening.put("ProtectControlGroups", "yes");
+        hardening.put("RestrictSUIDSGID", "yes");
+        hardening.put("DevicePolicy", "closed");
+        hardening.put("UMask", "0077");
+        hardening.put("OOMPolicy", "continue");
+        for (Map.Entry<String, String> h : hardening.entrySet()) {
+            assertEquals(List.of(h.getValue()), unit.get(h.getKey()), h.getKey());
+        }
+        List<String> devices = unit.get("DeviceAllow");
+        for (String d : List.of("char-gpiochip rw", "char-ttyGS rw", "char-ttyAMA rw", "char-ttyS rw")) {
+            assertTrue(devices.contains(d), "GPIO chips and the consoles stay reachable: " + d + " in " + devices);
+        }
+        assertNotNull(unit.get("MemoryMax"));
+        assertNotNull(unit.get("TasksMax"));
+        // What would break the runtime: the JIT writes code, SCHED_FIFO is the point, /var/lib/pirt must stay writable.
+        for (String absent : List.of("MemoryDenyWriteExecute", "RestrictRealtime", "PrivateDevices", "ReadOnlyPaths", "ProcSubset")) {
+            assertFalse(unit.containsKey(absent), absent + " is left out (the unit says why)");
+        }
+        assertFalse(String.join(" ", unit.get("SystemCallFilter")).contains("@resources"),
+                "sched_setscheduler and sched_setaffinity stay allowed");
     }
 
     @Test
