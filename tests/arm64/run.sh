@@ -528,11 +528,14 @@ s_install() {
 
 s_native() {
     mkdir -p "$RFS/opt/pirt-check" && cp -r "$WORK/classes/." "$RFS/opt/pirt-check/" || return 1
-    # As the service's user, with its home, and the launcher's native-access flag.
+    # As the service's user, with its home, and the launcher's flags: native access, and the
+    # package's root-owned native libraries (/usr/lib/pirt/native) for JNA and jSerialComm.
     local out
     out=$(chroot "$RFS" /usr/bin/setpriv --reuid=pirt --regid=pirt --init-groups --reset-env -- \
         /usr/bin/env -i -C / PATH=/usr/bin HOME=/var/lib/pirt \
-        java --enable-native-access=ALL-UNNAMED -cp '/usr/share/pirt/lib/app/*:/opt/pirt-check' \
+        java --enable-native-access=ALL-UNNAMED -DjSerialComm.library.path=/usr/lib/pirt/native/jSerialComm \
+        -Djna.boot.library.path=/usr/lib/pirt/native/jna/linux-aarch64 -Djna.nounpack=true \
+        -cp '/usr/share/pirt/lib/app/*:/opt/pirt-check' \
         io.pirt.tests.arm64.NativeLibraryCheck 2>&1)
     local rc=$?
     echo "$out"
@@ -587,12 +590,12 @@ s_fifo() {
     if [ "$LIMITS_APPLIED" = 0 ]; then
         # The runtime must then say NICE and why, not fail.
         expect "$WORK/info-1.txt" '^scheduling: +NICE' "without RLIMIT_RTPRIO the runtime falls back to NICE and says so" || return 1
-        SKIP="host cannot grant LimitRTPRIO=99 (no CAP_SYS_RESOURCE); runtime said NICE: $(sed -n 's/^scheduling: *NICE *//p' "$WORK/info-1.txt" | cut -c1-80)"
+        SKIP="host cannot grant the unit's LimitRTPRIO (no CAP_SYS_RESOURCE); runtime said NICE: $(sed -n 's/^scheduling: *NICE *//p' "$WORK/info-1.txt" | cut -c1-80)"
         return 0
     fi
     # Non-root (User=pirt, no capability) yet SCHED_FIFO: from LimitRTPRIO alone.
     expect "$WORK/info-1.txt" '^scheduling: +FIFO' "scheduling FIFO under the unit's LimitRTPRIO as user pirt" || return 1
-    NOTE="runtime: FIFO as uid $(ps -o uid= -p "$RT_PID" | tr -d ' ') with RLIMIT_RTPRIO 99"
+    NOTE="runtime: FIFO as uid $(ps -o uid= -p "$RT_PID" | tr -d ' ') with RLIMIT_RTPRIO $(awk '/^Max realtime priority/ { print $4 }' "/proc/$RT_PID/limits")"
 }
 
 bundle() { # bundle NAME VERSION KEY BOARDS OUT [--project DIR --main CLASS | --jar JAR --main CLASS]

@@ -41,8 +41,8 @@ class DebianPackageTest {
     private static Map<String, Entry> control;
     private static Map<String, Entry> data;
 
-    /** A file of a tar member: its mode and, for a regular file, its bytes. */
-    record Entry(int mode, boolean directory, byte[] bytes) {
+    /** A file of a tar member: its mode, owner and, for a regular file, its bytes. */
+    record Entry(int mode, boolean directory, byte[] bytes, String user, long uid) {
         String text() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
@@ -180,8 +180,17 @@ class DebianPackageTest {
         Map<String, List<String>> unit = unitKeys(file(data, "/lib/systemd/system/pirt-runtime.service").text());
         assertEquals(List.of("on-failure"), unit.get("Restart"));
         assertEquals(List.of("2"), unit.get("RestartSec"));
-        assertEquals(List.of("99"), unit.get("LimitRTPRIO"), "SCHED_FIFO up to the kernel's maximum");
+        // The runtime's band is the seven priorities above the highest application level (runtime's
+        // SupervisorPriorities): LimitRTPRIO allows its top and no more, for every built-in board.
+        int applicationTop = 40; // threading's default table, which an application uses unless told otherwise
+        for (io.pirt.boards.BoardProfile p : io.pirt.boards.BoardProfiles.builtIn().all()) {
+            applicationTop = Math.max(applicationTop, p.realtime().fifoPriority(io.pirt.boards.RealtimeTable.LEVELS));
+        }
+        assertEquals(List.of(String.valueOf(applicationTop + 7)), unit.get("LimitRTPRIO"),
+                "SCHED_FIFO up to the top of the runtime's band, above the application's " + applicationTop);
         assertEquals(List.of("infinity"), unit.get("LimitMEMLOCK"), "mlockall() for pirt.rt.lockMemory");
+        assertEquals(List.of(""), unit.get("CapabilityBoundingSet"), "no capability: real-time comes from the limits");
+        assertEquals(List.of(""), unit.get("AmbientCapabilities"));
         assertEquals(List.of("pirt"), unit.get("User"));
         assertEquals(List.of("-/etc/pirt/pirt.conf"), unit.get("EnvironmentFile"));
         assertEquals(List.of("143"), unit.get("SuccessExitStatus"), "a JVM stopped by SIGTERM exits 143");
@@ -200,6 +209,50 @@ class DebianPackageTest {
         assertTrue(line.endsWith(" $PIRT_OPTS"), "pirt.conf's options last, so they can add to the line: " + line);
         assertFalse(line.contains("--app-jvm-flag"), "the application keeps the runtime's real-time JVM flags");
         assertFalse(line.contains("--dev"), "signed bundles only");
+    }
+
+    @Test
+    void unitIsANotifyServiceWithAWatchdog() {
+        Map<String, List<String>> unit = unitKeys(file(data, "/lib/systemd/system/pirt-runtime.service").text());
+        assertEquals(List.of("notify"), unit.get("Type"), "the runtime says READY=1 once its console runs");
+        assertEquals(List.of("main"), unit.get("NotifyAccess"), "only the runtime's JVM, not the application's");
+        assertEquals(1, unit.get("WatchdogSec").size());
+        int watchdogS = Integer.parseInt(unit.get("WatchdogSec").get(0));
+        assertTrue(watchdogS >= 10 && watchdogS <= 60, "a keep-alive every " + watchdogS / 2 + " s: " + watchdogS);
+    }
+
+    @Test
+    void unitIsSandboxedAsFarAsTheRuntimeAllows() {
+        Map<String, List<String>> unit = unitKeys(file(data, "/lib/systemd/system/pirt-runtime.service").text());
+        Map<String, String> hardening = new LinkedHashMap<>();
+        hardening.put("NoNewPrivileges", "yes");
+        hardening.put("PrivateTmp", "yes");
+        hardening.put("ProtectSystem", "strict");
+        hardening.put("StateDirectory", "pirt"); // /var/lib/pirt: the one writable place (store, log, link sockets)
+        hardening.put("ProtectHome", "yes");
+        hardening.put("ProtectKernelTunables", "yes");
+        hardening.put("ProtectKernelModules", "yes");
+        hardening.put("ProtectKernelLogs", "yes");
+        hardening.put("ProtectControlGroups", "yes");
+        hardening.put("RestrictSUIDSGID", "yes");
+        hardening.put("DevicePolicy", "closed");
+        hardening.put("UMask", "0077");
+        hardening.put("OOMPolicy", "continue");
+        for (Map.Entry<String, String> h : hardening.entrySet()) {
+            assertEquals(List.of(h.getValue()), unit.get(h.getKey()), h.getKey());
+        }
+        List<String> devices = unit.get("DeviceAllow");
+        for (String d : List.of("char-gpiochip rw", "char-ttyGS rw", "char-ttyAMA rw", "char-ttyS rw")) {
+            assertTrue(devices.contains(d), "GPIO chips and the consoles stay reachable: " + d + " in " + devices);
+        }
+        assertNotNull(unit.get("MemoryMax"));
+        assertNotNull(unit.get("TasksMax"));
+        // What would break the runtime: the JIT writes code, SCHED_FIFO is the point, /var/lib/pirt must stay writable.
+        for (String absent : List.of("MemoryDenyWriteExecute", "RestrictRealtime", "PrivateDevices", "ReadOnlyPaths", "ProcSubset")) {
+            assertFalse(unit.containsKey(absent), absent + " is left out (the unit says why)");
+        }
+        assertFalse(String.join(" ", unit.get("SystemCallFilter")).contains("@resources"),
+                "sched_setscheduler and sched_setaffinity stay allowed");
     }
 
     @Test
@@ -230,6 +283,132 @@ class DebianPackageTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher ends");
         assertEquals(0, p.exitValue(), out);
         assertEquals("pirt-runtime " + System.getProperty("pirt.version"), out.strip());
+    }
+
+    private static final String NATIVE = "/usr/lib/pirt/native";
+    /** jSerialComm's folders for the machines Raspberry Pi OS (armhf, arm64) and a PC run. */
+    private static final List<String> JSERIALCOMM_ARCHES = List.of("armv6hf", "armv7hf", "armv8_32", "armv8_64", "x86_64");
+    private static final List<String> JNA_PLATFORMS = List.of("linux-arm", "linux-aarch64", "linux-x86-64");
+
+    @Test
+    void nativeLibrariesAreRootOwnedCopiesOutOfTheShippedJars() throws IOException {
+        byte[] serialJar = data.get(LIB + "/app/" + single(jarsIn(LIB + "/app/"), "jSerialComm-")).bytes();
+        byte[] jnaJar = data.get(LIB + "/app/" + single(jarsIn(LIB + "/app/"), "jna-")).bytes();
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (String a : JSERIALCOMM_ARCHES) expected.put(NATIVE + "/jSerialComm/Linux/" + a + "/libjSerialComm.so", "Linux/" + a + "/libjSerialComm.so");
+        for (String p : JNA_PLATFORMS) expected.put(NATIVE + "/jna/" + p + "/libjnidispatch.so", "com/sun/jna/" + p + "/libjnidispatch.so");
+        for (Map.Entry<String, String> x : expected.entrySet()) {
+            Entry e = file(data, x.getKey());
+            assertEquals(0644, e.mode() & 07777, x.getKey() + ": read-only for all, no set-id bits");
+            assertEquals("root", e.user(), x.getKey() + " is root's: the service user cannot replace it");
+            assertEquals(0, e.uid(), x.getKey());
+            byte[] original = resource(x.getKey().contains("/jna/") ? jnaJar : serialJar, x.getValue());
+            assertTrue(java.util.Arrays.equals(original, e.bytes()), x.getKey() + " is the jar's " + x.getValue());
+        }
+        List<String> natives = data.keySet().stream().filter(k -> k.startsWith(NATIVE + "/") && k.endsWith(".so")).sorted().toList();
+        assertEquals(expected.keySet().stream().sorted().toList(), natives, "no other native files");
+        for (String k : data.keySet()) {
+            if (k.startsWith(NATIVE + "/") && data.get(k).directory()) {
+                assertEquals(0755, data.get(k).mode() & 07777, k);
+                assertEquals("root", data.get(k).user(), k);
+            }
+        }
+    }
+
+    @Test
+    void launcherPointsJnaAndJSerialCommAtThePackagedCopiesAndTheyLoadFromThere(@TempDir Path root) throws Exception {
+        unpack(root);
+        String jna = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "linux-x86-64";
+            case "aarch64" -> "linux-aarch64";
+            case "arm" -> "linux-arm";
+            default -> null;
+        };
+        org.junit.jupiter.api.Assumptions.assumeTrue(jna != null, "no packaged JNA library for " + System.getProperty("os.arch"));
+        Path nativeDir = root.resolve(NATIVE.substring(1));
+        // -XshowSettings:properties prints the JVM's properties, then the runtime answers --version.
+        String out = runLauncher(root, "-J-XshowSettings:properties", "--version");
+        assertTrue(out.contains("jSerialComm.library.path = " + nativeDir.resolve("jSerialComm")), out);
+        assertTrue(out.contains("jna.boot.library.path = " + nativeDir.resolve("jna/" + jna)), out);
+        assertTrue(out.contains("jna.nounpack = true"), "a missing copy is an error, never an unpacked one:\n" + out);
+
+        // The same properties in a JVM that loads both libraries, with an empty temporary directory and
+        // home of its own: JNA names the file it loaded, and neither library unpacked anything.
+        Path tmp = Files.createDirectories(root.resolve("tmp"));
+        Path home = Files.createDirectories(root.resolve("home"));
+        Path probe = root.resolve("NativeProbe.java");
+        Files.writeString(probe, """
+                public class NativeProbe {
+                    public static void main(String[] args) {
+                        com.sun.jna.Native.load("c", com.sun.jna.Library.class);
+                        System.out.println("jnidispatch.path=" + System.getProperty("jnidispatch.path"));
+                        System.out.println("ports=" + com.fazecast.jSerialComm.SerialPort.getCommPorts().length);
+                    }
+                }
+                """);
+        Path app = root.resolve(LIB.substring(1)).resolve("app");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-DjSerialComm.library.path=" + nativeDir.resolve("jSerialComm"),
+                "-Djna.boot.library.path=" + nativeDir.resolve("jna/" + jna), "-Djna.nounpack=true",
+                "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + home,
+                "-cp", app.resolve("*").toString(), probe.toString()).redirectErrorStream(true);
+        String probed = run(pb);
+        assertTrue(probed.contains("jnidispatch.path=" + nativeDir.resolve("jna/" + jna + "/libjnidispatch.so")), probed);
+        assertTrue(probed.contains("ports="), "jSerialComm loaded and listed ports:\n" + probed);
+        try (Stream<Path> left = Stream.concat(Files.list(tmp), Files.list(home))) {
+            assertEquals(List.of(), left.toList(), "nothing unpacked into java.io.tmpdir or the home");
+        }
+    }
+
+    private static String single(List<String> jars, String prefix) {
+        List<String> matching = jars.stream().filter(j -> j.startsWith(prefix)).toList();
+        assertEquals(1, matching.size(), prefix + "*.jar: " + jars);
+        return matching.get(0);
+    }
+
+    private static byte[] resource(byte[] jar, String name) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(jar))) {
+            for (ZipEntry z; (z = in.getNextEntry()) != null; ) {
+                if (z.getName().equals(name)) return in.readAllBytes();
+            }
+        }
+        throw new AssertionError(name + " is not in the jar");
+    }
+
+    private static void unpack(Path root) throws IOException {
+        for (Map.Entry<String, Entry> e : data.entrySet()) {
+            if (!e.getKey().startsWith("/")) continue; // control.tar's short names
+            Path p = root.resolve(e.getKey().substring(1));
+            if (e.getValue().directory()) {
+                Files.createDirectories(p);
+            } else {
+                Files.createDirectories(p.getParent());
+                Files.write(p, e.getValue().bytes());
+            }
+        }
+    }
+
+    /** The packaged launcher, run from {@code root} as the package test does (PIRT_LIB, PIRT_NATIVE); its output. */
+    private static String runLauncher(Path root, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("usr/bin/pirt-runtime").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("PIRT_LIB", root.resolve(LIB.substring(1)).toString());
+        pb.environment().put("PIRT_NATIVE", root.resolve(NATIVE.substring(1)).toString());
+        return run(pb);
+    }
+
+    private static String run(ProcessBuilder pb) throws Exception {
+        Process p = pb.start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process ends");
+        assertEquals(0, p.exitValue(), pb.command() + ":\n" + out);
+        return out;
     }
 
     private static void assertHas(List<String> jars, String... prefixes) {
@@ -288,7 +467,7 @@ class DebianPackageTest {
                 if (name.equals("/")) continue;
                 byte[] bytes = e.isDirectory() ? new byte[0] : tar.readAllBytes();
                 // control.tar entries are plain names (control, postinst): look them up without the slash.
-                entries.put(name, new Entry(e.getMode(), e.isDirectory(), bytes));
+                entries.put(name, new Entry(e.getMode(), e.isDirectory(), bytes, e.getUserName(), e.getLongUserId()));
                 if (!name.substring(1).contains("/")) entries.put(name.substring(1), entries.get(name));
             }
         }

@@ -274,6 +274,15 @@ public final class BoardRuntime implements AutoCloseable {
         return localBoard;
     }
 
+    /**
+     * What is wrong with the runtime so that it cannot serve its console any more, or empty
+     * when it is sound: what the systemd watchdog's keep-alive asks before each beat.
+     */
+    public Optional<String> fault() {
+        if (closed) return Optional.empty();
+        return console.deadThreads().map(names -> "console thread(s) ended: " + names);
+    }
+
     public AppSupervisor supervisor() {
         return supervisor;
     }

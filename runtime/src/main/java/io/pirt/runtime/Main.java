@@ -7,12 +7,18 @@ import io.pirt.boards.Detection;
 import io.pirt.boards.ProfileException;
 import io.pirt.runtime.console.SerialDevicePort;
 import io.pirt.runtime.supervisor.AppSpec;
+import io.pirt.runtime.systemd.SystemdNotifier;
+import io.pirt.runtime.systemd.SystemdWatchdog;
 import io.pirt.threading.Event;
+import io.pirt.threading.RealtimeConfig;
+import io.pirt.threading.Threading;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -104,6 +110,8 @@ public final class Main implements Callable<Integer> {
             System.err.println("pirt-runtime: " + e.getMessage());
             return 1;
         }
+        // Before any pirt thread starts: the runtime's threads run above every application level.
+        Threading.configureRealtime(SupervisorPriorities.above(profile.realtime(), RealtimeConfig.fromSystemProperties()));
         String device = console != null ? console : profile.consoleDevice();
         if (device.startsWith("pty:")) {
             System.err.println("pirt-runtime: board " + profile.id() + " has no console device of its own (" + device
@@ -134,13 +142,53 @@ public final class Main implements Callable<Integer> {
             if (readyFile != null && !Files.exists(readyFile)) Files.writeString(readyFile, device + "\n");
             return port;
         });
+        Optional<SystemdNotifier> notifier = systemdNotifier(runtime);
+        Optional<SystemdWatchdog> watchdog = notifier.flatMap(n -> watchdog(n, runtime));
         Runtime.getRuntime().addShutdownHook(new java.lang.Thread(() -> {
+            notifier.ifPresent(n -> notify(n, runtime, "STOPPING=1"));
+            watchdog.ifPresent(SystemdWatchdog::close);
             runtime.close();
+            notifier.ifPresent(SystemdNotifier::close);
             stopped.set();
         }, "pirt-shutdown"));
         runtime.start();
+        notifier.ifPresent(n -> notify(n, runtime, "READY=1\nSTATUS=console on " + device));
+        watchdog.ifPresent(SystemdWatchdog::start);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The service manager's notification socket when systemd started the runtime (Type=notify),
+     * else empty. A socket that cannot be used is said on standard error and in the log: the
+     * runtime runs on, and systemd, never told READY=1, ends the start after TimeoutStartSec.
+     */
+    private static Optional<SystemdNotifier> systemdNotifier(BoardRuntime runtime) {
+        try {
+            return SystemdNotifier.fromEnvironment(System.getenv());
+        } catch (IOException e) {
+            String line = "cannot notify systemd: " + e.getMessage();
+            System.err.println("pirt-runtime: " + line);
+            runtime.log().runtime(line);
+            return Optional.empty();
+        }
+    }
+
+    /** The keep-alive systemd asks for with WatchdogSec=, if it asks. */
+    private static Optional<SystemdWatchdog> watchdog(SystemdNotifier notifier, BoardRuntime runtime) {
+        OptionalLong intervalMs = SystemdWatchdog.keepAliveIntervalMs(System.getenv(), ProcessHandle.current().pid());
+        if (intervalMs.isEmpty()) return Optional.empty();
+        runtime.log().runtime("systemd watchdog: a keep-alive every " + intervalMs.getAsLong() + " ms while the console's threads run");
+        return Optional.of(new SystemdWatchdog(notifier, intervalMs.getAsLong(), runtime::fault, runtime.log()::runtime));
+    }
+
+    private static void notify(SystemdNotifier notifier, BoardRuntime runtime, String state) {
+        try {
+            notifier.send(state);
+        } catch (IOException e) {
+            System.err.println("pirt-runtime: " + e.getMessage());
+            runtime.log().runtime(e.getMessage());
+        }
     }
 
     private BoardProfile profile() {

@@ -6,11 +6,14 @@ import com.sun.jna.Native;
 
 /**
  * Loads every native library the pirt-runtime package ships or pulls in, the way the
- * libraries themselves load them (each copies its own .so for this os.arch out of its jar),
- * and calls into each one. Run by tests/arm64/run.sh inside the arm64 root filesystem, as
- * the service's user, with the package's jars:
+ * runtime's JVMs load them: JNA and jSerialComm from the package's root-owned copies in
+ * /usr/lib/pirt/native (the launcher's properties), Pi4J by copying its own .so for this
+ * os.arch out of its jar; and calls into each one. Run by tests/arm64/run.sh inside the
+ * arm64 root filesystem, as the service's user, with the package's jars:
  *
- * <pre>java -cp '/usr/share/pirt/lib/app/*:DIR' io.pirt.tests.arm64.NativeLibraryCheck</pre>
+ * <pre>java -DjSerialComm.library.path=/usr/lib/pirt/native/jSerialComm
+ *     -Djna.boot.library.path=/usr/lib/pirt/native/jna/linux-aarch64 -Djna.nounpack=true
+ *     -cp '/usr/share/pirt/lib/app/*:DIR' io.pirt.tests.arm64.NativeLibraryCheck</pre>
  *
  * Prints one line per library ("ok" or "FAILED" and why); exit code 0 when all loaded,
  * 1 when one did not. Not part of the Maven build: a file of its own, compiled by run.sh.

@@ -87,6 +87,21 @@ public final class SerialConsole implements AutoCloseable {
         writerThread.start(Thread.PRIO_HIGH);
     }
 
+    /**
+     * The console's threads that have ended although the console is not closed, by name, or
+     * empty when all run: a console thread ends only on a bug, and then the console is gone
+     * for good (the endpoint's own threads are not among them: the port thread reopens the
+     * device when one of those dies).
+     */
+    public java.util.Optional<String> deadThreads() {
+        if (closed) return java.util.Optional.empty();
+        StringBuilder dead = new StringBuilder();
+        for (Thread t : new Thread[] {portThread, shellThread, writerThread}) {
+            if (t != null && !t.isAlive()) dead.append(dead.isEmpty() ? "" : ", ").append(t.getName());
+        }
+        return dead.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(dead.toString());
+    }
+
     /** Opens the device, serves it until it fails, and opens it again. */
     private void portLoop() {
         long delayMs = 0;

@@ -51,6 +51,16 @@ public final class AppSupervisor implements AutoCloseable {
      */
     public static final int MAX_LINE_BYTES = 4 * 1024;
 
+    /**
+     * System properties that say where native libraries load from (the launcher sets them to
+     * the package's root-owned copies, docs/raspberry-pi.md): the application's JVM gets the
+     * runtime's values, so it loads the same files and unpacks nothing.
+     */
+    static final List<String> NATIVE_LIBRARY_PROPERTIES =
+            List.of("jSerialComm.library.path", "jna.boot.library.path", "jna.nounpack", "jna.nosys", "pirt.native.dir");
+    /** The environment systemd gives the service's main process only. */
+    static final List<String> SERVICE_MANAGER_VARIABLES = List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID");
+
     private final Path runDir;
     private final ConsoleLog log;
     private final List<Path> pirtLibraries;
@@ -125,6 +135,11 @@ public final class AppSupervisor implements AutoCloseable {
         Run r = new Run(spec);
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        // The package's root-owned native libraries, as the runtime loads them; first, so an application's own flag wins.
+        for (String p : NATIVE_LIBRARY_PROPERTIES) {
+            String v = System.getProperty(p);
+            if (v != null) cmd.add("-D" + p + "=" + v);
+        }
         cmd.addAll(spec.jvmFlags());
         cmd.add("-XX:+ExitOnOutOfMemoryError"); // out of memory ends the process: a crash the supervisor sees
         cmd.add("--enable-native-access=ALL-UNNAMED"); // JNA and jSerialComm call native code: no warning on every start
@@ -140,7 +155,10 @@ public final class AppSupervisor implements AutoCloseable {
         cmd.addAll(spec.args());
         synchronized (this) {
             try {
-                r.process = new ProcessBuilder(cmd).start();
+                ProcessBuilder pb = new ProcessBuilder(cmd);
+                // systemd's notification socket and watchdog are the runtime's: the application never speaks for the service.
+                pb.environment().keySet().removeAll(SERVICE_MANAGER_VARIABLES);
+                r.process = pb.start();
             } catch (IOException e) {
                 r.server.close();
                 state = AppState.CRASHED;

@@ -111,6 +111,23 @@ class AppSupervisorTest {
     }
 
     @Test
+    void applicationJvmLoadsNativeLibrariesFromWhereTheRuntimeDoes() throws Exception {
+        String before = System.getProperty("jSerialComm.library.path");
+        System.setProperty("jSerialComm.library.path", "/usr/lib/pirt/native/jSerialComm");
+        try {
+            supervisor.start(testApp("native-properties"));
+            assertEquals("started", next());
+            assertEquals("EXITED: exited (status 0)", next());
+        } finally {
+            if (before == null) System.clearProperty("jSerialComm.library.path");
+            else System.setProperty("jSerialComm.library.path", before);
+        }
+        // Passed on as the runtime has it; a property the runtime has not set is not invented.
+        assertTrue(logged("[app] jSerialComm.library.path=/usr/lib/pirt/native/jSerialComm jna.nounpack="
+                + System.getProperty("jna.nounpack")), log.recent(20).toString());
+    }
+
+    @Test
     void exceptionOutOfMainIsACrashWithItsStackTraceOnTheConsole() throws Exception {
         supervisor.start(testApp("crash"));
         assertEquals("started", next());

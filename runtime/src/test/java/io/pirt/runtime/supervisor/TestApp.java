@@ -18,6 +18,8 @@ public final class TestApp {
     public static void main(String[] args) {
         switch (args.length == 0 ? "run" : args[0]) {
             case "exit" -> System.out.println("bye");
+            case "native-properties" -> System.out.println("jSerialComm.library.path=" + System.getProperty("jSerialComm.library.path")
+                    + " jna.nounpack=" + System.getProperty("jna.nounpack"));
             case "crash" -> throw new IllegalStateException("the application failed on purpose");
             case "sysexit" -> System.exit(7);
             case "hang" -> {
