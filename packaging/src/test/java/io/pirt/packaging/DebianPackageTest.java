@@ -97,6 +97,13 @@ class DebianPackageTest {
     }
 
     @Test
+    void aUdevRuleGivesThePirtGroupTheCpuLatencyRequestAndPostinstAppliesItAtOnce() {
+        String rules = file(data, "/lib/udev/rules.d/60-pirt.rules").text();
+        assertTrue(rules.contains("KERNEL==\"cpu_dma_latency\", GROUP=\"pirt\", MODE=\"0660\""), rules);
+        assertTrue(file(control, "postinst").text().contains("udevadm trigger --subsystem-match=misc --sysname-match=cpu_dma_latency"));
+    }
+
+    @Test
     void maintainerScriptsExistAndAreExecutable() {
         for (String script : List.of("postinst", "prerm", "postrm")) {
             Entry e = file(control, script);
@@ -242,7 +249,7 @@ class DebianPackageTest {
             assertEquals(List.of(h.getValue()), unit.get(h.getKey()), h.getKey());
         }
         List<String> devices = unit.get("DeviceAllow");
-        for (String d : List.of("char-gpiochip rw", "char-ttyGS rw", "char-ttyAMA rw", "char-ttyS rw")) {
+        for (String d : List.of("char-gpiochip rw", "char-ttyGS rw", "char-ttyAMA rw", "char-ttyS rw", "/dev/cpu_dma_latency rw")) {
             assertTrue(devices.contains(d), "GPIO chips and the consoles stay reachable: " + d + " in " + devices);
         }
         assertNotNull(unit.get("MemoryMax"));

@@ -15,7 +15,8 @@ import io.pirt.threading.Thread;
  * handed it one, threading's default table (the same 10..40). The runtime's levels are the
  * seven priorities just above the higher of the two highest entries (41..47 for the built-in
  * boards), its threads are not pinned (the pinned CPU is the application's), and its memory is
- * locked only if its own JVM asks ({@code pirt.rt.lockMemory}). The systemd unit's
+ * locked only if its own JVM asks ({@code pirt.rt.lockMemory}); it asks for no CPU latency
+ * ({@code /dev/cpu_dma_latency}). The systemd unit's
  * {@code LimitRTPRIO} is the top of this band.
  */
 final class SupervisorPriorities {
@@ -34,7 +35,10 @@ final class SupervisorPriorities {
                 RealtimeConfig.DEFAULT_FIFO_PRIORITIES[Thread.PRIO_HIGHEST - 1]);
         int[] table = new int[Thread.PRIO_HIGHEST];
         for (int i = 0; i < table.length; i++) table[i] = top + 1 + i;
-        return new RealtimeConfig(wanted.mode(), table, new int[0], wanted.lockMemory());
+        // No CPU latency request: the runtime's threads supervise, they keep no deadlines; holding
+        // /dev/cpu_dma_latency for the runtime's whole life would keep a board's CPUs out of idle
+        // states for nothing. The application's own FIFO threads hold it while they run.
+        return new RealtimeConfig(wanted.mode(), table, new int[0], wanted.lockMemory(), RealtimeConfig.DMA_LATENCY_OFF);
     }
 
     /** The highest SCHED_FIFO priority the runtime uses with {@code application}'s table: what LimitRTPRIO must allow. */
