@@ -37,7 +37,8 @@ class BoardCommandsTest {
     /** What the board answers: records, as the runtime's shell makes them. */
     static final BoardInfo INFO = new BoardInfo("virtual", "pirt virtual board", "0.1.0", 25, "NONE", "asked for",
             new BoardInfo.AppStatus("RUNNING", "running demo (pid 42)"), new BoardInfo.RunningBundle("demo", "1.0.0", "A", false), 9_000);
-    static final ThreadList PS = new ThreadList(List.of(new ThreadList.ThreadRow("main", 4711, 4, 4, "RUNNING")));
+    static final ThreadList PS = new ThreadList(List.of(new ThreadList.ThreadRow("main", 4711, 4, 4, "RUNNING"),
+            new ThreadList.ThreadRow("blinker", 4712, 5, 5, "waiting", new ThreadList.Periodic(1_000, 5_000, 42_000, 88_500, 2))));
 
     @TempDir
     static Path dir;
@@ -95,9 +96,23 @@ class BoardCommandsTest {
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals(PS, Messages.decode(run.out(), ThreadList.class));
         JsonNode a = new ObjectMapper().readTree(run.out()).get("threads");
-        assertEquals(1, a.size());
+        assertEquals(2, a.size());
         assertEquals("main", a.get(0).get("name").asText());
         assertEquals(4711, a.get(0).get("ident").asLong());
+        JsonNode periodic = a.get(1).get("periodic");
+        assertEquals(1_000, periodic.get("periodMicros").asLong());
+        assertEquals(42_000, periodic.get("p99LatenessNanos").asLong());
+        assertEquals(2, periodic.get("overruns").asLong());
+    }
+
+    @Test
+    void psShowsAPeriodicThreadsFiguresInMicroseconds() {
+        Run run = Pirt.run("ps", "--port", port());
+        assertEquals(0, run.exitCode(), run.toString());
+        String[] lines = run.out().split("\n");
+        assertTrue(lines[0].matches("NAME +IDENT +PRIO +EFFECTIVE +STATE +PERIOD_US +WAKE-UPS +P99_US +MAX_US +OVERRUNS"), lines[0]);
+        assertTrue(lines[1].matches("main +4711 +4 +4 +RUNNING"), lines[1]);
+        assertTrue(lines[2].matches("blinker +4712 +5 +5 +waiting +1000 +5000 +42\\.0 +88\\.5 +2"), lines[2]);
     }
 
     @Test

@@ -179,6 +179,26 @@ class AppSupervisorTest {
     }
 
     @Test
+    void psCarriesAPeriodicThreadsFiguresAndLatencyResetStartsThemAfresh() throws Exception {
+        supervisor.start(testApp("periodic"));
+        assertEquals("started", next());
+        awaitLogged("[app] periodic running"); // 50 periods done
+        String reply = supervisor.ask("ps", 2_000);
+        // NAME|IDENT|PRIO|EFFECTIVE|STATE|PERIOD_US,WAKEUPS,P99_NS,MAX_NS,OVERRUNS; main has no schedule
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\tsampler\\|\\d+\\|5\\|5\\|[^|]+\\|1000,(\\d+),(\\d+),(\\d+),(\\d+)")
+                .matcher(reply);
+        assertTrue(m.find(), reply);
+        assertTrue(Long.parseLong(m.group(1)) >= 50, "wake-ups " + m.group(1));
+        assertTrue(Long.parseLong(m.group(3)) >= Long.parseLong(m.group(2)), "max >= p99: " + reply);
+        assertTrue(reply.matches(".*\tmain\\|\\d+\\|4\\|4\\|[^|]+\\|(\t.*|$)"), "a thread without a schedule has an empty field: " + reply);
+        assertEquals("latency reset", supervisor.ask("latency reset", 2_000));
+        String afresh = supervisor.ask("ps", 2_000);
+        m = java.util.regex.Pattern.compile("\tsampler\\|\\d+\\|5\\|5\\|[^|]+\\|1000,(\\d+),").matcher(afresh);
+        assertTrue(m.find(), afresh);
+        assertTrue(Long.parseLong(m.group(1)) < 50, "wake-ups counted afresh after the reset: " + afresh);
+    }
+
+    @Test
     void outputFloodNeverBlocksTheApplicationAndDropsAreCounted() throws Exception {
         supervisor.start(testApp("flood"));
         assertEquals("started", next());

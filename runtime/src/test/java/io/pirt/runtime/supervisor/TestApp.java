@@ -3,6 +3,7 @@ package io.pirt.runtime.supervisor;
 import io.pirt.hal.Supervisor;
 import io.pirt.threading.Event;
 import io.pirt.threading.Lock;
+import io.pirt.threading.Periodic;
 import io.pirt.threading.Thread;
 import io.pirt.threading.ThreadInterruptedException;
 import io.pirt.threading.Threading;
@@ -45,6 +46,21 @@ public final class TestApp {
                 worker.start(Thread.PRIO_HIGHER);
                 Threading.thread(TestApp::waitUntilInterrupted, Thread.PRIO_LOW);
                 System.out.println("threads started");
+                waitUntilInterrupted();
+            }
+            case "periodic" -> { // a 1 ms control loop, as an application's sampler
+                Thread loop = new Thread(() -> {
+                    Periodic every = Periodic.everyMicros(1_000);
+                    try {
+                        for (int i = 0; ; i++) {
+                            every.waitNext();
+                            if (i == 50) System.out.println("periodic running");
+                        }
+                    } catch (ThreadInterruptedException e) {
+                        System.out.println("interrupted, unwinding sampler");
+                    }
+                }, "sampler");
+                loop.start(Thread.PRIO_HIGH);
                 waitUntilInterrupted();
             }
             case "run" -> {
