@@ -32,6 +32,7 @@ record ProfileDocument(
         Located<StatusLedSpec> statusLed,
         Map<String, Located<Integer>> priorities,
         Located<List<Integer>> cpus,
+        Located<Integer> dmaLatency,
         List<String> sources) {
 
     /**

@@ -52,7 +52,7 @@ final class ProfileReader {
     private static final List<String> SERIAL_FIELDS = List.of("device", "description");
     private static final List<String> CHOSEN_FIELDS = List.of("console", "statusLed");
     private static final List<String> STATUS_LED_FIELDS = List.of("alias", "note");
-    private static final List<String> REALTIME_FIELDS = List.of("priorities", "cpus");
+    private static final List<String> REALTIME_FIELDS = List.of("priorities", "cpus", "dmaLatency");
     private static final List<String> INDEX_FIELDS = List.of("version", "profiles");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -173,6 +173,7 @@ final class ProfileReader {
 
         Map<String, Located<Integer>> priorities = Map.of();
         Located<List<Integer>> cpus = null;
+        Located<Integer> dmaLatency = null;
         if (root.has("realtime")) {
             JsonNode realtime = root.get("realtime");
             object(realtime, "realtime");
@@ -183,12 +184,15 @@ final class ProfileReader {
             if (realtime.has("cpus")) {
                 cpus = located(cpus(realtime.get("cpus")), "realtime.cpus");
             }
+            if (realtime.has("dmaLatency")) {
+                dmaLatency = located(dmaLatency(realtime.get("dmaLatency")), "realtime.dmaLatency");
+            }
         }
 
         List<String> sources = root.has("sources") ? textList(root.get("sources"), "sources") : List.of();
 
         return new ProfileDocument(file, path, id, name, extendsId, match, soc, cpuCores, chipLabel, provider,
-                pins, aliases, serial, console, statusLed, priorities, cpus, sources);
+                pins, aliases, serial, console, statusLed, priorities, cpus, dmaLatency, sources);
     }
 
     private void version(JsonNode root) {
@@ -308,6 +312,21 @@ final class ProfileReader {
         }
         return priorities;
     }
+
+    /** Microseconds 0..{@value #MAX_DMA_LATENCY_US}, or {@code off} as {@link RealtimeTable#DMA_LATENCY_OFF}. */
+    private int dmaLatency(JsonNode node) {
+        // YAML 1.1 reads a bare off as the boolean false; "off" quoted stays a string: both mean off.
+        if (node.isTextual() && node.textValue().equals("off") || node.isBoolean() && !node.booleanValue()) {
+            return RealtimeTable.DMA_LATENCY_OFF;
+        }
+        if (!node.isIntegralNumber()) {
+            throw problem("realtime.dmaLatency", "must be microseconds (0.." + MAX_DMA_LATENCY_US + ") or off, got " + describe(node));
+        }
+        return integer(node, "realtime.dmaLatency", 0, MAX_DMA_LATENCY_US);
+    }
+
+    /** The longest CPU latency worth asking for: a second. */
+    private static final int MAX_DMA_LATENCY_US = 1_000_000;
 
     private List<Integer> cpus(JsonNode node) {
         String at = "realtime.cpus";

@@ -85,6 +85,7 @@ final class ProfileResolver {
         Located<ProfileDocument.StatusLedSpec> statusLed;
         final Map<String, Located<Integer>> priorities = new HashMap<>();
         Located<List<Integer>> cpus;
+        Located<Integer> dmaLatency;
         final Set<String> sources = new LinkedHashSet<>();
 
         void add(ProfileDocument d) {
@@ -101,6 +102,7 @@ final class ProfileResolver {
             statusLed = d.statusLed() != null ? d.statusLed() : statusLed;
             priorities.putAll(d.priorities());
             cpus = d.cpus() != null ? d.cpus() : cpus;
+            dmaLatency = d.dmaLatency() != null ? d.dmaLatency() : dmaLatency;
             sources.addAll(d.sources());
         }
 
@@ -211,7 +213,7 @@ final class ProfileResolver {
                             + cpuCores + " cores (cpuCores: " + cpuCores + "; CPUs are 0.." + (cpuCores - 1) + ")");
                 }
             }
-            return new RealtimeTable(fifo, cpuList.value());
+            return new RealtimeTable(fifo, cpuList.value(), dmaLatency != null ? dmaLatency.value() : RealtimeTable.DEFAULT_DMA_LATENCY_US);
         }
 
         private static void checkPlaceholder(String device, Located<?> where, boolean simulated) {

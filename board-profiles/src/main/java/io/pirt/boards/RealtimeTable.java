@@ -28,9 +28,33 @@ public final class RealtimeTable {
     /** CPUs for real-time threads, as the profile lists them; no repeats; empty = no pinning. */
     private final List<Integer> cpus;
 
-    RealtimeTable(int[] fifoPriorityByLevel, List<Integer> cpus) {
+    /** {@code dmaLatencyUs} when the profile says {@code off}. */
+    public static final int DMA_LATENCY_OFF = -1;
+    /** The CPU latency asked while real-time threads run when the profile does not say. */
+    public static final int DEFAULT_DMA_LATENCY_US = 0;
+
+    /** µs of CPU wake-up latency asked of power management while real-time threads run; {@link #DMA_LATENCY_OFF}: none. */
+    private final int dmaLatencyUs;
+
+    RealtimeTable(int[] fifoPriorityByLevel, List<Integer> cpus, int dmaLatencyUs) {
         this.fifoPriorityByLevel = fifoPriorityByLevel.clone();
         this.cpus = List.copyOf(cpus);
+        this.dmaLatencyUs = dmaLatencyUs;
+    }
+
+    /**
+     * The CPU wake-up latency, in microseconds, an application asks of power management
+     * ({@code /dev/cpu_dma_latency}) while its real-time threads run: {@code realtime.dmaLatency},
+     * {@value #DEFAULT_DMA_LATENCY_US} when the profile does not say, {@link #DMA_LATENCY_OFF}
+     * for {@code off}.
+     */
+    public int dmaLatencyUs() {
+        return dmaLatencyUs;
+    }
+
+    /** The SCHED_FIFO priorities of levels 1..7, lowest first. */
+    public int[] fifoPriorities() {
+        return fifoPriorityByLevel.clone();
     }
 
     /**

@@ -76,6 +76,14 @@ class ProfileFileTest {
         assertEquals(dir.resolve("board.yaml").toString(), p.origin());
     }
 
+    @Test
+    void dmaLatencyDefaultsToZeroAndTakesMicrosecondsOrOff() throws IOException {
+        assertEquals(0, PROFILES.loadFile(write("board", VALID)).realtime().dmaLatencyUs());
+        assertEquals(50, PROFILES.loadFile(write("board", replace(VALID, "cpus: [1]", "cpus: [1]\n  dmaLatency: 50"))).realtime().dmaLatencyUs());
+        assertEquals(RealtimeTable.DMA_LATENCY_OFF,
+                PROFILES.loadFile(write("board", replace(VALID, "cpus: [1]", "cpus: [1]\n  dmaLatency: off"))).realtime().dmaLatencyUs());
+    }
+
     @ParameterizedTest(name = "{0} -> {2}")
     @CsvSource(delimiter = '|', value = {
             // what is broken      | replace this                  | with this                          | field                       | problem
@@ -99,6 +107,8 @@ class ProfileFileTest {
             "priority too high     | 'PRIO_HIGHEST: 40'            | 'PRIO_HIGHEST: 60'                 | realtime.priorities.PRIO_HIGHEST | out of range: 60 (must be 1..49)",
             "priority level absent | 'PRIO_HIGHER: 35, '          | ''                                 | realtime.priorities         | missing PRIO_HIGHER",
             "cpu beyond cpuCores   | 'cpus: [1]'                   | 'cpus: [2]'                        | realtime.cpus[0]            | CPU 2 does not exist on a board with 2 cores",
+            "dma latency negative  | 'cpus: [1]'                   | 'cpus: [1]\n  dmaLatency: -5'     | realtime.dmaLatency         | out of range: -5",
+            "dma latency a word    | 'cpus: [1]'                   | 'cpus: [1]\n  dmaLatency: low'    | realtime.dmaLatency         | must be microseconds (0..1000000) or off",
             "pty on a real board   | 'device: /dev/ttyS0'          | 'device: pty:SERIAL0'              | serial.SERIAL0.device       | only the simulated board",
             "relative device path  | 'console: /dev/ttyS0'         | 'console: ttyS0'                   | chosen.console              | is not a device path",
             "bad serial name       | 'SERIAL0:'                    | 'UART0:'                           | serial.UART0                | use SERIAL0, SERIAL1",

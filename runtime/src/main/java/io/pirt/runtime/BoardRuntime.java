@@ -1,6 +1,7 @@
 package io.pirt.runtime;
 
 import io.pirt.boards.BoardProfile;
+import io.pirt.boards.RealtimeTable;
 import io.pirt.hal.Board;
 import io.pirt.hal.HalException;
 import io.pirt.runtime.console.ConsolePort;
@@ -264,7 +265,20 @@ public final class BoardRuntime implements AutoCloseable {
         if (origin.startsWith("/")) props.putIfAbsent("pirt.board.file", origin);
         else props.putIfAbsent("pirt.board", settings.profile().id());
         settings.wiring().ifPresent(w -> props.putIfAbsent("pirt.sim.wiring", w.toString()));
+        realtimeProperties(settings.profile().realtime()).forEach(props::putIfAbsent);
         return new AppSpec(app.name(), app.classpath(), app.mainClass(), app.args(), app.jvmFlags(), props);
+    }
+
+    /**
+     * The board profile's real-time table as the application's threading reads it
+     * (io.pirt.threading.RealtimeConfig.fromSystemProperties): the priority of each level, the
+     * CPU set and the CPU latency.
+     */
+    static Map<String, String> realtimeProperties(RealtimeTable t) {
+        return Map.of(
+                "pirt.rt.priorities", java.util.Arrays.stream(t.fifoPriorities()).mapToObj(Integer::toString).collect(Collectors.joining(",")),
+                "pirt.rt.cpus", t.cpus().stream().map(String::valueOf).collect(Collectors.joining(",")),
+                "pirt.rt.dmaLatency", t.dmaLatencyUs() < 0 ? "off" : Integer.toString(t.dmaLatencyUs()));
     }
 
     private synchronized Board localBoard() {

@@ -29,6 +29,27 @@ class SupervisorPrioritiesTest {
     }
 
     @Test
+    void theApplicationIsHandedTheProfilesTableCpusAndCpuLatencyAsThreadingReadsThem() {
+        io.pirt.boards.RealtimeTable table = BoardProfiles.builtIn().get("rpi-4b").realtime();
+        java.util.Map<String, String> props = BoardRuntime.realtimeProperties(table);
+        assertEquals(java.util.Map.of("pirt.rt.priorities", "10,15,20,25,30,35,40", "pirt.rt.cpus", "3", "pirt.rt.dmaLatency", "0"), props);
+        String[] before = {System.getProperty("pirt.rt.priorities"), System.getProperty("pirt.rt.cpus"), System.getProperty("pirt.rt.dmaLatency")};
+        try { // read back the way the application's threading reads them
+            props.forEach(System::setProperty);
+            RealtimeConfig read = RealtimeConfig.fromSystemProperties();
+            assertArrayEquals(table.fifoPriorities(), read.fifoPriorities());
+            assertArrayEquals(new int[] {3}, read.cpus());
+            assertEquals(0, read.dmaLatencyUs());
+        } finally {
+            String[] names = {"pirt.rt.priorities", "pirt.rt.cpus", "pirt.rt.dmaLatency"};
+            for (int i = 0; i < names.length; i++) {
+                if (before[i] == null) System.clearProperty(names[i]);
+                else System.setProperty(names[i], before[i]);
+            }
+        }
+    }
+
+    @Test
     void theRuntimeJvmsModeAndMemoryLockingAreKept() {
         RealtimeConfig wanted = new RealtimeConfig(SchedulingMode.NONE, RealtimeConfig.DEFAULT_FIFO_PRIORITIES, new int[] {3}, true);
         RealtimeConfig runtime = SupervisorPriorities.above(BoardProfiles.builtIn().get("rpi-4b").realtime(), wanted);

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BoardCommandsTest {
     /** What the board answers: records, as the runtime's shell makes them. */
     static final BoardInfo INFO = new BoardInfo("virtual", "pirt virtual board", "0.1.0", 25, "NONE", "asked for",
-            new BoardInfo.AppStatus("RUNNING", "running demo (pid 42)"), new BoardInfo.RunningBundle("demo", "1.0.0", "A", false), 9_000);
+            new BoardInfo.AppStatus("RUNNING", "running demo (pid 42)"), new BoardInfo.RunningBundle("demo", "1.0.0", "A", false), 9_000,
+            new BoardInfo.Realtime(List.of(10, 15, 20, 25, 30, 35, 40), List.of(3), 0));
     static final ThreadList PS = new ThreadList(List.of(new ThreadList.ThreadRow("main", 4711, 4, 4, "RUNNING"),
             new ThreadList.ThreadRow("blinker", 4712, 5, 5, "waiting", new ThreadList.Periodic(1_000, 5_000, 42_000, 88_500, 2))));
 
@@ -75,6 +76,8 @@ class BoardCommandsTest {
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals(AnswerText.of(INFO) + "\n", run.out());
         assertTrue(run.out().contains("bundle:      demo 1.0.0 (slot A, committed)"), run.out());
+        assertTrue(run.out().contains("realtime:    application levels at SCHED_FIFO [10, 15, 20, 25, 30, 35, 40], pinned to CPUs [3], "
+                + "CPU latency held at 0 µs while they run"), run.out());
     }
 
     @Test
@@ -88,6 +91,8 @@ class BoardCommandsTest {
         assertEquals("virtual", o.get("board").asText());
         assertEquals("demo", o.get("bundle").get("name").asText());
         assertEquals(false, o.get("bundle").get("onTrial").asBoolean());
+        assertEquals(40, o.get("realtime").get("priorities").get(6).asInt());
+        assertEquals(0, o.get("realtime").get("dmaLatencyUs").asInt());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.pirt.runtime.console;
 
 import io.pirt.boards.BoardProfile;
+import io.pirt.boards.RealtimeTable;
 import io.pirt.hal.Board;
 import io.pirt.hal.GpioPin;
 import io.pirt.hal.GpioRequest;
@@ -145,7 +146,12 @@ public final class ShellCommands {
         long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
         return new BoardInfo(profile.id(), profile.name(), runtimeVersion, Runtime.version().feature(),
                 Threading.schedulingMode().toString(), Threading.schedulingDescription().replaceFirst("^pirt: ", ""),
-                new BoardInfo.AppStatus(supervisor.state().name(), supervisor.detail()), bundles.active(), upMs);
+                new BoardInfo.AppStatus(supervisor.state().name(), supervisor.detail()), bundles.active(), upMs, realtime());
+    }
+
+    private BoardInfo.Realtime realtime() {
+        RealtimeTable t = profile.realtime();
+        return new BoardInfo.Realtime(java.util.Arrays.stream(t.fifoPriorities()).boxed().toList(), t.cpus(), t.dmaLatencyUs());
     }
 
     private ThreadList ps() {

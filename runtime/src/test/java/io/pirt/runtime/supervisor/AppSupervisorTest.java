@@ -16,6 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,6 +93,14 @@ class AppSupervisorTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!logged(line)) {
             assertTrue(System.nanoTime() < deadline, "no '" + line + "' within 30 s; log: " + log.recent(20));
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+    }
+
+    private void awaitLoggedStartingWith(String prefix) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (log.recent(100).stream().noneMatch(l -> l.startsWith(prefix))) {
+            assertTrue(System.nanoTime() < deadline, "no line starting '" + prefix + "' within 30 s; log: " + log.recent(20));
             java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
         }
     }
@@ -176,6 +185,19 @@ class AppSupervisorTest {
         assertTrue(reply.contains("\tsensor-worker|"), reply);
         assertTrue(reply.matches(".*\tsensor-worker\\|\\d+\\|6\\|6\\|waiting.*"), reply);
         assertTrue(reply.matches(".*\tmain\\|\\d+\\|4\\|4\\|.*"), reply);
+    }
+
+    @Test
+    void theApplicationsThreadsRunAtTheTableItIsHanded() throws Exception {
+        // As BoardRuntime hands a board profile's table over (pirt.rt.*), with a table of its own so the defaults cannot pass.
+        supervisor.start(new AppSpec("test-app-rtprio", List.of(Path.of("target/test-classes")), TestApp.class.getName(), List.of("rtprio"),
+                List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"), Map.of("pirt.board", "virtual",
+                "pirt.rt.priorities", "11,13,17,19,23,29,31", "pirt.rt.cpus", "", "pirt.rt.dmaLatency", "off")));
+        assertEquals("started", next());
+        awaitLoggedStartingWith("[app] kernel ");
+        String seen = log.recent(100).stream().filter(l -> l.startsWith("[app] kernel ")).findFirst().orElseThrow();
+        Assumptions.assumeTrue(seen.startsWith("[app] kernel FIFO "), "SCHED_FIFO is not permitted here: " + seen);
+        assertEquals("[app] kernel FIFO policy=1 rtprio=23", seen, "PRIO_HIGH is the table's fifth entry");
     }
 
     @Test

@@ -48,6 +48,12 @@ public final class TestApp {
                 System.out.println("threads started");
                 waitUntilInterrupted();
             }
+            case "rtprio" -> { // what the kernel says a PRIO_HIGH thread runs at: policy and rt_priority of /proc/self/task/TID/stat
+                Thread t = new Thread(() -> System.out.println("kernel " + Threading.schedulingMode() + " " + kernelView()), "rt-probe");
+                t.start(Thread.PRIO_HIGH);
+                t.join();
+                waitUntilInterrupted();
+            }
             case "periodic" -> { // a 1 ms control loop, as an application's sampler
                 Thread loop = new Thread(() -> {
                     Periodic every = Periodic.everyMicros(1_000);
@@ -69,6 +75,17 @@ public final class TestApp {
                 waitUntilInterrupted();
             }
             default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    /** "policy=P rtprio=R" of the calling thread, from its stat line (fields 41 and 40, counted after the command's parenthesis). */
+    private static String kernelView() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/task/" + Thread.current().getIdent() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3
+            return "policy=" + f[41 - 3] + " rtprio=" + f[40 - 3];
+        } catch (java.io.IOException e) {
+            return "unreadable: " + e.getMessage();
         }
     }
 

@@ -1,7 +1,10 @@
 package io.pirt.wire.message;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The answers as a person reads them: the board's shell prints these, and so does the
@@ -31,6 +34,13 @@ public final class AnswerText {
         };
     }
 
+    private static String realtime(BoardInfo.Realtime r) {
+        if (r == null) return "not reported by this runtime";
+        return "application levels at SCHED_FIFO " + r.priorities() + ", "
+                + (r.cpus().isEmpty() ? "not pinned" : "pinned to CPUs " + r.cpus()) + ", "
+                + (r.dmaLatencyUs() < 0 ? "no CPU latency asked" : "CPU latency held at " + r.dmaLatencyUs() + " µs while they run");
+    }
+
     private static String info(BoardInfo i) {
         Duration up = Duration.ofMillis(i.uptimeMs());
         BoardInfo.RunningBundle b = i.bundle();
@@ -38,6 +48,7 @@ public final class AnswerText {
                 "board:       " + i.board() + " (" + i.boardName() + ")",
                 "runtime:     pirt " + i.runtimeVersion() + " on Java " + i.javaVersion(),
                 "scheduling:  " + i.scheduling() + " (" + i.schedulingDetail() + ")",
+                "realtime:    " + realtime(i.realtime()),
                 "application: " + i.application().state() + ": " + i.application().detail(),
                 "bundle:      " + (b == null ? "none" : b.name() + " " + b.version() + " (slot " + b.slot() + ", "
                         + (b.onTrial() ? "on trial" : "committed") + ")"),
@@ -47,18 +58,21 @@ public final class AnswerText {
 
     private static String threads(ThreadList t) {
         boolean periodic = t.threads().stream().anyMatch(r -> r.periodic() != null);
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-24s %8s %5s %9s  %-8s", "NAME", "IDENT", "PRIO", "EFFECTIVE", "STATE"));
-        if (periodic) out.append(String.format(Locale.ROOT, " %10s %9s %9s %9s %8s", "PERIOD_US", "WAKE-UPS", "P99_US", "MAX_US", "OVERRUNS"));
+        List<String> lines = new ArrayList<>();
+        String header = String.format(Locale.ROOT, "%-24s %8s %5s %9s  %-8s", "NAME", "IDENT", "PRIO", "EFFECTIVE", "STATE");
+        if (periodic) header += String.format(Locale.ROOT, " %10s %9s %9s %9s %8s", "PERIOD_US", "WAKE-UPS", "P99_US", "MAX_US", "OVERRUNS");
+        lines.add(header);
         for (ThreadList.ThreadRow r : t.threads()) {
-            out.append('\n').append(String.format(Locale.ROOT, "%-24s %8s %5d %9d  %-8s", r.name(), r.ident() < 0 ? "-" : Long.toString(r.ident()),
-                    r.priority(), r.effective(), r.state()));
+            String row = String.format(Locale.ROOT, "%-24s %8s %5d %9d  %-8s", r.name(), r.ident() < 0 ? "-" : Long.toString(r.ident()),
+                    r.priority(), r.effective(), r.state());
             ThreadList.Periodic p = r.periodic();
             if (p != null) {
-                out.append(String.format(Locale.ROOT, " %10d %9d %9.1f %9.1f %8d", p.periodMicros(), p.wakeUps(),
-                        p.p99LatenessNanos() / 1000.0, p.maxLatenessNanos() / 1000.0, p.overruns()));
+                row += String.format(Locale.ROOT, " %10d %9d %9.1f %9.1f %8d", p.periodMicros(), p.wakeUps(),
+                        p.p99LatenessNanos() / 1000.0, p.maxLatenessNanos() / 1000.0, p.overruns());
             }
+            lines.add(row);
         }
-        return out.toString().stripTrailing();
+        return lines.stream().map(String::stripTrailing).collect(Collectors.joining("\n"));
     }
 
     private static String slots(StoreSlots s) {

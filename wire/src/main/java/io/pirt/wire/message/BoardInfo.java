@@ -12,11 +12,34 @@ package io.pirt.wire.message;
  * @param application      the application's state
  * @param bundle           the bundle running, or null when none
  * @param uptimeMs         how long the runtime has run
+ * @param realtime         the real-time settings the application is started with (the board
+ *                         profile's), or null from a runtime older than this field
  */
 public record BoardInfo(String board, String boardName, String runtimeVersion, int javaVersion, String scheduling,
-                        String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs) {
+                        String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs, Realtime realtime) {
     public BoardInfo {
         Required.of("BoardInfo", "board", board, "runtimeVersion", runtimeVersion, "scheduling", scheduling, "application", application);
+    }
+
+    /** Without the real-time settings (as an older runtime answers). */
+    public BoardInfo(String board, String boardName, String runtimeVersion, int javaVersion, String scheduling,
+                     String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs) {
+        this(board, boardName, runtimeVersion, javaVersion, scheduling, schedulingDetail, application, bundle, uptimeMs, null);
+    }
+
+    /**
+     * The real-time settings the runtime starts the application with, from the board profile.
+     *
+     * @param priorities   the SCHED_FIFO priority of each level, PRIO_LOWEST first (7 entries)
+     * @param cpus         the CPUs real-time threads are pinned to; empty: not pinned
+     * @param dmaLatencyUs the CPU latency held while real-time threads run, in µs; negative: none
+     */
+    public record Realtime(java.util.List<Integer> priorities, java.util.List<Integer> cpus, int dmaLatencyUs) {
+        public Realtime {
+            Required.of("Realtime", "priorities", priorities, "cpus", cpus);
+            priorities = java.util.List.copyOf(priorities);
+            cpus = java.util.List.copyOf(cpus);
+        }
     }
 
     /**
