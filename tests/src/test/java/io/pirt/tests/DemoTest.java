@@ -29,6 +29,8 @@ class DemoTest {
         assertTrue(shown.matches("(?s).*\\[app\\] gpio-D27: button pressed \\(1\\), handled at priority 7.*"), shown);
         assertTrue(shown.matches("(?s).*LED0=[01].*"), shown);
         assertTrue(shown.matches("(?s).*printer-high +\\d+ +5 +5 .*"), "ps shows the threads with priorities:\n" + shown);
+        assertTrue(shown.matches("(?s).*\\n\\s*blinker +\\d+ +5 +5 +\\S.* 500000 +\\d+ +[\\d.]+ +[\\d.]+ +\\d+.*"),
+                "ps shows the periodic blinker's figures:\n" + shown);
         assertTrue(shown.contains("== the board's verdict: committed demo 1.1.0"), "the second version is rolled out:\n" + shown);
         assertTrue(shown.contains("[app] main: demo 1.1.0 starting on pirt virtual board"), shown);
         assertTrue(shown.matches("(?s).*slot B: committed, demo 1.1.0.*"), shown);

@@ -6,12 +6,13 @@ import io.pirt.hal.GpioPin;
 import io.pirt.hal.PinMode;
 import io.pirt.hal.Supervisor;
 import io.pirt.threading.Lock;
+import io.pirt.threading.Periodic;
 import io.pirt.threading.Thread;
 import io.pirt.threading.Threading;
 
 /**
  * The demo application: three threads of different priorities take turns printing under a
- * Lock, a blinker thread drives the status LED, and the button's falling edge (a press: the
+ * Lock, a periodic blinker thread drives the status LED, and the button's falling edge (a press: the
  * button pulls its pin low) is handled by a callback at top priority. Runs unchanged on the
  * virtual board and on a Raspberry Pi with an LED on LED0 and a button on BTN0.
  */
@@ -32,12 +33,16 @@ public final class Demo {
         button.onEdge(Edge.FALLING, 20, (active, nanos) -> say("button pressed (" + ++presses[0] + "), handled at priority "
                 + Thread.current().getEffectivePriority()));
 
-        Threading.thread(() -> {
+        // A periodic thread: the LED toggles on a fixed 500 ms schedule that never drifts; `ps` shows
+        // how late each wake-up was and whether a deadline was ever missed.
+        Thread blinker = new Thread(() -> {
+            Periodic every = Periodic.everyMicros(500_000);
             for (;;) {
+                every.waitNext();
                 led.toggle();
-                Threading.sleep(500);
             }
-        }, Thread.PRIO_HIGH);
+        }, "blinker");
+        blinker.start(Thread.PRIO_HIGH);
 
         String[] words = {"low", "normal", "high"};
         int[] prios = {Thread.PRIO_LOW, Thread.PRIO_NORMAL, Thread.PRIO_HIGH};

@@ -51,6 +51,8 @@ class DemoIT {
         String ps = board.request("ps", "");
         assertTrue(ps.matches("(?s).*printer-high +\\d+ +5 +5 .*"), ps);
         assertTrue(ps.matches("(?s).*printer-low +\\d+ +3 +3 .*"), ps);
+        // the blinker is periodic: its row carries its period (500,000 µs) and how many times it woke
+        assertTrue(ps.matches("(?s).*\\n\\s*blinker +\\d+ +5 +5 +\\S.* 500000 +\\d+ +[\\d.]+ +[\\d.]+ +\\d+.*"), ps);
     }
 
     @Test
