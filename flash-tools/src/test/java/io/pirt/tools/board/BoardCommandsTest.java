@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BoardCommandsTest {
     /** What the board answers: records, as the runtime's shell makes them. */
     static final BoardInfo INFO = new BoardInfo("virtual", "pirt virtual board", "0.1.0", 25, "NONE", "asked for",
-            new BoardInfo.AppStatus("RUNNING", "running demo (pid 42)"), new BoardInfo.RunningBundle("demo", "1.0.0", "A", false), 9_000);
+            new BoardInfo.AppStatus("RUNNING", "running demo (pid 42)"), new BoardInfo.RunningBundle("demo", "1.0.0", "A", false), 9_000,
+            "open (development mode)");
     static final ThreadList PS = new ThreadList(List.of(new ThreadList.ThreadRow("main", 4711, 4, 4, "RUNNING")));
 
     @TempDir
@@ -46,7 +47,7 @@ class BoardCommandsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        board = new LoopbackBoard(dir, 0, CableFaults.NONE, (command, argument) -> {
+        board = new LoopbackBoard(dir, 0, CableFaults.NONE, (session, command, argument) -> {
             requests.add(command + " " + argument);
             return switch (command) {
                 case "info" -> Response.ok(Messages.encode(INFO));

@@ -12,9 +12,12 @@ package io.pirt.wire.message;
  * @param application      the application's state
  * @param bundle           the bundle running, or null when none
  * @param uptimeMs         how long the runtime has run
+ * @param access           who may change the board through its port (docs/protocol.md §5.7), for a person;
+ *                         null from a runtime older than the access model
  */
 public record BoardInfo(String board, String boardName, String runtimeVersion, int javaVersion, String scheduling,
-                        String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs) {
+                        String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs,
+                        String access) {
     public BoardInfo {
         Required.of("BoardInfo", "board", board, "runtimeVersion", runtimeVersion, "scheduling", scheduling, "application", application);
     }
