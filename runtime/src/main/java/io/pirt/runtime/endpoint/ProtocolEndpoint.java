@@ -23,6 +23,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -52,6 +53,8 @@ public final class ProtocolEndpoint implements AutoCloseable {
     public static final int DEFAULT_MAX_WAITING = 4;
     /** How long an idle waiter thread stays before it ends. */
     private static final long WAITER_KEEP_ALIVE_MS = 30_000;
+    /** Source of session numbers (RequestHandler#handle): unique in this JVM, so no two sessions of any endpoint share one. */
+    private static final AtomicLong SESSION_NUMBERS = new AtomicLong();
     /** Largest event body (docs/protocol.md §5.6). */
     public static final int MAX_EVENT_BYTES = Frame.MAX_EVENT_BYTES;
 
@@ -200,8 +203,6 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private final byte[] typed = new byte[Frame.MAX_PAYLOAD_BYTES];
     /** Nonce of the attached tool's HELLO; meaningful while a session is open. Reader thread only. */
     private int attachedNonce;
-    /** Source of {@link #sessionNumber}s: unique in this JVM, so no two sessions of any endpoint share one. */
-    private static final java.util.concurrent.atomic.AtomicLong SESSION_NUMBERS = new java.util.concurrent.atomic.AtomicLong();
     /**
      * The number the request handler knows the open session by (RequestHandler#handle); a new
      * one for each session the reader opens, never reused. Reader thread only.
