@@ -57,6 +57,32 @@ public final class TrustedKeys {
         return keysById.keySet().stream().sorted().toList();
     }
 
+    /** Whether a key with this id is trusted. */
+    public boolean contains(String keyId) {
+        return keysById.containsKey(keyId);
+    }
+
+    /**
+     * Whether a trusted key with id {@code keyId} made {@code signature} (Ed25519) of
+     * {@code message}: a board checks a tool's proof of a key with it (docs/protocol.md §5.7).
+     * False for an unknown key id or a malformed signature.
+     */
+    public boolean verifies(String keyId, byte[] message, byte[] signature) {
+        for (PublicKey key : withId(keyId)) {
+            try {
+                java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+                s.initVerify(key);
+                s.update(message);
+                if (s.verify(signature)) return true;
+            } catch (java.security.SignatureException e) {
+                return false; // not an Ed25519 signature at all: not a proof
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("this JVM cannot verify Ed25519 signatures (Java 15 or later can): " + e, e);
+            }
+        }
+        return false;
+    }
+
     List<PublicKey> withId(String keyId) {
         return keysById.getOrDefault(keyId, List.of());
     }

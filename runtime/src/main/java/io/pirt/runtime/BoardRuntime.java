@@ -4,6 +4,8 @@ import io.pirt.boards.BoardProfile;
 import io.pirt.boards.RealtimeTable;
 import io.pirt.hal.Board;
 import io.pirt.hal.HalException;
+import io.pirt.runtime.access.Access;
+import io.pirt.runtime.access.SessionProofs;
 import io.pirt.runtime.console.ConsolePort;
 import io.pirt.runtime.console.SerialConsole;
 import io.pirt.runtime.console.ShellCommands;
@@ -48,7 +50,7 @@ public final class BoardRuntime implements AutoCloseable {
     /** Settings of one runtime; see Main's options. */
     public record Settings(BoardProfile profile, Path stateDir, String consoleDevice, int consoleBaud, Optional<AppSpec> devApp,
                            List<Path> appLibraries, Optional<Path> wiring, long startTimeoutMs, long hangTimeoutMs, long stopGraceMs,
-                           Path trustedKeysDir, boolean developmentMode, long trialMs, List<String> appJvmFlags,
+                           Access access, long trialMs, List<String> appJvmFlags,
                            long libraryCacheBytes) {
     }
 
@@ -70,6 +72,8 @@ public final class BoardRuntime implements AutoCloseable {
     private final ShellCommands commands;
     private final Deployment deployment;
     private final TestRuns testRuns;
+    /** Which tool session proved a trusted key; consulted unless the board is in development mode. */
+    private final SessionProofs proofs;
     /** The application last started, for restart. Guarded by this. */
     private AppSpec lastApp;
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -89,7 +93,7 @@ public final class BoardRuntime implements AutoCloseable {
         this.supervisor = new AppSupervisor(settings.stateDir().resolve("run"), log, settings.appLibraries(), new RestartPolicy(),
                 settings.startTimeoutMs(), settings.hangTimeoutMs(), settings.stopGraceMs());
         BundleStore store = BundleStore.open(settings.stateDir().resolve("store"), FileOps.durable(log::runtime));
-        this.deployment = new Deployment(store, settings.stateDir().resolve("libs"), settings.libraryCacheBytes(), settings.trustedKeysDir(), settings.developmentMode(), settings.profile().id(),
+        this.deployment = new Deployment(store, settings.stateDir().resolve("libs"), settings.libraryCacheBytes(), settings.access(), settings.profile().id(),
                 version(), settings.trialMs(), log);
         deployment.launcher(new Deployment.Launcher() {
             @Override
@@ -152,7 +156,9 @@ public final class BoardRuntime implements AutoCloseable {
                 return deployment.active();
             }
         };
-        this.commands = new ShellCommands(settings.profile(), version(), supervisor, log, this::restart, this::localBoard, bundles);
+        this.proofs = new SessionProofs(settings.access().trustedKeysDir(), settings.access().testKeysDir(), settings.profile().id());
+        this.commands = new ShellCommands(settings.profile(), version(), supervisor, log, this::restart, this::localBoard, bundles,
+                settings.access());
         SerialConsole.Services services = new SerialConsole.Services(settings.profile().id(), version(), commands,
                 this::request, WAITING_REQUESTS, settings.stateDir().resolve("incoming"), deployment,
                 io.pirt.bundle.BundleVerifier.MAX_BUNDLE_BYTES);
@@ -163,14 +169,21 @@ public final class BoardRuntime implements AutoCloseable {
      * A tool's request (docs/protocol.md §5.4): the answer record as JSON, or a {@link Refusal}
      * as JSON in a FAILED answer.
      */
-    private Response request(String name, String argument) {
+    private Response request(long session, String name, String argument) {
         Optional<Command> command = Command.of(name);
         if (command.isEmpty()) {
             return new Response(Response.Status.UNKNOWN_COMMAND,
                     Messages.encode(new Refusal(Refusal.NOT_SUPPORTED, "this board does not know the command '" + name + "'")));
         }
         try {
+            if (!settings.access().developmentMode()) proofs.require(session, command.get(), argument);
+            if (command.get() == Command.TEST_RUN && !settings.access().testRuns()) {
+                throw new Refusal(Refusal.NOT_SUPPORTED, "test runs are off on this board (--test-runs off); turn them on in "
+                        + "the runtime's options (/etc/pirt/pirt.conf) to run tests here").exception();
+            }
             Object answer = switch (command.get()) {
+                case AUTH_CHALLENGE -> proofs.challenge(session);
+                case AUTH -> proofs.prove(session, argument);
                 case TEST_RUN -> testRuns.start(argument);
                 case TEST_LIBS -> testRuns.libraries();
                 case TEST_STATUS -> testRuns.status(argument);
@@ -209,9 +222,7 @@ public final class BoardRuntime implements AutoCloseable {
             log.runtime(line);
             System.err.println("pirt-runtime: " + line);
         });
-        if (settings.developmentMode()) {
-            log.runtime("development mode: unsigned bundles and downgrades are accepted; trusted keys: " + settings.trustedKeysDir());
-        }
+        log.runtime("access: " + settings.access().describe());
         console.start();
         if (settings.devApp().isPresent()) startApp(settings.devApp().get());
         else deployment.startFromStore();

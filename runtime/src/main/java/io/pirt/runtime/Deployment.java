@@ -69,8 +69,8 @@ final class Deployment implements TransferSink {
     private final LibraryCache libraries;
     /** The libraries of the last test bundle accepted: pinned in the cache until the next one. Guarded by this. */
     private java.util.Set<String> testLibraries = java.util.Set.of();
-    private final Path trustedKeysDir;
-    private final boolean developmentMode;
+    /** The release keys, the test keys, whether test runs are on and development mode. */
+    private final io.pirt.runtime.access.Access access;
     private final String boardId;
     private final Version runtimeVersion;
     private final long trialMs;
@@ -99,12 +99,11 @@ final class Deployment implements TransferSink {
      * @param libraryCacheDir      where the library cache lives (docs/testing.md, "The library cache")
      * @param libraryCacheBytes    its bound
      */
-    Deployment(BundleStore store, Path libraryCacheDir, long libraryCacheBytes, Path trustedKeysDir, boolean developmentMode,
+    Deployment(BundleStore store, Path libraryCacheDir, long libraryCacheBytes, io.pirt.runtime.access.Access access,
                String boardId, String runtimeVersion, long trialMs, ConsoleLog log) throws IOException {
         this.store = store;
         this.libraries = LibraryCache.open(libraryCacheDir, libraryCacheBytes, FileOps.durable(log::runtime), this::librariesInUse);
-        this.trustedKeysDir = trustedKeysDir;
-        this.developmentMode = developmentMode;
+        this.access = access;
         this.boardId = boardId;
         this.runtimeVersion = Version.parse(runtimeVersion.replace("-SNAPSHOT", ""));
         this.trialMs = trialMs;
@@ -193,12 +192,15 @@ final class Deployment implements TransferSink {
                 force = downgradesAllowed.remove(sha256Hex);
                 verdicts.remove(sha256Hex); // sent again (now forced, or after a key was added): a new verdict, not the old one
             }
-            bundle = BundleVerifier.verify(file, TrustedKeys.load(trustedKeysDir),
-                    new Target(boardId, runtimeVersion, developmentMode, committed, force));
+            bundle = verify(file, new Target(boardId, runtimeVersion, access.developmentMode(), committed, force));
         } catch (BundleRejectedException e) {
             verdict(sha256Hex, InstallVerdict.refused(Refusal.BUNDLE_PREFIX + e.reason().name(), e.getMessage()));
             log.runtime("bundle refused: " + e.getMessage() + "; the board keeps what it had");
             throw new IOException("bundle refused: " + e.getMessage(), e);
+        } catch (Refusal.RefusedException e) {
+            verdict(sha256Hex, InstallVerdict.refused(e.refusal().code(), e.refusal().message()));
+            log.runtime("bundle refused: " + e.refusal().message() + "; the board keeps what it had");
+            throw new IOException("bundle refused: " + e.refusal().message(), e);
         }
         var m = bundle.manifest();
         if (m.kind() == io.pirt.bundle.BundleManifest.Kind.TEST) {
@@ -234,6 +236,51 @@ final class Deployment implements TransferSink {
         log.runtime("bundle " + m.name() + " " + m.version() + " installed in slot " + slot.id() + "; trying it");
         launcher.stopApp();
         startFromStore();
+    }
+
+    /**
+     * Verifies a bundle against the key set of its kind (docs/bundle.md §7): a release bundle
+     * must be signed by a key in the trusted keys, a test bundle by one in the test keys, so a
+     * key that may run tests on a board cannot install an application on it, nor the other way
+     * round. Development mode takes either set for either kind (and unsigned bundles).
+     *
+     * @throws Refusal.RefusedException {@code BUNDLE_UNKNOWN_KEY} for a bundle signed by a key of
+     *     the other set, {@code NOT_SUPPORTED} for a test bundle while test runs are off
+     */
+    private VerifiedBundle verify(Path file, Target target) throws IOException, BundleRejectedException {
+        TrustedKeys release = TrustedKeys.load(access.trustedKeysDir());
+        TrustedKeys test = TrustedKeys.load(access.testKeysDir());
+        VerifiedBundle bundle;
+        try {
+            bundle = BundleVerifier.verify(file, release, target);
+        } catch (BundleRejectedException e) {
+            if (e.reason() != BundleRejectedException.Reason.UNKNOWN_KEY || test.keyIds().isEmpty()) throw e;
+            try {
+                bundle = BundleVerifier.verify(file, test, target); // perhaps a test bundle signed by a test key
+            } catch (BundleRejectedException inTestKeys) {
+                if (inTestKeys.reason() == BundleRejectedException.Reason.UNKNOWN_KEY) throw e; // in neither set: say the release keys
+                throw inTestKeys;
+            }
+        }
+        boolean isTest = bundle.manifest().kind() == io.pirt.bundle.BundleManifest.Kind.TEST;
+        if (isTest && !access.testRuns()) {
+            throw new Refusal(Refusal.NOT_SUPPORTED, "test runs are off on this board (--test-runs off): it takes no test "
+                    + "bundle; turn them on in the runtime's options (/etc/pirt/pirt.conf) to run tests here").exception();
+        }
+        String signer = bundle.signerKeyId().orElse(null);
+        if (signer == null || access.developmentMode()) return bundle; // unsigned: only development mode got here
+        if (isTest && !test.contains(signer)) {
+            throw new Refusal(Refusal.BUNDLE_PREFIX + BundleRejectedException.Reason.UNKNOWN_KEY.name(), "the test bundle is "
+                    + "signed by key " + signer + ", which is not a test key of this board: test bundles must be signed by a key "
+                    + "whose .pub is in " + access.testKeysDir() + "/ (the release keys in " + access.trustedKeysDir()
+                    + "/ do not run tests)").exception();
+        }
+        if (!isTest && !release.contains(signer)) {
+            throw new Refusal(Refusal.BUNDLE_PREFIX + BundleRejectedException.Reason.UNKNOWN_KEY.name(), "the bundle is signed by "
+                    + "key " + signer + ", which is a test key of this board, not a release key: an application must be signed "
+                    + "by a key whose .pub is in " + access.trustedKeysDir() + "/").exception();
+        }
+        return bundle;
     }
 
     /**

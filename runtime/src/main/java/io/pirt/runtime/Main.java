@@ -5,6 +5,7 @@ import io.pirt.boards.BoardProfile;
 import io.pirt.boards.BoardProfiles;
 import io.pirt.boards.Detection;
 import io.pirt.boards.ProfileException;
+import io.pirt.runtime.access.Access;
 import io.pirt.runtime.console.SerialDevicePort;
 import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.systemd.SystemdNotifier;
@@ -65,14 +66,26 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--app-jvm-flag", paramLabel = "FLAG", description = "A JVM flag for the application (repeatable); default: the real-time set (docs/runtime.md).")
     List<String> appJvmFlags;
 
-    @Option(names = "--config", paramLabel = "DIR", defaultValue = "/etc/pirt", description = "Configuration directory; trusted signing keys are its keys/*.pub (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--config", paramLabel = "DIR", defaultValue = "/etc/pirt", description = "Configuration directory: its keys/*.pub are trusted for bundles and for a tool's proof of a key, "
+                    + "its test-keys/*.pub for test bundles (default: ${DEFAULT-VALUE}).")
     Path config;
 
     @Option(names = "--ready-file", paramLabel = "PATH", description = "Created once the console device is open, for a program that started the runtime and waits to talk to it (the virtual board).")
     Path readyFile;
 
-    @Option(names = "--dev", description = "Development mode: accept unsigned bundles and downgrades.")
+    @Option(names = "--dev", description = "Development mode: accept unsigned bundles and downgrades, and let anyone at the "
+            + "console port change the board (no proof of a key, an operator shell).")
     boolean dev;
+
+    @Option(names = "--shell", paramLabel = "MODE", defaultValue = "read-only",
+            description = "What a person at the console's shell may do: read-only (info, ps, log, bundles, gpio read) or operator "
+                    + "(also restart, stop, rollback, gpio write) (default: ${DEFAULT-VALUE}; --dev opens it).")
+    String shell;
+
+    @Option(names = "--test-runs", paramLabel = "on|off", defaultValue = "on",
+            description = "Whether test bundles are taken and run (`pirt test`); they must be signed by a key in CONFIG/test-keys/*.pub "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String testRuns;
 
     @Option(names = "--trial-ms", defaultValue = "10000", description = "A new bundle is committed after this much uptime, or when it calls markHealthy() (default: ${DEFAULT-VALUE}).")
     long trialMs;
@@ -122,6 +135,15 @@ public final class Main implements Callable<Integer> {
             System.err.println("pirt-runtime: --library-cache-mib is 1 .. 1048576, not " + libraryCacheMib);
             return 2;
         }
+        if (!shell.equals("read-only") && !shell.equals("operator")) {
+            System.err.println("pirt-runtime: --shell is read-only or operator, not '" + shell + "'");
+            return 2;
+        }
+        if (!testRuns.equals("on") && !testRuns.equals("off")) {
+            System.err.println("pirt-runtime: --test-runs is on or off, not '" + testRuns + "'");
+            return 2;
+        }
+        Access access = new Access(dev, shell.equals("operator"), testRuns.equals("on"), config.resolve("keys"), config.resolve("test-keys"));
         Optional<AppSpec> app = Optional.empty();
         if (!appJars.isEmpty()) {
             if (appMain == null) {
@@ -133,7 +155,7 @@ public final class Main implements Callable<Integer> {
         }
         BoardRuntime.Settings settings = new BoardRuntime.Settings(profile, state, device, baud, app,
                 AppLibraries.resolve(appLibs), Optional.ofNullable(wiring), startTimeoutMs, hangTimeoutMs, stopGraceMs,
-                config.resolve("keys"), dev, trialMs, appJvmFlags != null ? appJvmFlags : REALTIME_JVM_FLAGS,
+                access, trialMs, appJvmFlags != null ? appJvmFlags : REALTIME_JVM_FLAGS,
                 libraryCacheMib * 1024 * 1024);
         Event stopped = new Event();
         boolean usbGadget = consoleUsb || SerialDevicePort.isUsbGadget(device);

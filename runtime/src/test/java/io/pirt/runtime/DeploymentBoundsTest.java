@@ -34,7 +34,7 @@ class DeploymentBoundsTest {
         BundleStore store = BundleStore.open(dir.resolve("store"), FileOps.durable(warning -> {
             throw new AssertionError("unexpected warning: " + warning);
         }));
-        deployment = new Deployment(store, dir.resolve("libs"), 64L << 20, Files.createDirectories(dir.resolve("keys")), false,
+        deployment = new Deployment(store, dir.resolve("libs"), 64L << 20, new io.pirt.runtime.access.Access(false, false, true, Files.createDirectories(dir.resolve("keys")), dir.resolve("test-keys")),
                 "virtual", "1.0.0", 10_000, log);
     }
 

@@ -31,7 +31,7 @@ class DeploymentInstallWaitTest {
         BundleStore store = BundleStore.open(dir.resolve("store"), FileOps.durable(warning -> {
             throw new AssertionError("unexpected warning: " + warning);
         }));
-        deployment = new Deployment(store, dir.resolve("libs"), 64L << 20, dir.resolve("keys"), false, "virtual", "1.0.0", 10_000, log);
+        deployment = new Deployment(store, dir.resolve("libs"), 64L << 20, new io.pirt.runtime.access.Access(false, false, true, dir.resolve("keys"), dir.resolve("test-keys")), "virtual", "1.0.0", 10_000, log);
         return deployment;
     }
 

@@ -65,11 +65,14 @@ class ForcedDowngradeTest {
             assertTrue(refused.err().contains("older than the committed 2.0.0"), refused.err());
             assertTrue(refused.err().contains("--force"), "the refusal says what to do: " + refused.err());
 
-            Run forcedElsewhere = pirt("flash", "--port", port, "--progress", "none", "--force",
+            // --force asks the board to allow a downgrade, which changes the board: the tool proves the board's key
+            String[] key = {"--key", state.resolve("dev-signing-key.pem").toString(),
+                    "--public-key", state.resolve("config/keys/dev.pub").toString()};
+            Run forcedElsewhere = pirt("flash", "--port", port, "--progress", "none", "--force", key[0], key[1], key[2], key[3],
                     demo(state, "1.0.0", "rpi-4b").toString());
             assertEquals(3, forcedElsewhere.exitCode(), "force allows a downgrade only: " + forcedElsewhere);
 
-            Run forced = pirt("flash", "--port", port, "--progress", "none", "--force", v1.toString());
+            Run forced = pirt("flash", "--port", port, "--progress", "none", "--force", key[0], key[1], key[2], key[3], v1.toString());
             assertEquals(0, forced.exitCode(), forced.toString());
             assertEquals("committed demo 1.0.0\n", forced.out());
         }

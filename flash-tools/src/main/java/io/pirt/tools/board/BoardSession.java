@@ -37,9 +37,13 @@ public final class BoardSession implements AutoCloseable {
      */
     static final long MIN_RTO_MS = 300;
 
-    /** The options the tool's commands use: requests and hello bounded by {@code timeoutMs}. */
+    /**
+     * The options the tool's commands use: requests and hello bounded by {@code timeoutMs}; a
+     * board that asks for a proof of a trusted key gets one made with the user's signing key
+     * ({@code ~/.pirt/signing.key}; a command with {@code --key} replaces it, {@link BoardClient.Options#withKeyProof}).
+     */
     public static BoardClient.Options clientOptions(long timeoutMs, long reconnectTimeoutMs) {
-        BoardClient.Options d = BoardClient.Options.defaults();
+        BoardClient.Options d = BoardClient.Options.defaults().withKeyProof(new KeyFileProof(null, null));
         Link.Config l = d.link();
         return d.withTimeouts(d.idleTimeoutMs(), timeoutMs, timeoutMs, reconnectTimeoutMs)
                 .withLink(new Link.Config(l.receiveWindow(), Math.max(l.initialRtoMs(), MIN_RTO_MS),

@@ -30,6 +30,9 @@ abstract class OneShot implements Callable<Integer> {
     @Mixin
     PortOptions port;
 
+    @Mixin
+    ProofKeyOptions key;
+
     @Option(names = "--json", description = "Print the board's answer record as JSON (docs/tool.md, \"JSON answers\").")
     boolean json;
 
@@ -53,7 +56,7 @@ abstract class OneShot implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Object answer;
         try (BoardSession board = BoardSession.open(port.port(), port.baud(),
-                BoardSession.clientOptions(port.timeoutMs(), port.timeoutMs()), (source, line) -> { })) {
+                BoardSession.clientOptions(port.timeoutMs(), port.timeoutMs()).withKeyProof(key.proof()), (source, line) -> { })) {
             answer = board.ask(command(), argument);
         }
         String text = json ? Messages.pretty(answer) : AnswerText.of(answer);

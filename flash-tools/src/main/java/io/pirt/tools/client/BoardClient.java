@@ -10,7 +10,12 @@ import io.pirt.wire.Request;
 import io.pirt.wire.Response;
 
 import java.io.ByteArrayOutputStream;
+import io.pirt.wire.message.AuthChallenge;
+import io.pirt.wire.message.Command;
+import io.pirt.wire.message.Messages;
+import io.pirt.wire.message.Refusal;
 import java.io.IOException;
+import java.util.Base64;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.BufferOverflowException;
@@ -55,33 +60,40 @@ public final class BoardClient implements AutoCloseable {
      * @param reconnectTimeoutMs a transfer keeps saying hello for this long after its session was lost
      * @param compress           send files as deflate streams when that makes them 2% smaller
      * @param link               the link's window and retransmission timing
+     * @param keyProof           proves a trusted key when the board asks for one (docs/protocol.md §5.7); null: never
      */
     public record Options(String toolName, String toolVersion, int maxPayloadBytes, int idleTimeoutMs,
                           long helloTimeoutMs, long requestTimeoutMs, long reconnectTimeoutMs, boolean compress,
-                          Link.Config link) {
+                          Link.Config link, KeyProof keyProof) {
         public static Options defaults() {
             return new Options("pirt", "0.1.0", Frame.MAX_PAYLOAD_BYTES, 3000, 3000, 5000, 15_000, true,
-                    Link.Config.defaults());
+                    Link.Config.defaults(), null);
+        }
+
+        /** Proves a trusted key with {@code proof} when a board refuses a request for want of one; null: never. */
+        public Options withKeyProof(KeyProof proof) {
+            return new Options(toolName, toolVersion, maxPayloadBytes, idleTimeoutMs, helloTimeoutMs, requestTimeoutMs,
+                    reconnectTimeoutMs, compress, link, proof);
         }
 
         public Options withTimeouts(int idleTimeoutMs, long helloTimeoutMs, long requestTimeoutMs, long reconnectTimeoutMs) {
             return new Options(toolName, toolVersion, maxPayloadBytes, idleTimeoutMs, helloTimeoutMs, requestTimeoutMs,
-                    reconnectTimeoutMs, compress, link);
+                    reconnectTimeoutMs, compress, link, keyProof);
         }
 
         public Options withLink(Link.Config config) {
             return new Options(toolName, toolVersion, maxPayloadBytes, idleTimeoutMs, helloTimeoutMs, requestTimeoutMs,
-                    reconnectTimeoutMs, compress, config);
+                    reconnectTimeoutMs, compress, config, keyProof);
         }
 
         public Options withCompress(boolean on) {
             return new Options(toolName, toolVersion, maxPayloadBytes, idleTimeoutMs, helloTimeoutMs, requestTimeoutMs,
-                    reconnectTimeoutMs, on, link);
+                    reconnectTimeoutMs, on, link, keyProof);
         }
 
         public Options withMaxPayloadBytes(int bytes) {
             return new Options(toolName, toolVersion, bytes, idleTimeoutMs, helloTimeoutMs, requestTimeoutMs,
-                    reconnectTimeoutMs, compress, link);
+                    reconnectTimeoutMs, compress, link, keyProof);
         }
     }
 
@@ -150,6 +162,36 @@ public final class BoardClient implements AutoCloseable {
      * @throws IllegalArgumentException if the command is malformed or the argument does not fit in one frame
      */
     public Response request(String command, String argument) throws IOException, InterruptedException {
+        Response r = send(command, argument);
+        if (options.keyProof() == null || r.status() != Response.Status.FAILED) return r;
+        Refusal why = Messages.refusalIn(r);
+        if (!why.code().equals(Refusal.PROOF_REQUIRED)) return r;
+        Response proof = proveKey(why);
+        return proof != null ? proof : send(command, argument); // proved: the session may do it now
+    }
+
+    /**
+     * Proves the user's key to the board (docs/protocol.md §5.7): a fresh challenge, signed.
+     * Returns null when the board accepted the proof, else the answer to return instead of the
+     * refused request's: the board's refusal of the proof, or {@code why} with the reason this
+     * tool has no key to prove.
+     */
+    private Response proveKey(Refusal why) throws IOException, InterruptedException {
+        Response c = send(Command.AUTH_CHALLENGE.wireName(), "");
+        if (c.status() != Response.Status.OK) return c; // an older board, or one that refuses: its own words
+        AuthChallenge challenge = Messages.decode(c.body(), AuthChallenge.class);
+        KeyProof.Signed signed;
+        try {
+            signed = options.keyProof().sign(challenge.signedMessage());
+        } catch (IOException | IllegalArgumentException e) {
+            return Response.failed(Messages.encode(new Refusal(Refusal.PROOF_REQUIRED, why.message() + ". This tool cannot "
+                    + "prove a key: " + e.getMessage())));
+        }
+        Response a = send(Command.AUTH.wireName(), signed.keyId() + " " + Base64.getEncoder().encodeToString(signed.signature()));
+        return a.status() == Response.Status.OK ? null : a;
+    }
+
+    private Response send(String command, String argument) throws IOException, InterruptedException {
         long s = session.ensure();
         int id;
         PendingResponse pending = new PendingResponse();

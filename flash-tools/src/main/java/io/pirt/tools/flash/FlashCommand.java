@@ -78,6 +78,9 @@ public final class FlashCommand implements Callable<Integer> {
     @Option(names = "--no-compress", negatable = false, description = "Send the bundle as is, not deflated.")
     boolean noCompress;
 
+    @Mixin
+    io.pirt.tools.board.ProofKeyOptions key;
+
     @Option(names = "--force", negatable = false,
             description = "Allow this bundle to be older than the one committed on the board (going back on purpose). "
                     + "Every other check still applies: a bundle must be signed by a key the board trusts, be for this "
@@ -101,7 +104,7 @@ public final class FlashCommand implements Callable<Integer> {
         ProgressBar progress = progressBar(err);
         String path = port.port();
         BoardClient.Options options = BoardSession.clientOptions(port.timeoutMs(), reconnectTimeoutMs)
-                .withCompress(!noCompress);
+                .withCompress(!noCompress).withKeyProof(key.proof()); // --force asks allow-downgrade, which needs a trusted key
         // install-wait blocks on the board for up to verdictTimeoutMs: the request must wait longer
         // After a lost line at --flash-baud the board is back at --baud within seconds: the
         // client stops saying hello at the fast rate soon, and the port is opened again at --baud.

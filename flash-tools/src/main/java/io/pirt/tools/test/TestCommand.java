@@ -150,7 +150,8 @@ public final class TestCommand implements Callable<Integer> {
         });
         String portPath = port.port();
         try (BoardSession session = BoardSession.open(portPath, port.baud(),
-                BoardSession.clientOptions(port.timeoutMs(), 30_000), (source, line) -> {
+                BoardSession.clientOptions(port.timeoutMs(), 30_000)
+                        .withKeyProof(new io.pirt.tools.board.KeyFileProof(key, publicKey)), (source, line) -> {
                     if (showOutput) {
                         out.println("  | " + line);
                         out.flush();

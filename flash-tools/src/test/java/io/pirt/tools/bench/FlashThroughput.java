@@ -62,7 +62,7 @@ public final class FlashThroughput {
     }
 
     private static void run(Path dir, int baud, String label, Path file) throws Exception {
-        try (LoopbackBoard board = new LoopbackBoard(dir, baud, CableFaults.NONE, (c, a) -> Response.ok(""),
+        try (LoopbackBoard board = new LoopbackBoard(dir, baud, CableFaults.NONE, (s, c, a) -> Response.ok(""),
                 (name, f, sha) -> { });
              SerialLink link = SerialLink.open(board.port().toString(), baud)) {
             BoardClient.Options options = BoardSession.clientOptions(5000, 30_000);

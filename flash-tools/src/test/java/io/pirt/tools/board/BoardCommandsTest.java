@@ -37,7 +37,7 @@ class BoardCommandsTest {
     /** What the board answers: records, as the runtime's shell makes them. */
     static final BoardInfo INFO = new BoardInfo("virtual", "pirt virtual board", "0.1.0", 25, "NONE", "asked for",
             new BoardInfo.AppStatus("RUNNING", "running demo (pid 42)"), new BoardInfo.RunningBundle("demo", "1.0.0", "A", false), 9_000,
-            new BoardInfo.Realtime(List.of(10, 15, 20, 25, 30, 35, 40), List.of(3), 0));
+            "open (development mode)", new BoardInfo.Realtime(List.of(10, 15, 20, 25, 30, 35, 40), List.of(3), 0));
     static final ThreadList PS = new ThreadList(List.of(new ThreadList.ThreadRow("main", 4711, 4, 4, "RUNNING"),
             new ThreadList.ThreadRow("blinker", 4712, 5, 5, "waiting", new ThreadList.Periodic(1_000, 5_000, 42_000, 88_500, 2))));
 
@@ -48,7 +48,7 @@ class BoardCommandsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        board = new LoopbackBoard(dir, 0, CableFaults.NONE, (command, argument) -> {
+        board = new LoopbackBoard(dir, 0, CableFaults.NONE, (session, command, argument) -> {
             requests.add(command + " " + argument);
             return switch (command) {
                 case "info" -> Response.ok(Messages.encode(INFO));

@@ -72,7 +72,7 @@ class BoardClientTest {
         board = ProtocolEndpoint.builder(c.boardIn(), c.boardOut())
                 .identity("rpi-test", "0.1.0-test")
                 .shell(shell)
-                .requests((command, argument) -> switch (command) {
+                .requests((session, command, argument) -> switch (command) {
                     case "info" -> Response.ok("board rpi-test, " + argument);
                     case "logs" -> Response.ok("x".repeat(5000));
                     case "crash" -> throw new IllegalStateException("the supervisor is gone");

@@ -49,9 +49,9 @@ class BaudSwitchTest {
 
     private LoopbackBoard board(boolean uart, AtomicReference<Path> stored) throws Exception {
         return new LoopbackBoard(dir.resolve("board"), 115_200, CableFaults.NONE,
-                (command, argument) -> command.equals("install-wait") ? Response.ok(Messages.encode(InstallVerdict.committed("demo", "1.0.0")))
+                (session, command, argument) -> command.equals("install-wait") ? Response.ok(Messages.encode(InstallVerdict.committed("demo", "1.0.0")))
                         : Response.ok(Messages.encode(new BoardInfo("virtual", "pirt virtual board", "0.1.0", 25, "NONE", "asked for",
-                                new BoardInfo.AppStatus("RUNNING", "running demo"), null, 1_000))),
+                                new BoardInfo.AppStatus("RUNNING", "running demo"), null, 1_000, null))),
                 (name, file, sha) -> stored.set(Files.copy(file, dir.resolve("stored-" + name))), uart);
     }
 

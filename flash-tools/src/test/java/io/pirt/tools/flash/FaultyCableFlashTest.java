@@ -37,7 +37,7 @@ class FaultyCableFlashTest {
         AtomicReference<Path> stored = new AtomicReference<>();
         CableFaults noise = CableFaults.noise(1e-4, 1e-4, 1e-4, 42);
         try (LoopbackBoard board = new LoopbackBoard(dir.resolve("board"), 921_600, noise,
-                (command, argument) -> command.equals("install-wait") ? Response.ok(Messages.encode(InstallVerdict.committed("noise", "1.0.0"))) : Response.failed(Messages.encode(new Refusal(Refusal.NOT_SUPPORTED, "no"))),
+                (session, command, argument) -> command.equals("install-wait") ? Response.ok(Messages.encode(InstallVerdict.committed("noise", "1.0.0"))) : Response.failed(Messages.encode(new Refusal(Refusal.NOT_SUPPORTED, "no"))),
                 (name, file, sha) -> stored.set(Files.copy(file, dir.resolve("stored"))))) {
             Run run = Pirt.run("flash", "--port", board.port().toString(), "--baud", "921600", "--progress", "lines", bundle.toString());
             if (run.exitCode() == 0) {

@@ -40,7 +40,7 @@ class FlashCommandTest {
 
     private LoopbackBoard board(int baud, CableFaults faults, String verdict, AtomicReference<Path> stored) throws Exception {
         return new LoopbackBoard(dir.resolve("board"), baud, faults,
-                (command, argument) -> command.equals("install-wait") ? Response.ok(Messages.encode(verdictOf(verdict)))
+                (session, command, argument) -> command.equals("install-wait") ? Response.ok(Messages.encode(verdictOf(verdict)))
                         : Response.failed(Messages.encode(new Refusal(Refusal.NOT_SUPPORTED, "no"))),
                 (name, file, sha) -> {
                     if (verdict.startsWith("refused")) throw new IOException("refused: not signed by a trusted key (UNSIGNED)");
@@ -152,7 +152,7 @@ class FlashCommandTest {
         Path bundle = dir.resolve("v1.pirt");
         io.pirt.bundle.BundleWriter.writeWithLibraries(bundle, new io.pirt.bundle.BundleManifest("demo", io.pirt.bundle.Version.parse("1.0.0"),
                 "a.Main", java.util.List.of("*"), io.pirt.bundle.Version.parse("0.1.0"), 4), java.util.List.of(app), java.util.List.of(lib), null);
-        try (LoopbackBoard b = new LoopbackBoard(dir.resolve("board"), 0, CableFaults.NONE, (command, argument) -> switch (command) {
+        try (LoopbackBoard b = new LoopbackBoard(dir.resolve("board"), 0, CableFaults.NONE, (session, command, argument) -> switch (command) {
             case "install-wait" -> Response.ok(Messages.encode(InstallVerdict.committed("demo", "1.0.0")));
             case "libs-have" -> Response.ok(Messages.encode(new io.pirt.wire.message.CachedLibraries(
                     java.util.Arrays.stream(argument.split(" ")).filter(cache::contains).toList(), 1 << 20, 0)));

@@ -139,6 +139,7 @@ public final class SerialConsole implements AutoCloseable {
             e.start();
             print(ConsoleSource.SHELL, () -> {
                 StringBuilder out = new StringBuilder("\r\npirt console: type help\r\n");
+                if (services.commands() != null) out.append("access: ").append(services.commands().access()).append("\r\n");
                 editor.redraw(out);
                 return out;
             });

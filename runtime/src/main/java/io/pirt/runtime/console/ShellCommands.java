@@ -7,6 +7,7 @@ import io.pirt.hal.GpioPin;
 import io.pirt.hal.GpioRequest;
 import io.pirt.hal.HalException;
 import io.pirt.hal.PinMode;
+import io.pirt.runtime.access.Access;
 import io.pirt.runtime.log.ConsoleLog;
 import io.pirt.runtime.supervisor.AppSupervisor;
 import io.pirt.threading.Threading;
@@ -37,7 +38,8 @@ import java.util.function.Supplier;
  */
 public final class ShellCommands {
     static final String HELP = String.join("\n",
-            "help                 this list",
+            "help                 this list (commands that change the board run here only if the board's",
+            "                     configuration opens the shell: --shell operator; `info` says)",
             "info                 board, runtime version, scheduling, application, uptime",
             "ps                   the application's threads (periodic ones with their lateness figures)",
             "latency reset        start the periodic threads' figures afresh",
@@ -72,6 +74,8 @@ public final class ShellCommands {
     private final Supplier<Done> restart;
     private final Supplier<Board> localBoard;
     private final Bundles bundles;
+    /** Whether a person at the shell may change the board, and what {@code info} says about access. */
+    private final Access access;
     private final long startedNanos = System.nanoTime();
     /** Pins this shell opened while no application ran, kept so written levels hold. Guarded by this. */
     private final Map<String, GpioPin> shellPins = new HashMap<>();
@@ -79,9 +83,10 @@ public final class ShellCommands {
     /**
      * @param restart    restarts the application and says how that went (refuses when there is none)
      * @param localBoard the runtime's own board, for {@code gpio} while no application runs
+     * @param access     the board's access settings: the shell changes the board only when they open it
      */
     public ShellCommands(BoardProfile profile, String runtimeVersion, AppSupervisor supervisor, ConsoleLog log,
-                         Supplier<Done> restart, Supplier<Board> localBoard, Bundles bundles) {
+                         Supplier<Done> restart, Supplier<Board> localBoard, Bundles bundles, Access access) {
         this.profile = profile;
         this.runtimeVersion = runtimeVersion;
         this.supervisor = supervisor;
@@ -89,6 +94,12 @@ public final class ShellCommands {
         this.restart = restart;
         this.localBoard = localBoard;
         this.bundles = bundles;
+        this.access = access;
+    }
+
+    /** Who may change the board through the port, in a line (the console's banner and {@code info} say it). */
+    public String access() {
+        return access.describe();
     }
 
     /** Runs one command line a person typed; returns its output (no trailing newline), empty for an empty line. */
@@ -99,8 +110,15 @@ public final class ShellCommands {
         if (w[0].equals("help")) return HELP;
         Command command = Command.of(w[0]).filter(SHELL::contains).orElse(null);
         if (command == null) return "error: unknown command '" + w[0] + "'; type help";
+        String argument = w.length > 1 ? w[1] : "";
+        if (command.changesBoard(argument) && !access.shellChangesBoard()) {
+            return "error: '" + line + "' changes the board, and this board's shell is read-only (docs/raspberry-pi.md, "
+                    + "\"What the port gives\"). Do it with the pirt tool from a machine whose key the board trusts (`pirt "
+                    + w[0] + "`, its .pub in " + access.trustedKeysDir() + "/), or open the shell: add --shell operator "
+                    + "to PIRT_OPTS in /etc/pirt/pirt.conf and restart pirt-runtime";
+        }
         try {
-            return AnswerText.of(run(command, w.length > 1 ? w[1] : ""));
+            return AnswerText.of(run(command, argument));
         } catch (Refusal.RefusedException e) {
             return AnswerText.of(e.refusal());
         }
@@ -146,7 +164,8 @@ public final class ShellCommands {
         long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
         return new BoardInfo(profile.id(), profile.name(), runtimeVersion, Runtime.version().feature(),
                 Threading.schedulingMode().toString(), Threading.schedulingDescription().replaceFirst("^pirt: ", ""),
-                new BoardInfo.AppStatus(supervisor.state().name(), supervisor.detail()), bundles.active(), upMs, realtime());
+                new BoardInfo.AppStatus(supervisor.state().name(), supervisor.detail()), bundles.active(), upMs,
+                access.describe(), realtime());
     }
 
     private BoardInfo.Realtime realtime() {

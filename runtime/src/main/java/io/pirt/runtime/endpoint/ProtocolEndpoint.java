@@ -23,6 +23,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -52,6 +53,8 @@ public final class ProtocolEndpoint implements AutoCloseable {
     public static final int DEFAULT_MAX_WAITING = 4;
     /** How long an idle waiter thread stays before it ends. */
     private static final long WAITER_KEEP_ALIVE_MS = 30_000;
+    /** Source of session numbers (RequestHandler#handle): unique in this JVM, so no two sessions of any endpoint share one. */
+    private static final AtomicLong SESSION_NUMBERS = new AtomicLong();
     /** Largest event body (docs/protocol.md §5.6). */
     public static final int MAX_EVENT_BYTES = Frame.MAX_EVENT_BYTES;
 
@@ -200,6 +203,11 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private final byte[] typed = new byte[Frame.MAX_PAYLOAD_BYTES];
     /** Nonce of the attached tool's HELLO; meaningful while a session is open. Reader thread only. */
     private int attachedNonce;
+    /**
+     * The number the request handler knows the open session by (RequestHandler#handle); a new
+     * one for each session the reader opens, never reused. Reader thread only.
+     */
+    private long sessionNumber;
     /** Whether the tool of the open session announced {@link Hello#EVENTS}; written by the reader before the session opens. */
     private volatile boolean toolTakesEvents;
     /** Keeps the frames of one event together: one event at a time. */
@@ -414,6 +422,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
             // The reply is queued before the session opens, so no CONSOLE_OUT can overtake it.
             link.sendControl(FrameType.HELLO, Frame.FLAG_REPLY, payload);
             attachedNonce = tool.nonce();
+            sessionNumber = SESSION_NUMBERS.incrementAndGet();
             toolTakesEvents = (tool.capabilities() & Hello.EVENTS) != 0;
             link.openSession(tool.window(), Math.min(tool.maxPayloadBytes(), own.maxPayloadBytes()),
                     own.idleTimeoutMs(), Math.max(1, tool.idleTimeoutMs() / 4));
@@ -430,6 +439,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
             respondNow(id, Response.Status.BAD_REQUEST, refusal(Refusal.BAD_ARGUMENT, e.getMessage()));
             return;
         }
+        long caller = sessionNumber; // a REQUEST is a sequenced frame: it arrived in the open session
         if (request.command().equals(RateSwitch.COMMAND)) {
             if (!work.offer(() -> switchRate(request))) respondNow(id, Response.Status.BUSY, refusal(Refusal.NOT_NOW, "the board is busy; go on at this rate"));
             return;
@@ -440,7 +450,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         }
         if (waitingCommands.contains(request.command())) {
             try {
-                waiters.execute(() -> runRequest(request, requests));
+                waiters.execute(() -> runRequest(caller, request, requests));
             } catch (RejectedExecutionException e) {
                 String why = waiters.isShutdown() ? "the board is closing its port"
                         : waiters.getMaximumPoolSize() + " requests that wait (" + String.join(", ", waitingCommands.stream().sorted().toList())
@@ -450,7 +460,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
             }
             return;
         }
-        if (!work.offer(() -> runRequest(request, requests))) {
+        if (!work.offer(() -> runRequest(caller, request, requests))) {
             respondNow(id, Response.Status.BUSY, refusal(Refusal.NOT_NOW, WORK_QUEUE + " requests are waiting; send '"
                     + request.command() + "' again in a moment"));
         }
@@ -465,7 +475,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private void switchRate(Request request) {
         long session = link.session();
         int[] baud = {0};
-        runRequest(request, (command, argument) -> {
+        runRequest(0, request, (caller, command, argument) -> {
             if (rateSwitch == null) {
                 return Response.failed(refusal(Refusal.NOT_SUPPORTED, "this board's console port has no baud rate to change "
                         + "(a USB gadget port): go on at the current rate"));
@@ -491,10 +501,10 @@ public final class ProtocolEndpoint implements AutoCloseable {
      * Worker or waiter thread. Whatever the handler throws, even an {@link Error}, is the
      * request's FAILED answer and goes to stderr with its stack trace: the thread lives on.
      */
-    private void runRequest(Request request, RequestHandler handler) {
+    private void runRequest(long caller, Request request, RequestHandler handler) {
         Response response;
         try {
-            response = handler.handle(request.command(), request.argument());
+            response = handler.handle(caller, request.command(), request.argument());
             if (response == null) {
                 response = Response.failed(refusal(Refusal.FAILED, "the board's handler gave no answer to '" + request.command() + "'"));
             }

@@ -13,9 +13,12 @@ import io.pirt.wire.*;
 @FunctionalInterface
 public interface RequestHandler {
     /**
+     * @param session  the session the request came in: a number unique among every session of
+     *                 every endpoint of this JVM, never reused (a new HELLO, a lost session, a
+     *                 reopened port all make a new one), so what a session proved dies with it
      * @param command  the command name, {@code [a-z][a-z0-9-]*}
      * @param argument the text after it, possibly empty
      * @return the answer; never null
      */
-    Response handle(String command, String argument);
+    Response handle(long session, String command, String argument);
 }

@@ -58,7 +58,8 @@ class ShellCommandsGpioTest {
             public void ended(AppSpec app, AppState end, String detail) {
             }
         }, 1_000, 1_000, 1_000);
-        shell = new ShellCommands(profile, "test", supervisor, log, () -> new io.pirt.wire.message.Done("no restart here"), () -> board, null);
+        shell = new ShellCommands(profile, "test", supervisor, log, () -> new io.pirt.wire.message.Done("no restart here"), () -> board, null,
+                new io.pirt.runtime.access.Access(false, true, true, state.resolve("keys"), state.resolve("test-keys")));
     }
 
     @AfterEach

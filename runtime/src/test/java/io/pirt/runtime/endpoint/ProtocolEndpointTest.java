@@ -57,7 +57,7 @@ class ProtocolEndpointTest {
         board = ProtocolEndpoint.builder(cable.boardIn(), cable.boardOut())
                 .identity("test-board", "9.9")
                 .shell(shell)
-                .requests((command, argument) -> Response.ok(command + ":" + argument))
+                .requests((session, command, argument) -> Response.ok(command + ":" + argument))
                 .transfers(incoming, (name, file, sha) -> handedOn.incrementAndGet())
                 .idleTimeoutMs(idleTimeoutMs)
                 .link(LinkTest.FAST)
@@ -258,7 +258,7 @@ class ProtocolEndpointTest {
         board = ProtocolEndpoint.builder(cable.boardIn(), cable.boardOut())
                 .identity("test-board", "9.9")
                 .shell(shell)
-                .requests((command, argument) -> {
+                .requests((session, command, argument) -> {
                     if (command.equals("install-wait")) {
                         try {
                             // as a board waits on install-wait SHA 9223372036854775807; bounded so a bug fails fast
@@ -307,7 +307,7 @@ class ProtocolEndpointTest {
         board = ProtocolEndpoint.builder(cable.boardIn(), cable.boardOut())
                 .identity("test-board", "9.9")
                 .shell(shell)
-                .requests((command, argument) -> {
+                .requests((session, command, argument) -> {
                     if (command.equals("boom")) throw new StackOverflowError("deep recursion in the handler");
                     return Response.ok(command + ":" + argument);
                 })

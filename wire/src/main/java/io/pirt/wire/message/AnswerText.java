@@ -25,6 +25,7 @@ public final class AnswerText {
             case Done d -> d.message();
             case PinLevel p -> p.pin() + "=" + (p.high() ? 1 : 0);
             case InstallVerdict v -> v.toString();
+            case AuthChallenge c -> "challenge for " + c.board() + ": " + c.nonce();
             case TestRunStarted r -> "test run " + r.run() + " started";
             case TestRunStatus s -> "test run " + s.run() + ": " + s.events() + " events, " + (s.running() ? "running" : "ended");
             case CachedLibraries c -> c.have().size() + " of the libraries asked for are cached; " + c.usedBytes() + " of " + c.capacityBytes() + " bytes used";
@@ -53,7 +54,8 @@ public final class AnswerText {
                 "bundle:      " + (b == null ? "none" : b.name() + " " + b.version() + " (slot " + b.slot() + ", "
                         + (b.onTrial() ? "on trial" : "committed") + ")"),
                 "uptime:      " + String.format(Locale.ROOT, "%dd %02d:%02d:%02d", up.toDays(), up.toHoursPart(), up.toMinutesPart(),
-                        up.toSecondsPart()));
+                        up.toSecondsPart()),
+                "access:      " + (i.access() == null ? "not said (a runtime older than the access model: anyone at the port)" : i.access()));
     }
 
     private static String threads(ThreadList t) {

@@ -12,19 +12,22 @@ package io.pirt.wire.message;
  * @param application      the application's state
  * @param bundle           the bundle running, or null when none
  * @param uptimeMs         how long the runtime has run
+ * @param access           who may change the board through its port (docs/protocol.md §5.7), for a person;
+ *                         null from a runtime older than the access model
  * @param realtime         the real-time settings the application is started with (the board
  *                         profile's), or null from a runtime older than this field
  */
 public record BoardInfo(String board, String boardName, String runtimeVersion, int javaVersion, String scheduling,
-                        String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs, Realtime realtime) {
+                        String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs,
+                        String access, Realtime realtime) {
     public BoardInfo {
         Required.of("BoardInfo", "board", board, "runtimeVersion", runtimeVersion, "scheduling", scheduling, "application", application);
     }
 
-    /** Without the real-time settings (as an older runtime answers). */
+    /** Without the access mode and the real-time settings (as an older runtime answers). */
     public BoardInfo(String board, String boardName, String runtimeVersion, int javaVersion, String scheduling,
                      String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs) {
-        this(board, boardName, runtimeVersion, javaVersion, scheduling, schedulingDetail, application, bundle, uptimeMs, null);
+        this(board, boardName, runtimeVersion, javaVersion, scheduling, schedulingDetail, application, bundle, uptimeMs, null, null);
     }
 
     /**

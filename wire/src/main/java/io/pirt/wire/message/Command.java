@@ -48,7 +48,11 @@ public enum Command {
     /** Argument {@code reset}: the periodic threads' figures start afresh; answer {@link Done}. */
     LATENCY("latency", Done.class),
     /** Argument: the rate; answer {@link Done} (docs/protocol.md §5.6). */
-    BAUD("baud", Done.class);
+    BAUD("baud", Done.class),
+    /** No argument; answer {@link AuthChallenge}: a fresh nonce for this session to sign (docs/protocol.md §5.7). */
+    AUTH_CHALLENGE("auth-challenge", AuthChallenge.class),
+    /** Argument {@code KEYID SIGNATURE} (the signature in base64) over {@link AuthChallenge#signedMessage()}; answer {@link Done}. */
+    AUTH("auth", Done.class);
 
     /** The most SHA-256s one {@code libs-have} asks about: 65 bytes each, so a request stays within one frame. */
     public static final int LIBS_HAVE_BATCH = 14;
@@ -65,6 +69,20 @@ public enum Command {
     public Class<?> answerType(String argument) {
         if (this == GPIO && (argument.startsWith("read ") || argument.startsWith("write "))) return PinLevel.class;
         return answerType;
+    }
+
+    /**
+     * Whether this command with {@code argument} changes the board (docs/protocol.md §5.7): a
+     * board that is not in development mode runs it only for a session that proved a trusted
+     * key, and its shell only when the board's configuration opens the shell. {@code gpio read}
+     * does not change the board; {@code gpio write}, {@code press} and {@code release} do.
+     */
+    public boolean changesBoard(String argument) {
+        return switch (this) {
+            case RESTART, STOP, ROLLBACK, ALLOW_DOWNGRADE, TEST_RUN, TEST_STOP, TEST_HOST_REPLY -> true;
+            case GPIO -> !argument.strip().split("\\s+", 2)[0].equals("read");
+            default -> false;
+        };
     }
 
     /** The command's name in a REQUEST frame. */

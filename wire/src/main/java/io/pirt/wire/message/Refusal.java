@@ -23,6 +23,13 @@ public record Refusal(String code, String message) {
     public static final String TIMEOUT = "TIMEOUT";
     /** The board cannot do it here (no rate on this port, no simulated button on a real board). */
     public static final String NOT_SUPPORTED = "NOT_SUPPORTED";
+    /**
+     * The command changes the board, and this session has not proved a key the board trusts
+     * (docs/protocol.md §5.7): the tool proves one ({@code auth-challenge}, {@code auth}) and asks again.
+     */
+    public static final String PROOF_REQUIRED = "PROOF_REQUIRED";
+    /** An {@code auth} the board did not accept: the key is not trusted, the signature is wrong, or no challenge is outstanding. */
+    public static final String PROOF_REFUSED = "PROOF_REFUSED";
     /** Anything else that failed; the message says what. */
     public static final String FAILED = "FAILED";
     /** The prefix of a bundle refusal's code. */
