@@ -172,21 +172,50 @@ final class Deployment implements TransferSink {
                 start(slot.get());
                 return true;
             }
-            SlotContent c = slot.get().content();
-            String why = "slot " + slot.get().id() + " (" + c.name() + " " + c.version() + ") no longer matches what was signed: "
-                    + tampered.get();
-            log.runtime(why + "; it is not run");
-            if (slot.get().onTrial()) verdict(c.sha256(), InstallVerdict.rolledBack(why));
-            try {
-                store.rollback(why);
-            } catch (IllegalStateException nothingBehind) {
-                log.runtime("no intact bundle to fall back to (" + nothingBehind.getMessage() + "): no application runs;"
-                        + " flash a signed bundle with `pirt flash`");
-                return false;
-            }
+            if (!refuse(slot.get(), tampered.get())) return false;
             slot = store.markStartAttempt();
         }
         log.runtime(whenNone);
+        return false;
+    }
+
+    /** Says why {@code slot} is not run and rolls back; false when there is nothing behind it (then nothing runs). */
+    private boolean refuse(Slot slot, String tampered) throws IOException {
+        SlotContent c = slot.content();
+        String why = "slot " + slot.id() + " (" + c.name() + " " + c.version() + ") no longer matches what was signed: " + tampered;
+        log.runtime(why + "; it is not run");
+        if (slot.onTrial()) verdict(c.sha256(), InstallVerdict.rolledBack(why));
+        synchronized (this) {
+            if (running == slot) running = null;
+        }
+        try {
+            store.rollback(why);
+            return true;
+        } catch (IllegalStateException nothingBehind) {
+            log.runtime("no intact bundle to fall back to (" + nothingBehind.getMessage() + "): no application runs;"
+                    + " flash a signed bundle with `pirt flash`");
+            return false;
+        }
+    }
+
+    /**
+     * Called before the runtime starts the application again on its own (the restart policy
+     * after a crash, the console's {@code restart}): whether the slot that ran still matches
+     * its signed record, or no store slot ran (an {@code --app-jar}). If it does not, this says
+     * so, rolls back and starts the first intact slot instead, and returns false: the caller
+     * starts nothing.
+     */
+    boolean mayRestart() throws IOException {
+        Slot slot;
+        synchronized (this) {
+            slot = running;
+        }
+        if (slot == null) return true;
+        Optional<String> tampered = signedCheck(slot);
+        if (tampered.isEmpty()) return true;
+        if (refuse(slot, tampered.get())) {
+            startFirstIntact(store.markStartAttempt(), "no committed bundle to go back to: flash one with `pirt flash`");
+        }
         return false;
     }
 

@@ -137,6 +137,20 @@ class SignedSlotTest {
         assertTrue(logged("no intact bundle to fall back to"), log.recent(20).toString());
     }
 
+    @Test
+    void aCrashRestartOfARewrittenSlotStartsTheIntactBundleInstead() throws Exception {
+        Deployment d = boot();
+        installAndCommit(d, "1.0.0", List.of());
+        installAndCommit(d, "1.1.0", List.of());
+        assertTrue(d.mayRestart(), "an intact slot may be started again");
+        Slot v11 = last();
+        rewriteAsTheApplicationWould(v11, v11.jarsDir().resolve("app.jar"), "app.jar");
+
+        assertTrue(!d.mayRestart(), "the rewritten slot is not started again");
+        assertEquals("1.0.0", last().content().version(), "the previous, intact bundle runs: " + log.recent(20));
+        assertTrue(logged("slot " + v11.id() + " (demo 1.1.0) no longer matches what was signed: "), log.recent(20).toString());
+    }
+
     private Slot last() {
         return started.getLast();
     }
