@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The child runs {@code io.pirt.hal.AppLauncher MAIN} with the application's jars and
  * the pirt libraries on its class path, and links back over a Unix domain socket
  * (docs/runtime.md): {@code hello}, a heartbeat every 250 ms, {@code healthy}, thread
- * reports. Its standard output and error go to the {@link ConsoleLog}, line by line, each
+ * reports. Only the process started may link up: a connection from any other pid (the kernel's
+ * SO_PEERCRED) is closed and logged, and the socket is closed once the application is linked.
+ * Its standard output and error go to the {@link ConsoleLog}, line by line, each
  * line cut to {@link #MAX_LINE_BYTES} (so the log's memory stays bounded by its lines times
  * that, whatever the application prints). No
  * heartbeat for the hang timeout (or no hello within the start timeout) is a hang: the

@@ -70,7 +70,7 @@ final class LinkSocket implements Closeable {
             throw new IOException("cannot make the supervision socket: " + e.getMessage(), e);
         }
         byte[] addr = new byte[SOCKADDR_UN_BYTES];
-        addr[0] = (byte) LibC.AF_UNIX; // sa_family_t in native order: little-endian on every board pirt runs on
+        addr[java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? 0 : 1] = (byte) LibC.AF_UNIX; // sa_family_t, native order
         System.arraycopy(name, 0, addr, 2, name.length);
         int fd;
         try {
