@@ -184,7 +184,8 @@ public final class AppSupervisor implements AutoCloseable {
      * other program of the runtime's user would otherwise be able to say {@code healthy} (and
      * so commit a trial) in its place. The kernel's record of the peer (SO_PEERCRED) is taken at
      * connect; a pid cannot be reused while the started process lives or is unreaped, and the
-     * socket is closed when the run ends.
+     * socket is closed as soon as the run ends (a new process would have to be given that very
+     * pid in between).
      */
     private LinkSocket.Connection acceptTheApplication(Run r) throws IOException {
         long appPid = r.process.pid();
@@ -300,7 +301,11 @@ public final class AppSupervisor implements AutoCloseable {
             notifyAll();
         }
         log.runtime("application " + r.spec.name() + " " + why);
-        r.server.close(); // an accept still waiting ends
+        try {
+            r.server.close(); // an accept still waiting ends
+        } catch (IllegalStateException e) { // the C library refused to close it: the run has ended all the same
+            log.runtime("closing the link socket of " + r.spec.name() + ": " + e.getMessage());
+        }
         events.ended(r.spec, end, why);
     }
 
