@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -53,13 +55,15 @@ public final class BundleVerifier {
             ZipEntryRecord signatureEntry = entries.get(BundleLayout.SIGNATURE);
 
             Optional<String> signer = Optional.empty();
+            byte[] signatureBytes = null;
             if (signatureEntry == null) {
                 if (!target.developmentMode()) {
                     throw new BundleRejectedException(Reason.UNSIGNED, "the bundle has no " + BundleLayout.SIGNATURE
                             + ": sign it with a trusted key (pirt bundle --key ...), or put the board in development mode");
                 }
             } else {
-                BundleSignature signature = BundleSignature.parse(readSmall(file, signatureEntry, limits));
+                signatureBytes = readSmall(file, signatureEntry, limits);
+                BundleSignature signature = BundleSignature.parse(signatureBytes);
                 checkSignature(signature, listBytes, trust);
                 signer = Optional.of(signature.keyId());
             }
@@ -98,8 +102,92 @@ public final class BundleVerifier {
             }
             String fileSha256 = VerifiedBundle.hex(wholeFileSha256(file));
             checkTarget(manifest, target);
-            return new VerifiedBundle(bundleFile, manifest, fileSha256, signer, list, limits);
+            return new VerifiedBundle(bundleFile, manifest, fileSha256, signer, list, limits, manifestBytes, listBytes,
+                    signatureBytes);
         }
+    }
+
+    /**
+     * Checks that {@code dir} still holds exactly what a bundle's signer signed: the signed
+     * record {@link VerifiedBundle#writeSignedRecord} wrote there (signature by a key of
+     * {@code trust} over the content list; unsigned only in development mode), the manifest as
+     * listed, and every jar the list names ({@code app/NAME.jar} and {@code lib/NAME.jar}, as
+     * {@code NAME.jar}) with its signed size and SHA-256, and nothing else (docs/bundle.md,
+     * section 9). It reads every jar whole. The board's target (board, versions) is not checked
+     * again: it was when the bundle came in.
+     *
+     * @return the signed manifest
+     * @throws BundleRejectedException with the reason and a message naming the file that is wrong
+     * @throws IOException             if a file exists but cannot be read
+     */
+    public static BundleManifest verifyExtracted(Path dir, TrustedKeys trust, boolean developmentMode)
+            throws IOException, BundleRejectedException {
+        BundleLimits limits = BundleLimits.DEFAULT;
+        byte[] listBytes = readRecord(dir, BundleLayout.CONTENT_LIST, limits);
+        byte[] manifestBytes = readRecord(dir, BundleLayout.MANIFEST, limits);
+        Path signatureFile = dir.resolve(BundleLayout.SIGNATURE);
+        if (Files.exists(signatureFile, LinkOption.NOFOLLOW_LINKS)) {
+            checkSignature(BundleSignature.parse(readRecord(dir, BundleLayout.SIGNATURE, limits)), listBytes, trust);
+        } else if (!developmentMode) {
+            throw new BundleRejectedException(Reason.UNSIGNED, dir + " keeps no " + BundleLayout.SIGNATURE
+                    + ": it was installed unsigned (development mode) or its signature was removed; flash a signed bundle");
+        }
+        ContentList list = ContentList.parse(listBytes);
+        BundleManifest manifest = BundleManifest.parse(manifestBytes, list.hasReferences());
+        ContentList.Line manifestLine = list.entries().get(BundleLayout.MANIFEST);
+        if (manifestLine == null) {
+            throw changed("the signed list in " + dir + " does not name " + BundleLayout.MANIFEST);
+        }
+        checkLine(dir.resolve(BundleLayout.MANIFEST).toString(), manifestLine, manifestBytes.length,
+                sha256().digest(manifestBytes));
+        java.util.Set<String> expected = new java.util.TreeSet<>(List.of(BundleLayout.MANIFEST, BundleLayout.CONTENT_LIST,
+                BundleLayout.SIGNATURE));
+        for (Map.Entry<String, ContentList.Line> line : list.entries().entrySet()) {
+            String name = line.getKey();
+            if (!BundleLayout.APP_JAR.matcher(name).matches() && !ContentList.isReference(name)) continue;
+            String fileName = VerifiedBundle.jarFileName(name);
+            expected.add(fileName);
+            Path jar = dir.resolve(fileName);
+            if (!Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS)) {
+                throw changed(jar + " is missing or not a plain file; the signed list names it");
+            }
+            MessageDigest digest = sha256();
+            long sizeBytes = 0;
+            try (java.io.InputStream in = Files.newInputStream(jar, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] buffer = new byte[EntryStream.BUFFER_BYTES];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    digest.update(buffer, 0, n);
+                    sizeBytes += n;
+                }
+            }
+            byte[] actual = digest.digest();
+            if (sizeBytes != line.getValue().sizeBytes() || !Arrays.equals(actual, line.getValue().sha256())) {
+                throw changed(jar + " (" + sizeBytes + " bytes, sha256 " + VerifiedBundle.hex(actual)
+                        + ") differs from the signed list (" + line.getValue().sizeBytes() + " bytes, sha256 "
+                        + VerifiedBundle.hex(line.getValue().sha256()) + ")");
+            }
+        }
+        try (java.util.stream.Stream<Path> present = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) present.sorted()::iterator) {
+                if (!expected.contains(p.getFileName().toString())) {
+                    throw changed(p + " is not in the signed list; nothing but what was signed may be there");
+                }
+            }
+        }
+        return manifest;
+    }
+
+    private static byte[] readRecord(Path dir, String name, BundleLimits limits) throws IOException, BundleRejectedException {
+        Path file = dir.resolve(name);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw KeyValueText.malformed(dir + " keeps no " + name + " (installed by a runtime that did not keep the"
+                    + " signed record, or removed since); flash the bundle again");
+        }
+        if (Files.size(file) > limits.maxMetadataBytes()) {
+            throw new BundleRejectedException(Reason.OVERSIZED, file + " is " + Files.size(file) + " bytes; at most "
+                    + BundleLimits.mib(limits.maxMetadataBytes()) + " is allowed");
+        }
+        return Files.readAllBytes(file);
     }
 
     /** Only the entries section 1 of docs/bundle.md allows, with the required ones present. */

@@ -49,15 +49,44 @@ public final class VerifiedBundle {
     /** The signed list; {@link #extractTo} checks every byte it writes against it. */
     private final ContentList contentList;
     private final BundleLimits limits;
+    /** The signed record as verified, byte for byte: manifest, content list, signature (null when unsigned). */
+    private final byte[] manifestBytes, listBytes, signatureBytes;
 
     VerifiedBundle(Path file, BundleManifest manifest, String fileSha256, Optional<String> signerKeyId,
-                   ContentList contentList, BundleLimits limits) {
+                   ContentList contentList, BundleLimits limits, byte[] manifestBytes, byte[] listBytes, byte[] signatureBytes) {
         this.file = file;
         this.manifest = manifest;
         this.fileSha256 = fileSha256;
         this.signerKeyId = signerKeyId;
         this.contentList = contentList;
         this.limits = limits;
+        this.manifestBytes = manifestBytes.clone();
+        this.listBytes = listBytes.clone();
+        this.signatureBytes = signatureBytes == null ? null : signatureBytes.clone();
+    }
+
+    /**
+     * Writes the bundle's signed record into {@code dir} beside its extracted jars, as the
+     * bundle names them: {@code pirt-bundle.properties}, {@code pirt-bundle.sha256} and, when
+     * signed, {@code pirt-bundle.sig} (docs/bundle.md, section 9). With it,
+     * {@link BundleVerifier#verifyExtracted} can check later that the directory still holds
+     * exactly what the signer signed. Each file is new and fsynced; the caller fsyncs the directory.
+     *
+     * @throws FileAlreadyExistsException if one of them exists
+     * @throws IOException                if writing fails
+     */
+    public void writeSignedRecord(Path dir) throws IOException {
+        write(dir.resolve(BundleLayout.MANIFEST), manifestBytes);
+        write(dir.resolve(BundleLayout.CONTENT_LIST), listBytes);
+        if (signatureBytes != null) write(dir.resolve(BundleLayout.SIGNATURE), signatureBytes);
+    }
+
+    private static void write(Path file, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) ch.write(b);
+            ch.force(true);
+        }
     }
 
     public BundleManifest manifest() {
@@ -234,7 +263,7 @@ public final class VerifiedBundle {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
     }
 
-    private static String jarFileName(String entryName) {
+    static String jarFileName(String entryName) {
         return entryName.substring(entryName.indexOf('/') + 1);
     }
 

@@ -244,6 +244,10 @@ public final class BoardRuntime implements AutoCloseable {
         }
         if (app == null) throw new Refusal(Refusal.NO_APPLICATION, "there is no application to restart").exception();
         try {
+            if (!deployment.mayRestart()) {
+                return new Done("did not restart " + app.name() + ": its slot no longer matches what was signed (the log says why"
+                        + " and what runs instead)");
+            }
             startApp(app);
             return new Done("restarted " + app.name());
         } catch (IOException e) {
@@ -358,7 +362,7 @@ public final class BoardRuntime implements AutoCloseable {
             restarts.schedule(() -> {
                 if (closed || supervisor.current().isPresent()) return;
                 try {
-                    startApp(app);
+                    if (deployment.mayRestart()) startApp(app);
                 } catch (IOException e) {
                     log.runtime("cannot restart " + app.name() + ": " + e.getMessage());
                 }

@@ -153,12 +153,93 @@ final class Deployment implements TransferSink {
 
     /** Starts what the store says should run, if anything. */
     void startFromStore() throws IOException {
-        Optional<Slot> slot = store.markStartAttempt();
-        if (slot.isEmpty()) {
-            log.runtime("no bundle installed: flash one with `pirt flash`");
-            return;
+        startFirstIntact(store.markStartAttempt(), "no bundle installed: flash one with `pirt flash`");
+    }
+
+    /**
+     * Starts {@code slot}, or (when it no longer matches its signed record) rolls back and tries
+     * what the store offers next, until one matches or none is left: then {@code whenNone} is
+     * logged. Each failed slot leaves the store's state (a rollback), so this ends within as
+     * many turns as there are slots.
+     *
+     * @return whether a slot was started
+     */
+    private boolean startFirstIntact(Optional<Slot> slot, String whenNone) throws IOException {
+        while (slot.isPresent()) {
+            Optional<String> tampered = signedCheck(slot.get());
+            if (tampered.isEmpty()) {
+                start(slot.get());
+                return true;
+            }
+            if (!refuse(slot.get(), tampered.get())) return false;
+            slot = store.markStartAttempt();
         }
-        start(slot.get());
+        log.runtime(whenNone);
+        return false;
+    }
+
+    /** Says why {@code slot} is not run and rolls back; false when there is nothing behind it (then nothing runs). */
+    private boolean refuse(Slot slot, String tampered) throws IOException {
+        SlotContent c = slot.content();
+        String why = "slot " + slot.id() + " (" + c.name() + " " + c.version() + ") no longer matches what was signed: " + tampered;
+        log.runtime(why + "; it is not run");
+        if (slot.onTrial()) verdict(c.sha256(), InstallVerdict.rolledBack(why));
+        synchronized (this) {
+            if (running == slot) running = null;
+        }
+        try {
+            store.rollback(why);
+            return true;
+        } catch (IllegalStateException nothingBehind) {
+            log.runtime("no intact bundle to fall back to (" + nothingBehind.getMessage() + "): no application runs;"
+                    + " flash a signed bundle with `pirt flash`");
+            return false;
+        }
+    }
+
+    /**
+     * Called before the runtime starts the application again on its own (the restart policy
+     * after a crash, the console's {@code restart}): whether the slot that ran still matches
+     * its signed record, or no store slot ran (an {@code --app-jar}). If it does not, this says
+     * so, rolls back and starts the first intact slot instead, and returns false: the caller
+     * starts nothing.
+     */
+    boolean mayRestart() throws IOException {
+        Slot slot;
+        synchronized (this) {
+            slot = running;
+        }
+        if (slot == null) return true;
+        Optional<String> tampered = signedCheck(slot);
+        if (tampered.isEmpty()) return true;
+        if (refuse(slot, tampered.get())) {
+            startFirstIntact(store.markStartAttempt(), "no committed bundle to go back to: flash one with `pirt flash`");
+        }
+        return false;
+    }
+
+    /**
+     * Whether the slot still holds exactly what its signer signed (docs/store.md, "What the
+     * application cannot do"): the slot's own record (slot.properties) only proves it is complete,
+     * and the application, running as the runtime's user, could rewrite both its jars and that
+     * record. Empty when it matches; else why not. Read every start: a slot is a few MB, hashed
+     * in well under a second even on a Pi's SD card (docs/store.md gives the figures).
+     */
+    private Optional<String> signedCheck(Slot slot) throws IOException {
+        io.pirt.bundle.BundleManifest m;
+        try {
+            m = BundleVerifier.verifyExtracted(slot.jarsDir(), TrustedKeys.load(trustedKeysDir), developmentMode);
+        } catch (BundleRejectedException e) {
+            return Optional.of(e.getMessage());
+        }
+        SlotContent c = slot.content();
+        SlotContent signed = new SlotContent(m.name(), m.version().toString(), m.mainClass(), m.mainThreadPriority(), c.sha256());
+        if (!signed.equals(c)) {
+            return Optional.of("the store's record says " + c.name() + " " + c.version() + " main " + c.mainClass() + " priority "
+                    + c.mainPriority() + ", the signed manifest " + signed.name() + " " + signed.version() + " main "
+                    + signed.mainClass() + " priority " + signed.mainPriority());
+        }
+        return Optional.empty();
     }
 
     private void start(Slot slot) throws IOException {
@@ -224,6 +305,7 @@ final class Deployment implements TransferSink {
             slot = store.install(content, dir -> {
                 try {
                     bundle.extractTo(dir, libraries);
+                    bundle.writeSignedRecord(dir); // what every start checks the slot against
                     libraries.saveUses();
                 } catch (BundleRejectedException e) {
                     throw new IOException("the bundle changed while it was installed: " + e.getMessage(), e);
@@ -376,9 +458,7 @@ final class Deployment implements TransferSink {
         verdict(c.sha256(), InstallVerdict.rolledBack("it " + why));
         try {
             store.rollback("it " + why);
-            Optional<Slot> back = store.markStartAttempt();
-            if (back.isPresent()) start(back.get());
-            else log.runtime("no committed bundle to go back to: flash one with `pirt flash`");
+            startFirstIntact(store.markStartAttempt(), "no committed bundle to go back to: flash one with `pirt flash`");
         } catch (IOException | IllegalStateException e) {
             log.runtime("rollback failed: " + e.getMessage());
         }
@@ -393,10 +473,15 @@ final class Deployment implements TransferSink {
             synchronized (this) {
                 running = null;
             }
-            Optional<Slot> now = store.markStartAttempt();
-            if (now.isEmpty()) return new Done("rolled back; nothing left to run");
-            start(now.get());
-            return new Done("rolled back to " + now.get().content().name() + " " + now.get().content().version());
+            if (!startFirstIntact(store.markStartAttempt(), "rolled back; nothing left to run")) {
+                return new Done("rolled back; nothing left to run");
+            }
+            Slot now;
+            synchronized (this) {
+                now = running;
+            }
+            return new Done(now == null ? "rolled back; the bundle started has already ended (see the log)"
+                    : "rolled back to " + now.content().name() + " " + now.content().version());
         } catch (IllegalStateException e) {
             throw new Refusal(Refusal.NOT_FOUND, e.getMessage()).exception();
         } catch (IOException e) {

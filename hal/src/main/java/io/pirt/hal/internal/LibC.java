@@ -4,16 +4,24 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 import io.pirt.hal.HalException;
 
 /**
- * The C library calls the HAL makes through JNA (today the GPIO chip lookup), loaded once for
- * all of hal: the one libc binding in this part. Each failing call throws
- * LastErrorException (errno). Not for applications.
+ * The C library calls the HAL makes through JNA (the GPIO chip lookup), loaded once for all
+ * of hal, and the Unix socket calls the runtime's supervisor needs to learn which process is
+ * at the other end of its link (SO_PEERCRED, which Java's sockets do not give with the pid):
+ * the one libc binding above threading. Each failing call throws LastErrorException (errno).
+ * Not for applications.
  */
 public interface LibC extends Library {
     // Linux generic values (x86, x86-64, arm, arm64)
     int O_RDONLY = 0, O_CLOEXEC = 02000000;
+    int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 02000000;
+    int SOL_SOCKET = 1, SO_PEERCRED = 17;
+    int SHUT_RDWR = 2;
+    int MSG_NOSIGNAL = 0x4000;
+    int EINTR = 4, ENOTCONN = 107;
 
     /** The C library. @throws HalException if JNA cannot load it (then every call throws). */
     static LibC get() {
@@ -29,6 +37,26 @@ public interface LibC extends Library {
     int ioctl(int fd, NativeLong request, Object... args) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    /** {@code addr} is a {@code struct sockaddr_un}: the family in native byte order, then the path and a NUL. */
+    int bind(int fd, byte[] addr, int addrLenBytes) throws LastErrorException;
+
+    int listen(int fd, int backlog) throws LastErrorException;
+
+    /** {@code addr} and {@code addrLen} may be null: the peer's address is not wanted. */
+    int accept4(int fd, Pointer addr, Pointer addrLen, int flags) throws LastErrorException;
+
+    /** For SO_PEERCRED {@code value} is a {@code struct ucred}: pid, uid, gid; {@code lenBytes} holds 12. */
+    int getsockopt(int fd, int level, int option, int[] value, int[] lenBytes) throws LastErrorException;
+
+    NativeLong read(int fd, byte[] buffer, NativeLong countBytes) throws LastErrorException;
+
+    /** With {@link #MSG_NOSIGNAL} a peer gone is EPIPE, not a SIGPIPE to the process. */
+    NativeLong send(int fd, byte[] buffer, NativeLong countBytes, int flags) throws LastErrorException;
+
+    int shutdown(int fd, int how) throws LastErrorException;
 
     /**
      * Loads libc once, on first use; a failure is kept (not thrown from the initialiser, which

@@ -7,11 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The child runs {@code io.pirt.hal.AppLauncher MAIN} with the application's jars and
  * the pirt libraries on its class path, and links back over a Unix domain socket
  * (docs/runtime.md): {@code hello}, a heartbeat every 250 ms, {@code healthy}, thread
- * reports. Its standard output and error go to the {@link ConsoleLog}, line by line, each
+ * reports. Only the process started may link up: a connection from any other pid (the kernel's
+ * SO_PEERCRED) is closed and logged, and the socket is closed once the application is linked.
+ * Its standard output and error go to the {@link ConsoleLog}, line by line, each
  * line cut to {@link #MAX_LINE_BYTES} (so the log's memory stays bounded by its lines times
  * that, whatever the application prints). No
  * heartbeat for the hang timeout (or no hello within the start timeout) is a hang: the
@@ -50,6 +47,8 @@ public final class AppSupervisor implements AutoCloseable {
      * UTF-16, inside the runtime's 64 MiB heap (docs/runtime.md, "Limits").
      */
     public static final int MAX_LINE_BYTES = 4 * 1024;
+    /** Refused supervision connections logged per run: a process that keeps connecting cannot flood the log. */
+    static final int MAX_REFUSALS_LOGGED = 8;
 
     /**
      * System properties that say where native libraries load from (the launcher sets them to
@@ -97,7 +96,13 @@ public final class AppSupervisor implements AutoCloseable {
         final Path socket = runDir.resolve("app-" + ProcessHandle.current().pid() + "-" + number + ".sock");
         final long startedNanos = System.nanoTime();
         final BlockingQueue<String> replies = new ArrayBlockingQueue<>(4);
-        final ServerSocketChannel server;
+        /**
+         * Listens until the started process itself connects; closed then (so no later connection
+         * can reach the runtime), or when the run ends.
+         */
+        final LinkSocket server;
+        /** Connections refused so far (from other processes than the started one). Used by the app-link thread only. */
+        int refused;
         Process process;
         volatile long lastBeatNanos;
         volatile boolean linked;
@@ -109,7 +114,7 @@ public final class AppSupervisor implements AutoCloseable {
         Run(AppSpec spec) throws IOException {
             this.spec = spec;
             Files.deleteIfExists(socket);
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
+            server = LinkSocket.listen(socket);
         }
 
         void send(String line) {
@@ -190,11 +195,38 @@ public final class AppSupervisor implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Waits for the started process to connect, refusing (closing and logging) a connection
+     * from any other process, then serves the link. Only the process the runtime started may
+     * speak for the application: a process it spawned, one left over from an earlier run or any
+     * other program of the runtime's user would otherwise be able to say {@code healthy} (and
+     * so commit a trial) in its place. The kernel's record of the peer (SO_PEERCRED) is taken at
+     * connect; a pid cannot be reused while the started process lives or is unreaped, and the
+     * socket is closed as soon as the run ends (a new process would have to be given that very
+     * pid in between).
+     */
+    private LinkSocket.Connection acceptTheApplication(Run r) throws IOException {
+        long appPid = r.process.pid();
+        while (true) {
+            LinkSocket.Connection c = r.server.accept();
+            if (c.peerPid() == appPid) {
+                r.server.close(); // the link is one connection: later ones find no socket
+                Files.deleteIfExists(r.socket);
+                return c;
+            }
+            c.close();
+            if (++r.refused <= MAX_REFUSALS_LOGGED) {
+                log.runtime("refused a supervision connection from pid " + c.peerPid() + " (not the application, pid " + appPid + ")"
+                        + (r.refused == MAX_REFUSALS_LOGGED ? "; further refusals in this run are not logged" : ""));
+            }
+        }
+    }
+
     private void serveLink(Run r) {
-        try (SocketChannel ch = r.server.accept();
-             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8))) {
+        try (LinkSocket.Connection ch = acceptTheApplication(r);
+             BufferedReader in = new BufferedReader(new InputStreamReader(ch.input(), StandardCharsets.UTF_8))) {
             synchronized (r) {
-                r.linkOut = Channels.newOutputStream(ch);
+                r.linkOut = ch.output();
             }
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.equals("beat")) {
@@ -219,9 +251,14 @@ public final class AppSupervisor implements AutoCloseable {
                     log.runtime("the application sent an unasked reply; dropped: " + line);
                 }
             }
+        } catch (java.nio.channels.AsynchronousCloseException e) {
+            // the run ended before the application linked up: its watcher says how
         } catch (IOException e) {
             if (r.process.isAlive() && !r.stopRequested) log.runtime("the application's link failed: " + e.getMessage());
         } finally {
+            synchronized (r) {
+                r.linkOut = null; // the connection is closed: send() writes nothing more
+            }
             try {
                 r.server.close();
                 Files.deleteIfExists(r.socket);
@@ -283,9 +320,9 @@ public final class AppSupervisor implements AutoCloseable {
         }
         log.runtime("application " + r.spec.name() + " " + why);
         try {
-            r.server.close();
-        } catch (IOException e) {
-            log.runtime("closing the link of " + r.spec.name() + ": " + e.getMessage());
+            r.server.close(); // an accept still waiting ends
+        } catch (IllegalStateException e) { // the C library refused to close it: the run has ended all the same
+            log.runtime("closing the link socket of " + r.spec.name() + ": " + e.getMessage());
         }
         events.ended(r.spec, end, why);
     }

@@ -2,11 +2,18 @@ package io.pirt.runtime.supervisor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pirt.runtime.log.ConsoleLog;
 import java.io.File;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -250,5 +257,59 @@ class AppSupervisorTest {
                     + " bytes of a line]", cut.get(i));
         }
         assertEquals(AppState.RUNNING, supervisor.state());
+    }
+
+    /**
+     * Only the process the runtime started may speak for the application: a connection from
+     * another process (here the test's own JVM) that says hello and healthy before the
+     * application links up is closed and logged, commits nothing, and the application still
+     * links up; once it has, the socket is gone.
+     */
+    @Test
+    void aSupervisionConnectionFromAnotherProcessIsRefusedAndTheApplicationStillLinksUp() throws Exception {
+        supervisor.start(testApp("threads"));
+        String detail = supervisor.detail();
+        long appPid = Long.parseLong(detail.substring(detail.lastIndexOf("pid ") + 4, detail.length() - 1));
+        Path socket;
+        try (var sockets = Files.list(state.resolve("run"))) {
+            socket = sockets.filter(p -> p.toString().endsWith(".sock")).findFirst().orElseThrow(); // bound before the JVM starts
+        }
+        try (SocketChannel foreign = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            try {
+                foreign.write(ByteBuffer.wrap("hello 1\nhealthy\n".getBytes(StandardCharsets.UTF_8)));
+            } catch (IOException refusedAlready) { // the runtime may close it before it says anything: refused, as it should be
+                assertTrue(refusedAlready.getMessage().contains("Broken pipe"), refusedAlready.toString());
+            }
+            assertTrue(closedByPeerWithin(foreign, 10_000), "the runtime did not close the foreign connection within 10 s");
+        }
+        awaitLogged("[pirt] refused a supervision connection from pid " + ProcessHandle.current().pid()
+                + " (not the application, pid " + appPid + ")");
+        assertEquals("started", next(), "the application links up after the refusal");
+        awaitLogged("[app] threads started");
+        assertFalse(Files.exists(socket), "the socket is removed once the application is linked");
+        assertThrows(IOException.class, () -> SocketChannel.open(UnixDomainSocketAddress.of(socket)).close());
+        supervisor.stop();
+        assertEquals("STOPPED: stopped on request", next(), "no healthy (or any other event) from the foreign process");
+    }
+
+    /** Whether the peer closes {@code ch} (a read sees end of stream) within {@code timeoutMs}; what it sends is read and dropped. */
+    private static boolean closedByPeerWithin(SocketChannel ch, long timeoutMs) throws IOException {
+        ch.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            ch.register(selector, SelectionKey.OP_READ);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            ByteBuffer sink = ByteBuffer.allocate(256);
+            for (long left; (left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) > 0; ) {
+                if (selector.select(left) == 0) continue;
+                selector.selectedKeys().clear();
+                sink.clear();
+                try {
+                    if (ch.read(sink) < 0) return true;
+                } catch (IOException reset) { // closed with our lines unread: a reset, which is a close too
+                    return reset.getMessage().contains("Connection reset");
+                }
+            }
+            return false;
+        }
     }
 }
