@@ -28,6 +28,7 @@ import io.pirt.wire.message.StoreSlots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class BoardRuntime implements AutoCloseable {
     public BoardRuntime(Settings settings, ConsolePort.Opener consoleOpener) throws IOException {
         this.settings = settings;
         this.log = new ConsoleLog(settings.stateDir().resolve("log"), 2_000);
-        this.supervisor = new AppSupervisor(settings.stateDir().resolve("run"), log, settings.appLibraries(), new RestartPolicy(),
+        this.supervisor = new AppSupervisor(runDirectory(settings.stateDir(), log), log, settings.appLibraries(), new RestartPolicy(),
                 settings.startTimeoutMs(), settings.hangTimeoutMs(), settings.stopGraceMs());
         BundleStore store = BundleStore.open(settings.stateDir().resolve("store"), FileOps.durable(log::runtime));
         this.deployment = new Deployment(store, settings.stateDir().resolve("libs"), settings.libraryCacheBytes(), settings.access(), settings.profile().id(),
@@ -224,8 +225,35 @@ public final class BoardRuntime implements AutoCloseable {
         });
         log.runtime("access: " + settings.access().describe());
         console.start();
-        if (settings.devApp().isPresent()) startApp(settings.devApp().get());
-        else deployment.startFromStore();
+        try {
+            if (settings.devApp().isPresent()) startApp(settings.devApp().get());
+            else deployment.startFromStore();
+        } catch (IOException e) { // the runtime stays up without its application: the console says why and takes `restart` or a flash
+            log.runtime("cannot start the application: " + e + "; the console and the store work: fix the cause and `restart`, "
+                    + "or flash a bundle");
+        }
+    }
+
+    /**
+     * Where the application's supervision sockets go: {@code STATE/run}, or, when the state
+     * directory cannot be written (mounted read-only, a failing card), a private temporary
+     * directory, so the committed application still runs; the log says which.
+     */
+    private static Path runDirectory(Path stateDir, ConsoleLog log) throws IOException {
+        Path run = stateDir.resolve("run");
+        String why;
+        try {
+            Files.createDirectories(run);
+            if (Files.isWritable(run)) return run;
+            why = "not writable";
+        } catch (IOException e) {
+            why = e.toString();
+        }
+        Path elsewhere = Files.createTempDirectory("pirt-run-"); // rwx for the runtime's user only
+        elsewhere.toFile().deleteOnExit();
+        log.runtime("the state directory's " + run + " cannot be written (" + why + "); the application's supervision socket "
+                + "goes to " + elsewhere + " instead");
+        return elsewhere;
     }
 
     /** Why the profile's GPIO chip cannot be used here, checked once at start; empty when it can (or the board is simulated). */

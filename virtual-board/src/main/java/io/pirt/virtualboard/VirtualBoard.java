@@ -30,34 +30,44 @@ public final class VirtualBoard implements AutoCloseable {
      * How to start one. {@code extraArgs} go to the runtime (e.g. {@code --app-jar});
      * {@code development}: the runtime's development mode (default on: unsigned bundles and
      * downgrades accepted); off, it checks bundles as a board in the field does.
+     * {@code runtimeState}: the runtime's own state directory ({@code --state}), null for
+     * {@code stateDir} itself; apart from it the cable, the keys ({@code config}), the ready
+     * file and the runtime's output stay in {@code stateDir}, so the runtime's state may be
+     * made read-only or full (fault tests) while the board's own files are not.
      */
-    public record Options(Path stateDir, int baud, CableFaults faults, Path wiring, List<String> extraArgs, boolean development) {
+    public record Options(Path stateDir, int baud, CableFaults faults, Path wiring, List<String> extraArgs, boolean development,
+                          Path runtimeState) {
         public Options {
             extraArgs = List.copyOf(extraArgs);
         }
 
         public static Options at(Path stateDir) {
-            return new Options(stateDir, 0, CableFaults.NONE, null, List.of(), true);
+            return new Options(stateDir, 0, CableFaults.NONE, null, List.of(), true, null);
         }
 
         public Options baud(int b) {
-            return new Options(stateDir, b, faults, wiring, extraArgs, development);
+            return new Options(stateDir, b, faults, wiring, extraArgs, development, runtimeState);
         }
 
         public Options faults(CableFaults f) {
-            return new Options(stateDir, baud, f, wiring, extraArgs, development);
+            return new Options(stateDir, baud, f, wiring, extraArgs, development, runtimeState);
         }
 
         public Options wiring(Path w) {
-            return new Options(stateDir, baud, faults, w, extraArgs, development);
+            return new Options(stateDir, baud, faults, w, extraArgs, development, runtimeState);
         }
 
         public Options args(List<String> a) {
-            return new Options(stateDir, baud, faults, wiring, a, development);
+            return new Options(stateDir, baud, faults, wiring, a, development, runtimeState);
         }
 
         public Options development(boolean on) {
-            return new Options(stateDir, baud, faults, wiring, extraArgs, on);
+            return new Options(stateDir, baud, faults, wiring, extraArgs, on, runtimeState);
+        }
+
+        /** The runtime's state directory, apart from the board's own files (see above). */
+        public Options runtimeState(Path dir) {
+            return new Options(stateDir, baud, faults, wiring, extraArgs, development, dir);
         }
     }
 
@@ -80,7 +90,8 @@ public final class VirtualBoard implements AutoCloseable {
         cmd.add("io.pirt.runtime.Main");
         Path ready = o.stateDir().resolve(READY_FILE);
         Files.deleteIfExists(ready);
-        cmd.addAll(List.of("--board", "virtual", "--state", o.stateDir().toString(), "--console", cable.boardPort().toString(),
+        Path runtimeState = o.runtimeState() != null ? o.runtimeState() : o.stateDir();
+        cmd.addAll(List.of("--board", "virtual", "--state", runtimeState.toString(), "--console", cable.boardPort().toString(),
                 "--config", o.stateDir().resolve("config").toString(), "--ready-file", ready.toString()));
         if (o.development()) cmd.add("--dev");
         if (o.baud() > 0) cmd.addAll(List.of("--baud", Integer.toString(o.baud()))); // the cable carries the rate the ends set

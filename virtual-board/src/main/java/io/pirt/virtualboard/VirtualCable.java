@@ -29,7 +29,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link CableFaults} it is given. {@link #cut()} stops the
  * line (bytes are lost, as on a pulled cable) until {@link #reconnect()};
  * {@link #replugHost()} and {@link #replugBoard()} close one end's terminal and open a new one,
- * as a USB replug does. Thread-safe.
+ * as a USB replug does. {@link #stopHostReading()} makes the host end stop reading, as a USB
+ * gadget port ({@code /dev/ttyGS0}) with no host attached: the relay takes nothing more from
+ * the board, the board's terminal buffer fills, and the board's writes then block while its
+ * port stays open, until {@link #resumeHostReading()}. Thread-safe.
  */
 public final class VirtualCable implements AutoCloseable {
     private final Path dir;
@@ -57,6 +60,9 @@ public final class VirtualCable implements AutoCloseable {
     /** Whether the faults' planned cut is still to come. Guarded by this. */
     private boolean cutPlanned = true;
     private volatile boolean closed;
+    /** False while the host end does not read (see {@link #stopHostReading()}). Guarded by hostReadingLock. */
+    private boolean hostReading = true;
+    private final Object hostReadingLock = new Object();
     private final Thread toHost, toBoard;
 
     /**
@@ -154,6 +160,7 @@ public final class VirtualCable implements AutoCloseable {
         Random noise = new Random(faults.seed() + (toHostSide ? 1 : 2));
         long nextNanos = System.nanoTime();
         while (!closed) {
+            if (toHostSide && !awaitHostReading()) continue;
             PseudoTerminal src = from(toHostSide);
             int n = src.read(buf, 0, buf.length, 200);
             if (n <= 0) {
@@ -187,6 +194,42 @@ public final class VirtualCable implements AutoCloseable {
             } catch (RuntimeException e) {
                 if (!closed && !dst.isClosed()) throw e; // a replug closed it under us: those bytes are lost, as on a real cable
             }
+        }
+    }
+
+    /**
+     * Relay to the host: waits (in steps of 200 ms, to see a close) while the host does not
+     * read. Whether the host reads now.
+     */
+    private boolean awaitHostReading() {
+        synchronized (hostReadingLock) {
+            if (hostReading) return true;
+            try {
+                hostReadingLock.wait(200);
+            } catch (InterruptedException e) {
+                java.lang.Thread.currentThread().interrupt();
+                throw new IllegalStateException("the cable's relay to the host was interrupted", e);
+            }
+            return hostReading;
+        }
+    }
+
+    /**
+     * The host end stops reading, as a USB gadget port with no host attached: nothing more
+     * crosses to the host; once the board's terminal buffer is full (some 64 KiB on Linux) the
+     * board's writes block, and its port stays open. Bytes the relay holds already still arrive.
+     */
+    public void stopHostReading() {
+        synchronized (hostReadingLock) {
+            hostReading = false;
+        }
+    }
+
+    /** Ends {@link #stopHostReading()}: what the board wrote meanwhile crosses, then the rest. */
+    public void resumeHostReading() {
+        synchronized (hostReadingLock) {
+            hostReading = true;
+            hostReadingLock.notifyAll();
         }
     }
 

@@ -194,6 +194,15 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private final ThreadPoolExecutor waiters;
     /** Told why the link closed by itself. */
     private final Consumer<String> onClosed;
+    /**
+     * Requests that do nothing but wait for an answer for their tool: when its session ends
+     * they are interrupted, so a tool that went away never holds a waiter slot (up to 10
+     * minutes for {@code install-wait}) that the next tool's {@code restart} or {@code stop}
+     * needs. Requests that act ({@code restart}, {@code stop}, ...) run to their end.
+     */
+    private static final Set<String> ENDED_WITH_SESSION = Set.of(io.pirt.wire.message.Command.INSTALL_WAIT.wireName());
+    /** Waiting requests of {@link #ENDED_WITH_SESSION} still running, and their sessions. */
+    private final java.util.Map<java.util.concurrent.Future<?>, Long> waitingForSession = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Orders console output and the printing of unacknowledged output as text. */
     private final Object consoleLock = new Object();
@@ -360,6 +369,9 @@ public final class ProtocolEndpoint implements AutoCloseable {
     /** Any thread: {@code session} is over; the port is text again unless a newer session opened. */
     private void endSession(long session) {
         link.endSession(session); // releases a console writer waiting for room before we take its lock
+        waitingForSession.forEach((task, s) -> {
+            if (s == session) task.cancel(true); // its answer has no session to go to
+        });
         synchronized (consoleLock) {
             try {
                 printUnacknowledged();
@@ -449,9 +461,17 @@ public final class ProtocolEndpoint implements AutoCloseable {
             return;
         }
         if (waitingCommands.contains(request.command())) {
+            java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> runRequest(caller, request, requests), null) {
+                @Override
+                protected void done() {
+                    waitingForSession.remove(this);
+                }
+            };
+            if (ENDED_WITH_SESSION.contains(request.command())) waitingForSession.put(task, link.session());
             try {
-                waiters.execute(() -> runRequest(caller, request, requests));
+                waiters.execute(task);
             } catch (RejectedExecutionException e) {
+                waitingForSession.remove(task);
                 String why = waiters.isShutdown() ? "the board is closing its port"
                         : waiters.getMaximumPoolSize() + " requests that wait (" + String.join(", ", waitingCommands.stream().sorted().toList())
                         + ") are already waiting on the board";

@@ -133,8 +133,9 @@ public final class ConsoleLog {
 
     /**
      * A log whose ring file is {@code dir/console.log}, with a console queue of {@code consoleLines}.
-     *
-     * @throws UncheckedIOException if the directory cannot be made or the file opened
+     * A directory that cannot be made or a file that cannot be opened (a read-only or full state
+     * directory) never stops the log: it says so as its first line, keeps the lines for the
+     * console and {@code log}, and tries the file again as after a failed write.
      */
     public ConsoleLog(Path dir, int consoleLines) {
         this(dir, consoleLines, DISK, FIRST_RETRY_MS);
@@ -144,18 +145,14 @@ public final class ConsoleLog {
     ConsoleLog(Path dir, int consoleLines, RingFiles files, long firstRetryMs) {
         this.file = dir.resolve("console.log");
         this.toConsole = new ArrayBlockingQueue<>(consoleLines);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot make the console log's directory " + dir + ": " + e.getMessage()
-                    + "; check that the state directory is writable", e);
-        }
         List<String> damage = new ArrayList<>();
         loadRecent(dir.resolve("console.log.1"), damage);
         boolean endsMidLine = loadRecent(file, damage);
-        Writer writer;
-        long fileBytes;
+        Writer writer = null;
+        long fileBytes = 0;
+        IOException openFailure = null;
         try {
+            Files.createDirectories(dir);
             fileBytes = Files.exists(file) ? Files.size(file) : 0;
             writer = files.append(file);
             if (endsMidLine) { // a torn last line stays apart from the next one
@@ -164,12 +161,12 @@ public final class ConsoleLog {
                 fileBytes++;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the console log " + file + " for writing: " + e.getMessage()
-                    + "; check that the state directory is writable and the disk not full", e);
+            openFailure = e;
         }
         fileWriter = new FileWriterLoop(files, writer, fileBytes, firstRetryMs);
         writerThread = new Thread(fileWriter, "pirt-log-writer");
         writerThread.setDaemon(true);
+        if (openFailure != null) fileWriter.failed(openFailure, 0); // before the writer starts: it owns that state from then on
         writerThread.start();
         damage.forEach(this::runtime);
     }

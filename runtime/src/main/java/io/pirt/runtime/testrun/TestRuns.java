@@ -154,9 +154,14 @@ public final class TestRuns implements AutoCloseable {
      */
     public TestRuns(Path dir, Host host, ConsoleLog log, List<String> jvmFlags, List<Path> appLibraries) throws IOException {
         this.appLibraries = List.copyOf(appLibraries);
-        this.dir = Files.createDirectories(dir);
+        this.dir = dir;
         this.host = host;
         this.log = log;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) { // a read-only state directory: the runtime runs on, and a test bundle fails with this
+            log.runtime("test runs: cannot make " + dir + " (" + e + "); a test bundle is refused until it can be made");
+        }
         this.jvmFlags = List.copyOf(jvmFlags);
         this.sender = new Thread(this::sendEvents, "test-events");
         sender.setDaemon(true);
@@ -178,6 +183,7 @@ public final class TestRuns implements AutoCloseable {
             }
             readySha = null; // its directory goes now
         }
+        Files.createDirectories(dir);
         deleteTreeExcept(dir, keep);
         Path target = Files.createDirectories(dir.resolve(sha256Hex));
         try {

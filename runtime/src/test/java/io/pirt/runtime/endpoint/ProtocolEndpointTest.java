@@ -303,6 +303,50 @@ class ProtocolEndpointTest {
     }
 
     @Test
+    void theWaitsOfAToolThatWentAwayEndWithItsSessionSoTheNextToolCanWait() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(2);
+        CountDownLatch verdict = new CountDownLatch(1);
+        board = ProtocolEndpoint.builder(cable.boardIn(), cable.boardOut())
+                .identity("test-board", "9.9")
+                .shell(shell)
+                .requests((command, argument) -> {
+                    try {
+                        assertTrue(verdict.await(30, TimeUnit.SECONDS), "the test never gave the verdict");
+                    } catch (InterruptedException e) {
+                        interrupted.countDown();
+                        return Response.failed("interrupted");
+                    }
+                    return Response.ok("committed " + argument);
+                })
+                .waitingRequests(Set.of("install-wait"), 2)
+                .idleTimeoutMs(3000)
+                .link(LinkTest.FAST)
+                .build();
+        board.start();
+        try (Tool tool = new Tool(cable)) {
+            tool.hello(7);
+            awaitAttached();
+            tool.send(FrameType.REQUEST, request(1, "install-wait", "a"));
+            tool.send(FrameType.REQUEST, request(2, "install-wait", "b"));
+            tool.send(FrameType.REQUEST, request(3, "install-wait", "c"));
+            assertEquals(Response.Status.BUSY.code(), tool.awaitResponse(3).payload()[2] & 0xFF, "two wait, the third is refused");
+
+            tool.hello(8); // another tool: the first one's session ends, and its waits have nowhere to answer
+            assertTrue(interrupted.await(5, TimeUnit.SECONDS), "the ended session's waits were interrupted");
+            // A waiter thread frees its slot a moment after its handler returned: a tool asks again on BUSY, bounded.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            Seen answer;
+            int id = 10;
+            do {
+                tool.send(FrameType.REQUEST, request(++id, "install-wait", "d"));
+                if (id == 11) verdict.countDown();
+                answer = tool.awaitResponse(id);
+            } while ((answer.payload()[2] & 0xFF) == Response.Status.BUSY.code() && System.nanoTime() < deadline);
+            assertEquals("committed d", body(answer));
+        }
+    }
+
+    @Test
     void aHandlerThatThrowsAnErrorIsAnsweredFailedAndTheWorkerGoesOn() throws Exception {
         board = ProtocolEndpoint.builder(cable.boardIn(), cable.boardOut())
                 .identity("test-board", "9.9")

@@ -90,6 +90,42 @@ class ConsoleLogResilienceTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aFileThatCannotBeOpenedAtStartIsSaidAndWrittenOnceTheDiskAllows() throws Exception {
+        AtomicBoolean readOnly = new AtomicBoolean(true);
+        ConsoleLog.RingFiles disk = new ConsoleLog.RingFiles() {
+            @Override
+            public Writer append(Path file) throws IOException {
+                if (readOnly.get()) throw new IOException("Read-only file system (injected)");
+                return new FilterWriter(ConsoleLog.DISK.append(file)) {
+                    @Override
+                    public void write(String s, int off, int len) throws IOException {
+                        super.write(s, off, len);
+                        written.add(s.substring(off, off + len));
+                    }
+                };
+            }
+
+            @Override
+            public void rotate(Path file, Path previous) throws IOException {
+                ConsoleLog.DISK.rotate(file, previous);
+            }
+        };
+        ConsoleLog log = new ConsoleLog(dir, 1000, disk, 0); // a read-only state directory: the runtime still starts
+        try {
+            awaitOnConsole(log, "cannot be written (java.io.IOException: Read-only file system (injected))");
+            log.log(ConsoleLog.Source.APP_OUT, "while read-only");
+            assertTrue(log.recent(10).contains("[app] while read-only"), "`log` has the lines: " + log.recent(10));
+            readOnly.set(false);
+            log.log(ConsoleLog.Source.APP_OUT, "writable again");
+            awaitWritten("[app] writable again");
+            awaitOnConsole(log, "is written again");
+        } finally {
+            log.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aStalledDiskNeverBlocksTheApplicationsOutputAndDroppedLinesAreCounted() throws Exception {
         CountDownLatch stalled = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
