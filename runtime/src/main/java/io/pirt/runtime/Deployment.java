@@ -228,7 +228,7 @@ final class Deployment implements TransferSink {
     private Optional<String> signedCheck(Slot slot) throws IOException {
         io.pirt.bundle.BundleManifest m;
         try {
-            m = BundleVerifier.verifyExtracted(slot.jarsDir(), TrustedKeys.load(trustedKeysDir), developmentMode);
+            m = BundleVerifier.verifyExtracted(slot.jarsDir(), TrustedKeys.load(access.trustedKeysDir()), access.developmentMode());
         } catch (BundleRejectedException e) {
             return Optional.of(e.getMessage());
         }

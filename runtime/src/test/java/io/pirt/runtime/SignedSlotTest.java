@@ -68,7 +68,8 @@ class SignedSlotTest {
         log = new ConsoleLog(dir.resolve("log-" + logs.size()), 200);
         logs.add(log);
         BundleStore store = BundleStore.open(dir.resolve("store"), FileOps.durable(w -> log.runtime("disk: " + w)));
-        Deployment d = new Deployment(store, dir.resolve("libs"), 64L << 20, dir.resolve("keys"), false, "virtual", "1.0.0",
+        Deployment d = new Deployment(store, dir.resolve("libs"), 64L << 20,
+                new io.pirt.runtime.access.Access(false, false, true, dir.resolve("keys"), dir.resolve("test-keys")), "virtual", "1.0.0",
                 60_000, log);
         d.launcher(new Deployment.Launcher() {
             @Override

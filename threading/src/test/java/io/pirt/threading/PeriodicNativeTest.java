@@ -48,12 +48,14 @@ class PeriodicNativeTest {
         assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM does not count allocated bytes per thread");
         Periodic every = Periodic.everyMicros(50);
         for (int i = 0; i < 5_000; i++) every.waitNext(); // warm: the JIT compiles the loop
+        threads.getCurrentThreadAllocatedBytes(); // its first call allocates
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < PERIODS; i++) every.waitNext();
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        // The smallest object is 16 bytes: one per period would be 160,000 bytes. The JVM itself
-        // may allocate a few hundred bytes on this thread once (the bean's own bookkeeping).
-        assertTrue(allocated < 1_000, allocated + " bytes allocated by " + PERIODS + " periods");
+        // The smallest object is 16 bytes: one per period would be 160,000 bytes. The JVM may
+        // allocate on this thread once in a while (a deoptimisation, the bean's bookkeeping:
+        // up to 1 KiB was seen), never per period.
+        assertTrue(allocated < 8_192, allocated + " bytes allocated by " + PERIODS + " periods");
     }
 
     private static final int PERIODS = 10_000;

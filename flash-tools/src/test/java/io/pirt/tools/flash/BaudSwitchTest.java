@@ -51,7 +51,7 @@ class BaudSwitchTest {
         return new LoopbackBoard(dir.resolve("board"), 115_200, CableFaults.NONE,
                 (session, command, argument) -> command.equals("install-wait") ? Response.ok(Messages.encode(InstallVerdict.committed("demo", "1.0.0")))
                         : Response.ok(Messages.encode(new BoardInfo("virtual", "pirt virtual board", "0.1.0", 25, "NONE", "asked for",
-                                new BoardInfo.AppStatus("RUNNING", "running demo"), null, 1_000, null))),
+                                new BoardInfo.AppStatus("RUNNING", "running demo"), null, 1_000, null, null))),
                 (name, file, sha) -> stored.set(Files.copy(file, dir.resolve("stored-" + name))), uart);
     }
 

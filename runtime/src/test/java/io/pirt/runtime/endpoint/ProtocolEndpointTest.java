@@ -309,7 +309,7 @@ class ProtocolEndpointTest {
         board = ProtocolEndpoint.builder(cable.boardIn(), cable.boardOut())
                 .identity("test-board", "9.9")
                 .shell(shell)
-                .requests((command, argument) -> {
+                .requests((session, command, argument) -> {
                     try {
                         assertTrue(verdict.await(30, TimeUnit.SECONDS), "the test never gave the verdict");
                     } catch (InterruptedException e) {
