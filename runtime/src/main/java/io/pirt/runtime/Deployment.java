@@ -227,8 +227,15 @@ final class Deployment implements TransferSink {
      */
     private Optional<String> signedCheck(Slot slot) throws IOException {
         io.pirt.bundle.BundleManifest m;
+        TrustedKeys keys;
         try {
-            m = BundleVerifier.verifyExtracted(slot.jarsDir(), TrustedKeys.load(access.trustedKeysDir()), access.developmentMode());
+            keys = TrustedKeys.load(access.trustedKeysDir());
+        } catch (IOException e) { // the trust store is broken, not the slot: the store keeps it for when it is fixed
+            throw new IOException("cannot check slot " + slot.id() + " (" + slot.content().name() + " " + slot.content().version()
+                    + ") against the trusted keys: " + e.getMessage() + "; the slot is kept: fix or remove that key file and `restart`", e);
+        }
+        try {
+            m = BundleVerifier.verifyExtracted(slot.jarsDir(), keys, access.developmentMode());
         } catch (BundleRejectedException e) {
             return Optional.of(e.getMessage());
         }

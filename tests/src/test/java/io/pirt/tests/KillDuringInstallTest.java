@@ -47,13 +47,13 @@ import org.junit.jupiter.api.io.TempDir;
  * kill a restarted runtime on the same state directory runs a complete, verified bundle, the
  * old committed one or the new one, and its store has exactly one committed slot.
  *
- * <p>v1 is installed and committed; then, {@code pirt.soak.iterations} times (20 in the
+ * <p>v1 is installed and committed; then, {@code pirt.soak.iterations} times (12 in the
  * suite), a flash of the next version starts and the runtime is SIGKILLed after a delay drawn
  * from 0..1.2x a normal install (transfer, verification, install, start, commit), from a
  * {@code Random} seeded with {@code pirt.soak.seed} (printed, so a failing run can be
  * repeated). The same class is the soak (docs/store.md, "Kill -9 soak"). It stops at the first
  * failure; a summary line is printed either way. An iteration restarts two JVMs (runtime and
- * application), about 8 s here: the suite's 20 take about 3 minutes, hence the method's own
+ * application), about 4-8 s here: the suite's 12 take one to two minutes, hence the method's own
  * timeout; every blocking step inside has its own bound. The soak turns JUnit's timeouts off.
  *
  * <p>"Complete and verified" is checked from outside the store: the application hashes the
@@ -61,7 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the test compares it with the hash of the padding it packed for that version.
  */
 class KillDuringInstallTest {
-    private static final int SUITE_ITERATIONS = 20;
+    private static final int SUITE_ITERATIONS = 12;
     /** Incompressible padding per bundle, so that transfer and install take a measurable time. */
     private static final int PADDING_BYTES = 384 * 1024;
     /** Bound of each blocking step: a runtime start, a flash, a verdict, the death of a process. */
