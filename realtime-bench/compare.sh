@@ -5,10 +5,12 @@
 #
 #   realtime-bench/compare.sh            # full: 3 runs of 10 s per configuration and phase (~15 min)
 #   realtime-bench/compare.sh --quick    # smoke test: 1 run of 2 s each (~2 min)
+#   realtime-bench/compare.sh --only periodic   # the configurations whose name matches, and their references
 #
 # Options: --quick, --runs N, --seconds S (per run), --interval-us US, --java PATH (a JDK >= 21's
 # java; default: $JAVA_HOME, else the newest under /usr/lib/jvm, else java on the PATH),
-# --skip-build (use the jar already in realtime-bench/target).
+# --skip-build (use the jar already in realtime-bench/target), --only REGEX (the configurations whose
+# name matches the extended regular expression, with the references their ratios are taken against).
 #
 # Needs root (SCHED_FIFO for both tools, /dev/cpu_dma_latency, apt-get for rt-tests and
 # stress-ng when they are missing). Writes under realtime-bench/target/compare/:
@@ -29,6 +31,7 @@ SECONDS_PER_RUN=10
 INTERVAL_US=1000
 JAVA_BIN=""
 BUILD=1
+ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) RUNS=1; SECONDS_PER_RUN=2 ;;
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
     --interval-us) INTERVAL_US="${2:?--interval-us needs a number}"; shift ;;
     --java) JAVA_BIN="${2:?--java needs a path}"; shift ;;
     --skip-build) BUILD=0 ;;
+    --only) ONLY="${2:?--only needs a regular expression}"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -140,6 +144,23 @@ if [ "$NCPU" -ge 2 ]; then
   add "pirt-periodic-zgc-fixed-cpu$PIN_CPU-mlock" "cyclictest-cpu$PIN_CPU" "$ALL" \
     "as pirt-zgc-fixed-cpu$PIN_CPU-mlock, sleeping with pirt's \`Periodic\`" \
     "$J $ZGC -jar $JAR --cpu $PIN_CPU --lock-memory --periodic"
+fi
+if [ -n "$ONLY" ]; then # keep the matching configurations and the references they are measured against
+  keep=()
+  for i in "${!NAMES[@]}"; do
+    if [[ "${NAMES[$i]}" =~ $ONLY ]]; then
+      keep+=("${NAMES[$i]}")
+      [ "${REFS[$i]}" != "-" ] && keep+=("${REFS[$i]}")
+    fi
+  done
+  [ "${#keep[@]}" -gt 0 ] || { echo "compare.sh: no configuration matches --only $ONLY" >&2; exit 2; }
+  N=(); R=(); P=(); D=(); C=()
+  for i in "${!NAMES[@]}"; do
+    if [[ " ${keep[*]} " == *" ${NAMES[$i]} "* ]]; then
+      N+=("${NAMES[$i]}"); R+=("${REFS[$i]}"); P+=("${PHASES_OF[$i]}"); D+=("${DESCS[$i]}"); C+=("${CMDS[$i]}")
+    fi
+  done
+  NAMES=("${N[@]}"); REFS=("${R[@]}"); PHASES_OF=("${P[@]}"); DESCS=("${D[@]}"); CMDS=("${C[@]}")
 fi
 for i in "${!NAMES[@]}"; do printf '%s\t%s\t%s\n' "${NAMES[$i]}" "${REFS[$i]}" "${DESCS[$i]}" >> "$CONFIGS"; done
 

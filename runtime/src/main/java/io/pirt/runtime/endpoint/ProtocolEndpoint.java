@@ -452,6 +452,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
             return;
         }
         long caller = sessionNumber; // a REQUEST is a sequenced frame: it arrived in the open session
+        long linkSession = link.session(); // its answer goes to that session, or nowhere once it has ended
         if (request.command().equals(RateSwitch.COMMAND)) {
             if (!work.offer(() -> switchRate(request))) respondNow(id, Response.Status.BUSY, refusal(Refusal.NOT_NOW, "the board is busy; go on at this rate"));
             return;
@@ -461,13 +462,13 @@ public final class ProtocolEndpoint implements AutoCloseable {
             return;
         }
         if (waitingCommands.contains(request.command())) {
-            java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> runRequest(caller, request, requests), null) {
+            java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> runRequest(caller, linkSession, request, requests), null) {
                 @Override
                 protected void done() {
                     waitingForSession.remove(this);
                 }
             };
-            if (ENDED_WITH_SESSION.contains(request.command())) waitingForSession.put(task, link.session());
+            if (ENDED_WITH_SESSION.contains(request.command())) waitingForSession.put(task, linkSession);
             try {
                 waiters.execute(task);
             } catch (RejectedExecutionException e) {
@@ -480,7 +481,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
             }
             return;
         }
-        if (!work.offer(() -> runRequest(caller, request, requests))) {
+        if (!work.offer(() -> runRequest(caller, linkSession, request, requests))) {
             respondNow(id, Response.Status.BUSY, refusal(Refusal.NOT_NOW, WORK_QUEUE + " requests are waiting; send '"
                     + request.command() + "' again in a moment"));
         }
@@ -495,7 +496,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
     private void switchRate(Request request) {
         long session = link.session();
         int[] baud = {0};
-        runRequest(0, request, (caller, command, argument) -> {
+        runRequest(0, session, request, (caller, command, argument) -> {
             if (rateSwitch == null) {
                 return Response.failed(refusal(Refusal.NOT_SUPPORTED, "this board's console port has no baud rate to change "
                         + "(a USB gadget port): go on at the current rate"));
@@ -521,7 +522,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
      * Worker or waiter thread. Whatever the handler throws, even an {@link Error}, is the
      * request's FAILED answer and goes to stderr with its stack trace: the thread lives on.
      */
-    private void runRequest(long caller, Request request, RequestHandler handler) {
+    private void runRequest(long caller, long linkSession, Request request, RequestHandler handler) {
         Response response;
         try {
             response = handler.handle(caller, request.command(), request.argument());
@@ -539,7 +540,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
                     + " bytes; a response holds at most " + Response.MAX_BODY_BYTES));
             body = response.body().getBytes(StandardCharsets.UTF_8);
         }
-        long session = link.session();
+        long session = linkSession; // never a later session: a tool that came after did not ask (the link refuses an ended one)
         int chunk = link.maxPayloadBytes() - Response.PART_HEADER_BYTES;
         int at = 0;
         do {
