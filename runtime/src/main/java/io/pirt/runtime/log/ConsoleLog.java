@@ -110,8 +110,9 @@ public final class ConsoleLog {
     /** Lines the writer's queue refused since the writer last caught up. */
     private final AtomicLong droppedFromFile = new AtomicLong();
     /**
-     * Held while a line is remembered and queued for the file, so the file has the lines in
-     * the order {@link #recent} has them; a line waiting for room in the writer's queue holds
+     * Held while a line is remembered, queued for the file and then for the console, so the
+     * file has the lines in the order {@link #recent} has them and a line the console shows is
+     * already queued for the file (a close() after seeing it writes it); a line waiting for room in the writer's queue holds
      * it (at most {@value #FILE_QUEUE_WAIT_MS} ms), which is the back-pressure on producers.
      * Taken before {@code this}, never after.
      */
@@ -220,15 +221,17 @@ public final class ConsoleLog {
         synchronized (fileOrder) {
             synchronized (this) {
                 remember(line);
-                if (!toConsole.offer(line)) dropped++;
             }
             if (!toFile.offer(line) && !waitForRoom(line)) droppedFromFile.incrementAndGet();
+            synchronized (this) { // after the file's queue: a line seen on the console is already queued for the file
+                if (!toConsole.offer(line)) dropped++;
+            }
         }
     }
 
     /** Offers {@code line} to the full file queue, waiting unless the disk is stalled; whether it went in. */
     private boolean waitForRoom(String line) {
-        if (fileStalled) return false;
+        if (fileStalled || Thread.currentThread() == writerThread) return false; // the writer never waits for itself
         try {
             if (toFile.offer(line, FILE_QUEUE_WAIT_MS, TimeUnit.MILLISECONDS)) return true;
         } catch (InterruptedException e) {
