@@ -17,7 +17,7 @@ import io.pirt.hal.HalException;
 public interface LibC extends Library {
     // Linux generic values (x86, x86-64, arm, arm64)
     int O_RDONLY = 0, O_CLOEXEC = 02000000;
-    int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 02000000;
+    int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_CLOEXEC = 02000000;
     int SOL_SOCKET = 1, SO_PEERCRED = 17;
     int SHUT_RDWR = 2;
     int MSG_NOSIGNAL = 0x4000;
@@ -57,6 +57,10 @@ public interface LibC extends Library {
     NativeLong send(int fd, byte[] buffer, NativeLong countBytes, int flags) throws LastErrorException;
 
     int shutdown(int fd, int how) throws LastErrorException;
+
+    /** One datagram to {@code address}, a {@code struct sockaddr_un} of {@code addressLength} bytes. */
+    NativeLong sendto(int fd, byte[] buffer, NativeLong length, int flags, byte[] address, int addressLength)
+            throws LastErrorException;
 
     /**
      * Loads libc once, on first use; a failure is kept (not thrown from the initialiser, which

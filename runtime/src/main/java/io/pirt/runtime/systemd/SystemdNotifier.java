@@ -1,9 +1,8 @@
 package io.pirt.runtime.systemd;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import io.pirt.hal.internal.LibC;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,7 +17,7 @@ import java.util.Optional;
  * with a leading {@code @}.
  *
  * <p>Java's channels have no Unix datagram sockets, and libsystemd is not on every board, so
- * this is the protocol itself, through JNA: {@code socket(AF_UNIX, SOCK_DGRAM)} once, then one
+ * this is the protocol itself, through hal's JNA binding of the C library: {@code socket(AF_UNIX, SOCK_DGRAM)} once, then one
  * {@code sendto} per message. systemd learns the sender's PID from the kernel, so any thread
  * of the runtime's JVM (the service's main process) may send.
  *
@@ -28,7 +27,6 @@ public final class SystemdNotifier implements AutoCloseable {
     /** The environment variable systemd sets for a Type=notify service. */
     public static final String SOCKET_VARIABLE = "NOTIFY_SOCKET";
 
-    private static final int AF_UNIX = 1, SOCK_DGRAM = 2, SOCK_CLOEXEC = 02000000, MSG_NOSIGNAL = 0x4000;
     /** sizeof(struct sockaddr_un): a 2-byte family and 108 bytes of path. */
     private static final int SUN_PATH_BYTES = 108;
 
@@ -75,14 +73,14 @@ public final class SystemdNotifier implements AutoCloseable {
             throw new IOException(SOCKET_VARIABLE + "=" + address + " is longer than a Unix socket address (" + SUN_PATH_BYTES + " bytes)");
         }
         ByteBuffer b = ByteBuffer.allocate(2 + SUN_PATH_BYTES).order(ByteOrder.nativeOrder());
-        b.putShort((short) AF_UNIX);
+        b.putShort((short) LibC.AF_UNIX);
         b.put(path);
         byte[] sockaddr = b.array();
         if (isAbstract) sockaddr[2] = 0;
         int length = 2 + path.length + (isAbstract ? 0 : 1);
         int fd;
         try {
-            fd = libc().socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            fd = libc().socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
         } catch (LastErrorException e) {
             throw new IOException("cannot make a Unix datagram socket for " + SOCKET_VARIABLE + "=" + address + ": errno " + e.getErrorCode(), e);
         } catch (LinkageError e) { // JNA or its native library did not load: the first use says why, once
@@ -102,7 +100,7 @@ public final class SystemdNotifier implements AutoCloseable {
         if (s < 0) throw new IOException("the notifier for " + address + " is closed");
         byte[] bytes = state.getBytes(StandardCharsets.UTF_8);
         try {
-            libc().sendto(s, bytes, new NativeLong(bytes.length), MSG_NOSIGNAL, sockaddr, sockaddrLength);
+            libc().sendto(s, bytes, new NativeLong(bytes.length), LibC.MSG_NOSIGNAL, sockaddr, sockaddrLength);
         } catch (LastErrorException e) {
             throw new IOException("cannot notify the service manager on " + address + " (" + firstLine(state) + "): errno "
                     + e.getErrorCode(), e);
@@ -127,25 +125,8 @@ public final class SystemdNotifier implements AutoCloseable {
         return nl < 0 ? state : state.substring(0, nl) + " ...";
     }
 
+    /** The C library, through hal's binding (the one above threading's); a LinkageError if JNA cannot load it. */
     private static LibC libc() {
-        return LibC.Holder.INSTANCE;
-    }
-
-    /** The three C library calls sd_notify needs. Each throws LastErrorException (errno) on failure. */
-    interface LibC extends Library {
-        int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        NativeLong sendto(int fd, byte[] buffer, NativeLong length, int flags, byte[] address, int addressLength)
-                throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-
-        /** Loaded on first use; a failure is a LinkageError at that use, naming JNA's reason. */
-        final class Holder {
-            static final LibC INSTANCE = Native.load("c", LibC.class);
-
-            private Holder() {
-            }
-        }
+        return LibC.get();
     }
 }
