@@ -1,14 +1,9 @@
 package io.pirt.threading;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -62,22 +57,6 @@ class PeriodicNativeTest {
 
     @Test
     void anInterruptIsSeenWithinTheSleepSlice() throws Exception {
-        AtomicReference<Object> outcome = new AtomicReference<>();
-        CountDownLatch sleeping = new CountDownLatch(1);
-        java.lang.Thread t = new java.lang.Thread(() -> {
-            Periodic slow = Periodic.everyMicros(TimeUnit.SECONDS.toMicros(60));
-            sleeping.countDown();
-            try {
-                outcome.set(slow.waitNext());
-            } catch (ThreadInterruptedException e) {
-                outcome.set(e);
-            }
-        }, "periodic-sleeper");
-        t.start();
-        assertTrue(sleeping.await(5, TimeUnit.SECONDS));
-        t.interrupt();
-        t.join(5_000);
-        assertFalse(t.isAlive(), "an interrupted waitNext() did not return within 5 s");
-        assertTrue(outcome.get() instanceof ThreadInterruptedException, String.valueOf(outcome.get()));
+        PeriodicTest.interruptEndsASleepingWaitNext();
     }
 }

@@ -59,6 +59,15 @@ class PeriodicTest {
         assertThrows(ThreadInterruptedException.class, every::waitNext);
         assertTrue(java.lang.Thread.interrupted(), "the interrupt stays set (cleared here)");
 
+        interruptEndsASleepingWaitNext();
+    }
+
+    /**
+     * A thread sleeping in {@code waitNext()} of a 60 s schedule is interrupted: the call ends
+     * within 5 s with ThreadInterruptedException, the interrupt still set. Shared with
+     * {@link PeriodicNativeTest}, where the sleep is native and taken in slices.
+     */
+    static void interruptEndsASleepingWaitNext() throws InterruptedException {
         AtomicReference<Object> outcome = new AtomicReference<>();
         CountDownLatch sleeping = new CountDownLatch(1);
         java.lang.Thread t = new java.lang.Thread(() -> {

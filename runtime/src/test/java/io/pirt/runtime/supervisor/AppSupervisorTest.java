@@ -97,17 +97,16 @@ class AppSupervisorTest {
      * so this looks every 5 ms: a test-side bound, not a synchronisation the code relies on.
      */
     private void awaitLogged(String line) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!logged(line)) {
-            assertTrue(System.nanoTime() < deadline, "no '" + line + "' within 30 s; log: " + log.recent(20));
-            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
-        }
+        awaitLine(line::equals, "'" + line + "'");
     }
 
-    private void awaitLoggedStartingWith(String prefix) {
+    /** Waits (at most 30 s, looking every 5 ms as above) for a logged line that {@code matches}; returns it. */
+    private String awaitLine(java.util.function.Predicate<String> matches, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (log.recent(100).stream().noneMatch(l -> l.startsWith(prefix))) {
-            assertTrue(System.nanoTime() < deadline, "no line starting '" + prefix + "' within 30 s; log: " + log.recent(20));
+        for (;;) {
+            java.util.Optional<String> line = log.recent(500).stream().filter(matches).findFirst();
+            if (line.isPresent()) return line.get();
+            assertTrue(System.nanoTime() < deadline, "no " + what + " within 30 s; log: " + log.recent(20));
             java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
         }
     }
@@ -201,8 +200,7 @@ class AppSupervisorTest {
                 List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"), Map.of("pirt.board", "virtual",
                 "pirt.rt.priorities", "11,13,17,19,23,29,31", "pirt.rt.cpus", "", "pirt.rt.dmaLatency", "off")));
         assertEquals("started", next());
-        awaitLoggedStartingWith("[app] kernel ");
-        String seen = log.recent(100).stream().filter(l -> l.startsWith("[app] kernel ")).findFirst().orElseThrow();
+        String seen = awaitLine(l -> l.startsWith("[app] kernel "), "line starting '[app] kernel '");
         Assumptions.assumeTrue(seen.startsWith("[app] kernel FIFO "), "SCHED_FIFO is not permitted here: " + seen);
         assertEquals("[app] kernel FIFO policy=1 rtprio=23", seen, "PRIO_HIGH is the table's fifth entry");
     }
