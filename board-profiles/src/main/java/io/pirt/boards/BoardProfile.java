@@ -39,13 +39,14 @@ public final class BoardProfile {
     /** Why there is no status LED, or a remark about it; empty if the profile says nothing. */
     private final String statusLedNote;
     private final RealtimeTable realtime;
+    private final AppJvmSettings appJvm;
     private final List<String> sources;
 
     BoardProfile(String id, String name, String extendsId, String origin, List<String> matchPrefixes,
                  String soc, int cpuCores, String gpioChipLabel, String gpioProvider, List<Pin> pins,
                  Map<String, String> aliases, Map<String, SerialPortSpec> serialPorts,
                  String consoleDevice, String statusLedRef, String statusLedNote,
-                 RealtimeTable realtime, List<String> sources) {
+                 RealtimeTable realtime, AppJvmSettings appJvm, List<String> sources) {
         this.id = id;
         this.name = name;
         this.extendsId = extendsId;
@@ -67,6 +68,7 @@ public final class BoardProfile {
         this.statusLedRef = statusLedRef;
         this.statusLedNote = statusLedNote;
         this.realtime = realtime;
+        this.appJvm = appJvm;
         this.sources = List.copyOf(sources);
     }
 
@@ -148,6 +150,11 @@ public final class BoardProfile {
     /** The priority table and CPU set for real-time threads. */
     public RealtimeTable realtime() {
         return realtime;
+    }
+
+    /** What the profile asks of the application's JVM: collector and heap ({@code jvm}; defaults when it says nothing). */
+    public AppJvmSettings appJvm() {
+        return appJvm;
     }
 
     /** Where the profile's facts come from: URLs and document names. */

@@ -33,6 +33,8 @@ record ProfileDocument(
         Map<String, Located<Integer>> priorities,
         Located<List<Integer>> cpus,
         Located<Integer> dmaLatency,
+        Located<String> collector,
+        Located<Integer> heapMb,
         List<String> sources) {
 
     /**

@@ -46,13 +46,14 @@ final class ProfileReader {
     static final int MAX_CPU_CORES = 64;
 
     private static final List<String> TOP_FIELDS = List.of("version", "id", "name", "extends", "match",
-            "soc", "cpuCores", "gpio", "pins", "aliases", "serial", "chosen", "realtime", "sources");
+            "soc", "cpuCores", "gpio", "pins", "aliases", "serial", "chosen", "realtime", "jvm", "sources");
     private static final List<String> GPIO_FIELDS = List.of("chipLabel", "provider");
     private static final List<String> PIN_FIELDS = List.of("name", "line", "header", "caps", "activeLow", "kernelDriver");
-    private static final List<String> SERIAL_FIELDS = List.of("device", "description");
+    private static final List<String> SERIAL_FIELDS = List.of("device", "description", "enable");
     private static final List<String> CHOSEN_FIELDS = List.of("console", "statusLed");
     private static final List<String> STATUS_LED_FIELDS = List.of("alias", "note");
     private static final List<String> REALTIME_FIELDS = List.of("priorities", "cpus", "dmaLatency");
+    private static final List<String> JVM_FIELDS = List.of("collector", "heapMb");
     private static final List<String> INDEX_FIELDS = List.of("version", "profiles");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -189,10 +190,28 @@ final class ProfileReader {
             }
         }
 
+        Located<String> collector = null;
+        Located<Integer> heapMb = null;
+        if (root.has("jvm")) {
+            JsonNode jvm = root.get("jvm");
+            object(jvm, "jvm");
+            onlyFields(jvm, "jvm", JVM_FIELDS);
+            if (jvm.has("collector")) {
+                String c = text(jvm.get("collector"), "jvm.collector");
+                if (!AppJvmSettings.COLLECTORS.contains(c)) {
+                    throw problem("jvm.collector", "unknown collector '" + c + "'; known: " + String.join(", ", AppJvmSettings.COLLECTORS));
+                }
+                collector = located(c, "jvm.collector");
+            }
+            if (jvm.has("heapMb")) {
+                heapMb = located(integer(jvm.get("heapMb"), "jvm.heapMb", AppJvmSettings.MIN_HEAP_MB, AppJvmSettings.MAX_HEAP_MB), "jvm.heapMb");
+            }
+        }
+
         List<String> sources = root.has("sources") ? textList(root.get("sources"), "sources") : List.of();
 
         return new ProfileDocument(file, path, id, name, extendsId, match, soc, cpuCores, chipLabel, provider,
-                pins, aliases, serial, console, statusLed, priorities, cpus, dmaLatency, sources);
+                pins, aliases, serial, console, statusLed, priorities, cpus, dmaLatency, collector, heapMb, sources);
     }
 
     private void version(JsonNode root) {
@@ -282,7 +301,8 @@ final class ProfileReader {
             onlyFields(port, at, SERIAL_FIELDS);
             String device = device(required(port, at, "device"), at + ".device");
             String description = text(required(port, at, "description"), at + ".description");
-            ports.put(e.getKey(), new Located<>(new SerialPortSpec(e.getKey(), device, description), file, at + ".device"));
+            String enable = port.has("enable") ? text(port.get("enable"), at + ".enable") : "";
+            ports.put(e.getKey(), new Located<>(new SerialPortSpec(e.getKey(), device, description, enable), file, at + ".device"));
         }
         return ports;
     }

@@ -86,6 +86,8 @@ final class ProfileResolver {
         final Map<String, Located<Integer>> priorities = new HashMap<>();
         Located<List<Integer>> cpus;
         Located<Integer> dmaLatency;
+        Located<String> collector;
+        Located<Integer> heapMb;
         final Set<String> sources = new LinkedHashSet<>();
 
         void add(ProfileDocument d) {
@@ -103,6 +105,8 @@ final class ProfileResolver {
             priorities.putAll(d.priorities());
             cpus = d.cpus() != null ? d.cpus() : cpus;
             dmaLatency = d.dmaLatency() != null ? d.dmaLatency() : dmaLatency;
+            collector = d.collector() != null ? d.collector() : collector;
+            heapMb = d.heapMb() != null ? d.heapMb() : heapMb;
             sources.addAll(d.sources());
         }
 
@@ -144,7 +148,12 @@ final class ProfileResolver {
             }
             return new BoardProfile(leaf.id(), leaf.name(), leaf.extendsId(), leaf.file(), leaf.match(), soc,
                     cpuCores, chipLabel, provider, pinList, aliasMap, ports, console.value(), statusLedRef,
-                    statusLedNote, realtime, List.copyOf(sources));
+                    statusLedNote, realtime, jvm(), List.copyOf(sources));
+        }
+
+        private AppJvmSettings jvm() {
+            return new AppJvmSettings(collector != null ? collector.value() : AppJvmSettings.DEFAULT_COLLECTOR,
+                    heapMb != null ? heapMb.value() : AppJvmSettings.DEFAULT_HEAP_MB);
         }
 
         private List<Pin> checkPins() {

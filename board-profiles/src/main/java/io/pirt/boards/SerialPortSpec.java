@@ -10,8 +10,11 @@ import java.util.Objects;
  *                    board a placeholder {@code pty:NAME} for a pseudo-terminal that the
  *                    runtime creates and replaces with its path
  * @param description which UART this is, on which pins, and what must be configured
+ * @param enable      the {@code config.txt} line that enables this UART ({@code enable_uart=1},
+ *                    {@code dtparam=uart0=on} on a Pi 5), or empty when it needs none or the
+ *                    profile does not say
  */
-public record SerialPortSpec(String name, String device, String description) {
+public record SerialPortSpec(String name, String device, String description, String enable) {
 
     /** The prefix of a pseudo-terminal placeholder. */
     public static final String PTY_PREFIX = "pty:";
@@ -21,6 +24,7 @@ public record SerialPortSpec(String name, String device, String description) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(enable, "enable");
     }
 
     /** Whether {@link #device()} is a placeholder the runtime replaces by a pseudo-terminal. */

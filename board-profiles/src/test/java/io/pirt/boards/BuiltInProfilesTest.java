@@ -141,6 +141,13 @@ class BuiltInProfilesTest {
         assertEquals(List.of(3), rt.cpus());
     }
 
+    @ParameterizedTest
+    @CsvSource({"rpi-3b, 256", "rpi-3b-plus, 256", "rpi-4b, 256", "rpi-5, 256", "rpi-zero-2w, 128", "rpi-cm4, 256", "virtual, 256"})
+    void applicationsGetZgcAndAHeapThatFitsTheBoardsMemory(String id, int heapMb) {
+        // The Zero 2 W has 512 MB for the GPU, Linux, the runtime's JVM and the application's.
+        assertEquals(new AppJvmSettings("zgc", heapMb), PROFILES.get(id).appJvm());
+    }
+
     @Test
     void virtualBoardIsSimulatedWithLedAndButton() {
         BoardProfile v = PROFILES.get("virtual");

@@ -109,6 +109,9 @@ class ProfileFileTest {
             "cpu beyond cpuCores   | 'cpus: [1]'                   | 'cpus: [2]'                        | realtime.cpus[0]            | CPU 2 does not exist on a board with 2 cores",
             "dma latency negative  | 'cpus: [1]'                   | 'cpus: [1]\n  dmaLatency: -5'     | realtime.dmaLatency         | out of range: -5",
             "dma latency a word    | 'cpus: [1]'                   | 'cpus: [1]\n  dmaLatency: low'    | realtime.dmaLatency         | must be microseconds (0..1000000) or off",
+            "unknown collector     | 'soc: TEST1'                  | 'soc: TEST1\njvm: {collector: shenandoah}' | jvm.collector        | unknown collector 'shenandoah'; known: zgc, g1, serial",
+            "heap too small        | 'soc: TEST1'                  | 'soc: TEST1\njvm: {heapMb: 8}'     | jvm.heapMb                  | out of range: 8 (must be 16..65536)",
+            "jvm field typo        | 'soc: TEST1'                  | 'soc: TEST1\njvm: {heap: 128}'     | jvm.heap                    | unknown field",
             "pty on a real board   | 'device: /dev/ttyS0'          | 'device: pty:SERIAL0'              | serial.SERIAL0.device       | only the simulated board",
             "relative device path  | 'console: /dev/ttyS0'         | 'console: ttyS0'                   | chosen.console              | is not a device path",
             "bad serial name       | 'SERIAL0:'                    | 'UART0:'                           | serial.UART0                | use SERIAL0, SERIAL1",
@@ -125,6 +128,22 @@ class ProfileFileTest {
     /** CSV cells write a newline as \n. */
     private static String unescape(String cell) {
         return cell.replace("\\n", "\n");
+    }
+
+    @Test
+    void jvmDefaultsWhenTheProfileIsSilentAndAChildOverridesItsParent() throws IOException {
+        BoardProfile silent = PROFILES.loadFile(write("board", VALID));
+        assertEquals(new AppJvmSettings("zgc", 256), silent.appJvm());
+        write("base", replace(VALID, "id: board\n", "id: base\n").replace("soc: TEST1", "soc: TEST1\njvm: {collector: g1, heapMb: 512}"));
+        Path child = write("board", """
+                version: 1
+                id: board
+                name: Small carrier
+                extends: base
+                jvm: {heapMb: 96}
+                """);
+        BoardProfile p = PROFILES.loadFile(child);
+        assertEquals(new AppJvmSettings("g1", 96), p.appJvm(), "collector from the parent, heap from the child");
     }
 
     @Test

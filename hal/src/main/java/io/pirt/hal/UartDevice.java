@@ -19,14 +19,16 @@ import java.util.function.UnaryOperator;
  * @param boardId        the board profile's id, or null when opened by path
  * @param pseudoTerminal whether the device is a pseudo-terminal (the simulated board's
  *                       SERIALn): then a missing device means the runtime's terminal is gone
+ * @param enable         the config.txt line that enables the UART, from the board profile;
+ *                       empty when opened by path or the profile does not say
  */
-record UartDevice(String name, Path path, String boardId, boolean pseudoTerminal) {
+record UartDevice(String name, Path path, String boardId, boolean pseudoTerminal, String enable) {
     /** System property prefix: {@code pirt.serial.SERIAL0=/dev/pts/7} gives SERIAL0's device. */
     static final String PROPERTY_PREFIX = "pirt.serial.";
 
     /** A device opened by path. */
     static UartDevice ofPath(Path path) {
-        return new UartDevice(path.toString(), path, null, path.startsWith("/dev/pts/"));
+        return new UartDevice(path.toString(), path, null, path.startsWith("/dev/pts/"), "");
     }
 
     /**
@@ -54,7 +56,7 @@ record UartDevice(String name, Path path, String boardId, boolean pseudoTerminal
                 throw new HalException(portName + " of board " + board.id() + ": system property " + property + "='"
                         + override + "' is not an absolute device path (expected e.g. /dev/pts/7)");
             }
-            return new UartDevice(portName, path, board.id(), spec.isPseudoTerminal() || path.startsWith("/dev/pts/"));
+            return new UartDevice(portName, path, board.id(), spec.isPseudoTerminal() || path.startsWith("/dev/pts/"), spec.enable());
         }
         if (spec.isPseudoTerminal()) {
             throw new HalException(portName + " of board " + board.id() + " is a pseudo-terminal that the pirt runtime creates ("
@@ -62,7 +64,7 @@ record UartDevice(String name, Path path, String boardId, boolean pseudoTerminal
                     + "application under the runtime (pirt sim), or create a pseudo-terminal and pass -D" + property
                     + "=/dev/pts/N");
         }
-        return new UartDevice(portName, Path.of(spec.device()), board.id(), false);
+        return new UartDevice(portName, Path.of(spec.device()), board.id(), false, spec.enable());
     }
 
     /** "SERIAL0 (/dev/serial0)" or just the path. */
@@ -88,10 +90,20 @@ record UartDevice(String name, Path path, String boardId, boolean pseudoTerminal
         if (pseudoTerminal) {
             m.append(": the pseudo-terminal is gone; is the pirt runtime (or the program) that created it still running?");
         } else {
-            m.append(": is the UART enabled? On a Raspberry Pi add enable_uart=1 to config.txt (/boot/firmware/config.txt;"
-                    + " /boot/config.txt before Bookworm), or run sudo raspi-config, Interface Options, Serial Port:"
-                    + " login shell No, serial port hardware Yes; then reboot. ls -l /dev/serial* /dev/ttyAMA* /dev/ttyS*"
-                    + " /dev/ttyUSB* shows the serial devices this machine has");
+            String config = " in config.txt (/boot/firmware/config.txt; /boot/config.txt before Bookworm) and reboot";
+            if (!enable.isEmpty()) {
+                m.append(": is the UART enabled? The board profile ").append(boardId).append(" says ").append(name)
+                        .append(" is enabled by the line ").append(enable).append(config);
+                if (enable.equals("enable_uart=1")) {
+                    m.append(" (or sudo raspi-config, Interface Options, Serial Port: login shell No, serial port hardware Yes)");
+                } else {
+                    m.append(" (enable_uart=1 does not enable this one)");
+                }
+            } else {
+                m.append(": is the UART enabled? On a Raspberry Pi add enable_uart=1").append(config)
+                        .append(", or run sudo raspi-config, Interface Options, Serial Port: login shell No, serial port hardware Yes");
+            }
+            m.append(". ls -l /dev/serial* /dev/ttyAMA* /dev/ttyS* /dev/ttyUSB* shows the serial devices this machine has");
             if (boardId != null) m.append("; the board profile ").append(boardId).append(" says ").append(name).append(" is ").append(path);
         }
         return new HalException(m.toString());

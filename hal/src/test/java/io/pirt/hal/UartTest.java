@@ -240,6 +240,25 @@ class UartTest {
     }
 
     @Test
+    void onAPi5TheHeaderUartsHintIsDtparamUart0NotEnableUart() {
+        // /dev/ttyAMA0 does not exist on this machine, as on a Pi 5 without dtparam=uart0=on.
+        UartDevice device = UartDevice.resolve(PROFILES.get("rpi-5"), "SERIAL0", name -> null);
+        HalException e = assertThrows(HalException.class, () -> Uart.open(device, UartConfig.DEFAULT));
+        assertTrue(e.getMessage().startsWith("SERIAL0 (/dev/ttyAMA0): no such device /dev/ttyAMA0"), e.getMessage());
+        assertTrue(e.getMessage().contains("The board profile rpi-5 says SERIAL0 is enabled by the line dtparam=uart0=on in config.txt"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("enable_uart=1 does not enable this one"), e.getMessage());
+    }
+
+    @Test
+    void onAPi4ThePrimaryUartsHintIsEnableUart() {
+        UartDevice device = UartDevice.resolve(PROFILES.get("rpi-4b"), "SERIAL0", Map.of("pirt.serial.SERIAL0", "/dev/ttyPIRT8")::get);
+        HalException e = assertThrows(HalException.class, () -> Uart.open(device, UartConfig.DEFAULT));
+        assertTrue(e.getMessage().contains("The board profile rpi-4b says SERIAL0 is enabled by the line enable_uart=1 in config.txt")
+                && e.getMessage().contains("raspi-config"), e.getMessage());
+    }
+
+    @Test
     void aMissingPseudoTerminalIsReportedAsGone() {
         Path gone = Path.of("/dev/pts/987654");
         UartDevice device = UartDevice.resolve(PROFILES.get("virtual"), "SERIAL0", Map.of("pirt.serial.SERIAL0", gone.toString())::get);

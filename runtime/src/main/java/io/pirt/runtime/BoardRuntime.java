@@ -51,7 +51,7 @@ public final class BoardRuntime implements AutoCloseable {
     /** Settings of one runtime; see Main's options. */
     public record Settings(BoardProfile profile, Path stateDir, String consoleDevice, int consoleBaud, Optional<AppSpec> devApp,
                            List<Path> appLibraries, Optional<Path> wiring, long startTimeoutMs, long hangTimeoutMs, long stopGraceMs,
-                           Access access, long trialMs, List<String> appJvmFlags,
+                           Access access, long trialMs, AppJvm appJvm,
                            long libraryCacheBytes) {
     }
 
@@ -100,7 +100,7 @@ public final class BoardRuntime implements AutoCloseable {
             @Override
             public void run(Slot slot) throws IOException {
                 startApp(new AppSpec(slot.content().name() + " " + slot.content().version(), AppSpec.jarsIn(slot.jarsDir()),
-                        slot.content().mainClass(), List.of(), settings.appJvmFlags(),
+                        slot.content().mainClass(), List.of(), settings.appJvm().flags(),
                         Map.of("pirt.bundle.name", slot.content().name(), "pirt.bundle.version", slot.content().version())));
             }
 
@@ -139,7 +139,7 @@ public final class BoardRuntime implements AutoCloseable {
             public boolean sendEvent(String json, long timeoutMs) throws InterruptedException {
                 return console.event(json, timeoutMs);
             }
-        }, log, settings.appJvmFlags(), settings.appLibraries());
+        }, log, settings.appJvm().flags(), settings.appLibraries());
         deployment.testRuns(testRuns);
         ShellCommands.Bundles bundles = new ShellCommands.Bundles() {
             @Override
@@ -159,7 +159,7 @@ public final class BoardRuntime implements AutoCloseable {
         };
         this.proofs = new SessionProofs(settings.access().trustedKeysDir(), settings.access().testKeysDir(), settings.profile().id());
         this.commands = new ShellCommands(settings.profile(), version(), supervisor, log, this::restart, this::localBoard, bundles,
-                settings.access());
+                settings.access(), settings.appJvm());
         SerialConsole.Services services = new SerialConsole.Services(settings.profile().id(), version(), commands,
                 this::request, WAITING_REQUESTS, settings.stateDir().resolve("incoming"), deployment,
                 io.pirt.bundle.BundleVerifier.MAX_BUNDLE_BYTES);

@@ -63,7 +63,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--app-libs", paramLabel = "CLASSPATH", description = "The pirt libraries for applications; default: this runtime's class path without its runtime-only parts.")
     String appLibs;
 
-    @Option(names = "--app-jvm-flag", paramLabel = "FLAG", description = "A JVM flag for the application (repeatable); default: the real-time set (docs/runtime.md).")
+    @Option(names = "--app-jvm-flag", paramLabel = "FLAG", description = "A JVM flag for the application (repeatable); replaces the board profile's collector and heap (docs/runtime.md).")
     List<String> appJvmFlags;
 
     @Option(names = "--config", paramLabel = "DIR", defaultValue = "/etc/pirt", description = "Configuration directory: its keys/*.pub are trusted for bundles and for a tool's proof of a key, "
@@ -107,9 +107,6 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--stop-grace-ms", defaultValue = "2000", description = "Time an interrupted application has to end before it is killed (default: ${DEFAULT-VALUE}).")
     long stopGraceMs;
 
-    /** JVM flags that gave the best latency tail for real-time applications (docs/realtime.md). */
-    static final List<String> REALTIME_JVM_FLAGS = List.of("-XX:+UseZGC", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
-
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -144,6 +141,7 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         Access access = new Access(dev, shell.equals("operator"), testRuns.equals("on"), config.resolve("keys"), config.resolve("test-keys"));
+        AppJvm appJvm = appJvmFlags != null ? AppJvm.given(appJvmFlags) : AppJvm.forThisJvm(profile.appJvm(), profile.id());
         Optional<AppSpec> app = Optional.empty();
         if (!appJars.isEmpty()) {
             if (appMain == null) {
@@ -151,11 +149,11 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
             app = Optional.of(new AppSpec(appJars.get(0).getFileName().toString(), appJars, appMain, List.of(),
-                    appJvmFlags != null ? appJvmFlags : REALTIME_JVM_FLAGS, Map.of()));
+                    appJvm.flags(), Map.of()));
         }
         BoardRuntime.Settings settings = new BoardRuntime.Settings(profile, state, device, baud, app,
                 AppLibraries.resolve(appLibs), Optional.ofNullable(wiring), startTimeoutMs, hangTimeoutMs, stopGraceMs,
-                access, trialMs, appJvmFlags != null ? appJvmFlags : REALTIME_JVM_FLAGS,
+                access, trialMs, appJvm,
                 libraryCacheMib * 1024 * 1024);
         Event stopped = new Event();
         boolean usbGadget = consoleUsb || SerialDevicePort.isUsbGadget(device);

@@ -7,6 +7,7 @@ import io.pirt.hal.GpioPin;
 import io.pirt.hal.GpioRequest;
 import io.pirt.hal.HalException;
 import io.pirt.hal.PinMode;
+import io.pirt.runtime.AppJvm;
 import io.pirt.runtime.access.Access;
 import io.pirt.runtime.log.ConsoleLog;
 import io.pirt.runtime.supervisor.AppSupervisor;
@@ -76,6 +77,8 @@ public final class ShellCommands {
     private final Bundles bundles;
     /** Whether a person at the shell may change the board, and what {@code info} says about access. */
     private final Access access;
+    /** The flags the application's JVM starts with, for {@code info}. */
+    private final AppJvm appJvm;
     private final long startedNanos = System.nanoTime();
     /** Pins this shell opened while no application ran, kept so written levels hold. Guarded by this. */
     private final Map<String, GpioPin> shellPins = new HashMap<>();
@@ -84,9 +87,11 @@ public final class ShellCommands {
      * @param restart    restarts the application and says how that went (refuses when there is none)
      * @param localBoard the runtime's own board, for {@code gpio} while no application runs
      * @param access     the board's access settings: the shell changes the board only when they open it
+     * @param appJvm     the flags the application's JVM starts with, for {@code info}
      */
     public ShellCommands(BoardProfile profile, String runtimeVersion, AppSupervisor supervisor, ConsoleLog log,
-                         Supplier<Done> restart, Supplier<Board> localBoard, Bundles bundles, Access access) {
+                         Supplier<Done> restart, Supplier<Board> localBoard, Bundles bundles, Access access,
+                         AppJvm appJvm) {
         this.profile = profile;
         this.runtimeVersion = runtimeVersion;
         this.supervisor = supervisor;
@@ -95,6 +100,7 @@ public final class ShellCommands {
         this.localBoard = localBoard;
         this.bundles = bundles;
         this.access = access;
+        this.appJvm = appJvm;
     }
 
     /** Who may change the board through the port, in a line (the console's banner and {@code info} say it). */
@@ -165,7 +171,7 @@ public final class ShellCommands {
         return new BoardInfo(profile.id(), profile.name(), runtimeVersion, Runtime.version().feature(),
                 Threading.schedulingMode().toString(), Threading.schedulingDescription().replaceFirst("^pirt: ", ""),
                 new BoardInfo.AppStatus(supervisor.state().name(), supervisor.detail()), bundles.active(), upMs,
-                access.describe(), realtime());
+                access.describe(), realtime(), new BoardInfo.AppJvm(appJvm.flags(), appJvm.why()));
     }
 
     private BoardInfo.Realtime realtime() {

@@ -173,6 +173,10 @@ class LauncherTest {
             BoardInfo typed = Messages.decode(infoJson.out(), BoardInfo.class); // the board's record, not its text re-read
             assertEquals("virtual", typed.board(), infoJson::toString);
             assertEquals("demo", typed.bundle().name(), infoJson::toString);
+            // The application's JVM from the virtual profile's jvm section, on this (64-bit) JVM.
+            assertEquals(java.util.List.of("-XX:+UseZGC", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"), typed.appJvm().flags(), infoJson::toString);
+            assertTrue(info.out().contains("app JVM:     -XX:+UseZGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch (board profile virtual on a 64-bit JVM"),
+                    info::toString);
             Launcher.Run ps = pirt(60, "ps", "--port", port);
             assertOk(ps);
             assertTrue(ps.out().contains("printer-high"), ps::toString);

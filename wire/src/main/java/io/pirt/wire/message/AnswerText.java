@@ -50,6 +50,8 @@ public final class AnswerText {
                 "runtime:     pirt " + i.runtimeVersion() + " on Java " + i.javaVersion(),
                 "scheduling:  " + i.scheduling() + " (" + i.schedulingDetail() + ")",
                 "realtime:    " + realtime(i.realtime()),
+                "app JVM:     " + (i.appJvm() == null ? "not reported by this runtime"
+                        : String.join(" ", i.appJvm().flags()) + " (" + i.appJvm().why() + ")"),
                 "application: " + i.application().state() + ": " + i.application().detail(),
                 "bundle:      " + (b == null ? "none" : b.name() + " " + b.version() + " (slot " + b.slot() + ", "
                         + (b.onTrial() ? "on trial" : "committed") + ")"),

@@ -16,10 +16,12 @@ package io.pirt.wire.message;
  *                         null from a runtime older than the access model
  * @param realtime         the real-time settings the application is started with (the board
  *                         profile's), or null from a runtime older than this field
+ * @param appJvm           the flags the application's JVM is started with and why, or null from
+ *                         a runtime older than this field
  */
 public record BoardInfo(String board, String boardName, String runtimeVersion, int javaVersion, String scheduling,
                         String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs,
-                        String access, Realtime realtime) {
+                        String access, Realtime realtime, AppJvm appJvm) {
     public BoardInfo {
         Required.of("BoardInfo", "board", board, "runtimeVersion", runtimeVersion, "scheduling", scheduling, "application", application);
     }
@@ -27,7 +29,27 @@ public record BoardInfo(String board, String boardName, String runtimeVersion, i
     /** Without the access mode and the real-time settings (as an older runtime answers). */
     public BoardInfo(String board, String boardName, String runtimeVersion, int javaVersion, String scheduling,
                      String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs) {
-        this(board, boardName, runtimeVersion, javaVersion, scheduling, schedulingDetail, application, bundle, uptimeMs, null, null);
+        this(board, boardName, runtimeVersion, javaVersion, scheduling, schedulingDetail, application, bundle, uptimeMs, null, null, null);
+    }
+
+    /** Without the application's JVM flags (as an older runtime answers). */
+    public BoardInfo(String board, String boardName, String runtimeVersion, int javaVersion, String scheduling,
+                     String schedulingDetail, AppStatus application, RunningBundle bundle, long uptimeMs,
+                     String access, Realtime realtime) {
+        this(board, boardName, runtimeVersion, javaVersion, scheduling, schedulingDetail, application, bundle, uptimeMs, access, realtime, null);
+    }
+
+    /**
+     * How the application's JVM is started (docs/board-profiles.md, "Application JVM").
+     *
+     * @param flags the JVM flags: collector and heap
+     * @param why   where they come from: the board profile and this JVM, or the runtime's command line
+     */
+    public record AppJvm(java.util.List<String> flags, String why) {
+        public AppJvm {
+            Required.of("AppJvm", "flags", flags, "why", why);
+            flags = java.util.List.copyOf(flags);
+        }
     }
 
     /**
