@@ -1,6 +1,7 @@
 package io.pirt.tools.ports;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,6 +25,9 @@ public final class PortsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         print(SerialPorts.list(), out);
+        if (System.getProperty("os.name", "").equals("Linux")) {
+            ModemManagerWarning.of(Path.of("/proc")).ifPresent(spec.commandLine().getErr()::println);
+        }
         return 0;
     }
 
