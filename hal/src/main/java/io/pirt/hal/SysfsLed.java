@@ -51,6 +51,7 @@ final class SysfsLed {
      *                      if it was already changed
      */
     synchronized void claim() {
+        checkClaimed(); // released before the claim: the JVM's exit hook came first
         String active = activeTrigger(read(trigger));
         int max = maxBrightness(read(maxBrightness));
         write(trigger, NONE);

@@ -57,15 +57,33 @@ final class SysfsLeds implements AutoCloseable {
                 + " remove it)");
     }
 
-    /** Claims {@code led} ({@link SysfsLed#claim()}); it is released at exit unless released before. */
+    /**
+     * Claims {@code led} ({@link SysfsLed#claim()}); it is released at exit unless released before.
+     * It is listed for the exit hook before it is claimed, so no claim slips past an exit that
+     * begins meanwhile (the LED's own lock orders the two).
+     *
+     * @throws HalException if the claim fails, or the JVM is already exiting
+     */
     void claim(SysfsLed led) {
-        led.claim();
         synchronized (this) {
-            claimed.add(led);
             if (exitHook == null) {
-                exitHook = new Thread(this::releaseAtExit, "pirt-led-restore");
-                Runtime.getRuntime().addShutdownHook(exitHook);
+                Thread hook = new Thread(this::releaseAtExit, "pirt-led-restore");
+                try {
+                    Runtime.getRuntime().addShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    throw new HalException(led + ": the JVM is exiting, so no LED is taken from the kernel now", e);
+                }
+                exitHook = hook;
             }
+            claimed.add(led);
+        }
+        try {
+            led.claim();
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                claimed.remove(led);
+            }
+            throw e;
         }
     }
 
