@@ -134,7 +134,7 @@ public final class Board implements AutoCloseable {
     /**
      * Opens pin {@code nameOrAlias} (D17, LED0) in {@code mode}; it is the caller's until closed.
      *
-     * An LED of the kernel's LED class (the profile's {@code leds}) opens only as
+     * <p>An LED of the kernel's LED class (the profile's {@code leds}) opens only as
      * {@link PinMode#OUTPUT}: its trigger is set to {@code none} and it starts off.
      *
      * @throws HalException if the board has no such pin (the message lists the pins it has),
