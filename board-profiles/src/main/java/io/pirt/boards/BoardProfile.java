@@ -11,8 +11,9 @@ import java.util.Optional;
  * it extends (docs/board-profiles.md). Immutable and safe to share between threads.
  *
  * <p>Instances come from {@link BoardProfiles} and {@link BoardDetector}, which have
- * already checked them: aliases point to pins, pin names and lines are unique, the
- * real-time table is complete and increasing, the status LED (if any) is a pin.
+ * already checked them: aliases point to pins or LEDs, pin, LED and alias names are unique,
+ * lines are unique, the real-time table is complete and increasing, the status LED (if any)
+ * is a pin or an LED.
  */
 public final class BoardProfile {
     private final String id;
@@ -30,11 +31,16 @@ public final class BoardProfile {
     private final List<Pin> pins;
     /** Pin name to pin, for {@link #findPin}; same pins as {@link #pins}. */
     private final Map<String, Pin> pinsByName;
-    /** Alias to pin name; every target is a key of pinsByName; no alias is a pin name. */
+    /**
+     * LED-class LEDs by name, in profile order; no name is a pin name, every LED's pin is a key
+     * of pinsByName; empty on the simulated board.
+     */
+    private final Map<String, LedClassDevice> leds;
+    /** Alias to pin or LED name; every target is a key of pinsByName or leds; no alias is a pin or LED name. */
     private final Map<String, String> aliases;
     private final Map<String, SerialPortSpec> serialPorts;
     private final String consoleDevice;
-    /** Alias or pin name of the status LED, or null when the board has none pirt can drive. */
+    /** Alias, pin or LED name of the status LED, or null when the board has none pirt can drive. */
     private final String statusLedRef;
     /** Why there is no status LED, or a remark about it; empty if the profile says nothing. */
     private final String statusLedNote;
@@ -44,7 +50,7 @@ public final class BoardProfile {
 
     BoardProfile(String id, String name, String extendsId, String origin, List<String> matchPrefixes,
                  String soc, int cpuCores, String gpioChipLabel, String gpioProvider, List<Pin> pins,
-                 Map<String, String> aliases, Map<String, SerialPortSpec> serialPorts,
+                 Map<String, LedClassDevice> leds, Map<String, String> aliases, Map<String, SerialPortSpec> serialPorts,
                  String consoleDevice, String statusLedRef, String statusLedNote,
                  RealtimeTable realtime, AppJvmSettings appJvm, List<String> sources) {
         this.id = id;
@@ -62,6 +68,7 @@ public final class BoardProfile {
             byName.put(p.name(), p);
         }
         this.pinsByName = Collections.unmodifiableMap(byName);
+        this.leds = Collections.unmodifiableMap(new LinkedHashMap<>(leds));
         this.aliases = Collections.unmodifiableMap(new LinkedHashMap<>(aliases));
         this.serialPorts = Collections.unmodifiableMap(new LinkedHashMap<>(serialPorts));
         this.consoleDevice = consoleDevice;
@@ -122,7 +129,15 @@ public final class BoardProfile {
         return pins;
     }
 
-    /** Aliases ({@code LED0}) to the names of the pins they stand for. */
+    /**
+     * The LEDs the kernel drives through its LED class, by name ({@code ACT}), in the order of
+     * the profile; empty when the profile has none (always on the simulated board).
+     */
+    public Map<String, LedClassDevice> leds() {
+        return leds;
+    }
+
+    /** Aliases ({@code LED0}) to the names of the pins or LEDs they stand for. */
     public Map<String, String> aliases() {
         return aliases;
     }
@@ -137,9 +152,21 @@ public final class BoardProfile {
         return consoleDevice;
     }
 
-    /** The LED the runtime shows its status on, or empty when the board has none it can drive. */
+    /**
+     * The status LED when it is a GPIO pin; empty when the board has none pirt can drive, or
+     * when it is an LED-class LED ({@link #statusLedDevice()}).
+     */
     public Optional<Pin> statusLed() {
         return statusLedRef == null ? Optional.empty() : findPin(statusLedRef);
+    }
+
+    /**
+     * The status LED when the kernel drives it through its LED class (the ACT LED of a
+     * Raspberry Pi); empty when the board has none pirt can drive, or when it is a GPIO pin
+     * ({@link #statusLed()}). At most one of the two is present.
+     */
+    public Optional<LedClassDevice> statusLedDevice() {
+        return statusLedRef == null ? Optional.empty() : findLed(statusLedRef);
     }
 
     /** Why the board has no usable status LED, or a remark about the one it has; may be empty. */
@@ -169,16 +196,27 @@ public final class BoardProfile {
      *                                  if the profile has no such pin or alias
      */
     public Pin pin(String nameOrAlias) {
+        Optional<LedClassDevice> led = findLed(nameOrAlias);
+        if (led.isPresent()) {
+            throw new IllegalArgumentException("'" + nameOrAlias + "' of board " + id + " is the kernel LED "
+                    + led.get().name() + " (/sys/class/leds/" + String.join(" or ", led.get().sysfsNames())
+                    + "), not a GPIO pin");
+        }
         return findPin(nameOrAlias).orElseThrow(() -> new IllegalArgumentException(
                 "board " + id + " has no pin or alias '" + nameOrAlias + "'; pins: "
                         + String.join(", ", pinsByName.keySet())
                         + (aliases.isEmpty() ? "; no aliases" : "; aliases: " + String.join(", ", aliases.keySet()))));
     }
 
-    /** The pin with this name or alias, or empty. */
+    /** The pin with this name or alias, or empty (also for the name or alias of an LED-class LED). */
     public Optional<Pin> findPin(String nameOrAlias) {
         String pinName = aliases.getOrDefault(nameOrAlias, nameOrAlias);
         return Optional.ofNullable(pinsByName.get(pinName));
+    }
+
+    /** The LED-class LED with this name or alias ({@code ACT}, {@code LED0}), or empty. */
+    public Optional<LedClassDevice> findLed(String nameOrAlias) {
+        return Optional.ofNullable(leds.get(aliases.getOrDefault(nameOrAlias, nameOrAlias)));
     }
 
     @Override

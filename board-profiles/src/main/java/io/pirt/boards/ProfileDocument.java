@@ -12,6 +12,7 @@ import java.util.Map;
  * @param file      label used in messages: a class-path resource or a file path
  * @param path      the file on disk, or null for a built-in (class-path) profile
  * @param pins      in file order; names unique within the file
+ * @param leds      LED-class LEDs by name, in file order
  * @param sources   in file order
  */
 record ProfileDocument(
@@ -26,6 +27,7 @@ record ProfileDocument(
         Located<String> chipLabel,
         Located<String> provider,
         List<Located<Pin>> pins,
+        Map<String, Located<LedClassDevice>> leds,
         Map<String, Located<String>> aliases,
         Map<String, Located<SerialPortSpec>> serial,
         Located<String> console,

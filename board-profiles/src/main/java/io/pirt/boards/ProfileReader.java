@@ -41,14 +41,17 @@ final class ProfileReader {
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
     static final Pattern PIN_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
     static final Pattern SERIAL_NAME = Pattern.compile("SERIAL[0-9]+");
+    /** A directory name under /sys/class/leds ("ACT", "led0", "mmc0::"): no '/', not "." or "..". */
+    static final Pattern SYSFS_LED_NAME = Pattern.compile("[A-Za-z0-9_:+-][A-Za-z0-9_:.+-]*");
     static final Set<String> PROVIDERS = Set.of("gpiod", "sim");
     static final int MAX_LINE = 1023;
     static final int MAX_CPU_CORES = 64;
 
     private static final List<String> TOP_FIELDS = List.of("version", "id", "name", "extends", "match",
-            "soc", "cpuCores", "gpio", "pins", "aliases", "serial", "chosen", "realtime", "jvm", "sources");
+            "soc", "cpuCores", "gpio", "pins", "leds", "aliases", "serial", "chosen", "realtime", "jvm", "sources");
     private static final List<String> GPIO_FIELDS = List.of("chipLabel", "provider");
     private static final List<String> PIN_FIELDS = List.of("name", "line", "header", "caps", "activeLow", "kernelDriver");
+    private static final List<String> LED_FIELDS = List.of("sysfs", "pin");
     private static final List<String> SERIAL_FIELDS = List.of("device", "description", "enable");
     private static final List<String> CHOSEN_FIELDS = List.of("console", "statusLed");
     private static final List<String> STATUS_LED_FIELDS = List.of("alias", "note");
@@ -155,6 +158,7 @@ final class ProfileReader {
         }
 
         List<Located<Pin>> pins = root.has("pins") ? pins(root.get("pins")) : List.of();
+        Map<String, Located<LedClassDevice>> leds = root.has("leds") ? leds(root.get("leds")) : Map.of();
         Map<String, Located<String>> aliases = root.has("aliases") ? aliases(root.get("aliases")) : Map.of();
         Map<String, Located<SerialPortSpec>> serial = root.has("serial") ? serial(root.get("serial")) : Map.of();
 
@@ -211,7 +215,7 @@ final class ProfileReader {
         List<String> sources = root.has("sources") ? textList(root.get("sources"), "sources") : List.of();
 
         return new ProfileDocument(file, path, id, name, extendsId, match, soc, cpuCores, chipLabel, provider,
-                pins, aliases, serial, console, statusLed, priorities, cpus, dmaLatency, collector, heapMb, sources);
+                pins, leds, aliases, serial, console, statusLed, priorities, cpus, dmaLatency, collector, heapMb, sources);
     }
 
     private void version(JsonNode root) {
@@ -273,6 +277,41 @@ final class ProfileReader {
         return caps;
     }
 
+    private Map<String, Located<LedClassDevice>> leds(JsonNode node) {
+        object(node, "leds");
+        Map<String, Located<LedClassDevice>> leds = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String at = "leds." + e.getKey();
+            if (!PIN_NAME.matcher(e.getKey()).matches()) {
+                throw problem(at, "'" + e.getKey() + "' is not an LED name (upper case letters, digits and '_', "
+                        + "starting with a letter, e.g. ACT)");
+            }
+            JsonNode led = e.getValue();
+            object(led, at);
+            onlyFields(led, at, LED_FIELDS);
+            JsonNode sysfs = required(led, at, "sysfs");
+            list(sysfs, at + ".sysfs");
+            if (sysfs.isEmpty()) {
+                throw problem(at + ".sysfs", "empty; list the LED's names under /sys/class/leds, e.g. [ACT, led0]");
+            }
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < sysfs.size(); i++) {
+                String nameAt = at + ".sysfs[" + i + "]";
+                String name = matching(sysfs.get(i), nameAt, SYSFS_LED_NAME,
+                        "a directory name under /sys/class/leds (no '/', not '.' or '..')");
+                if (names.contains(name)) {
+                    throw problem(nameAt, "'" + name + "' is listed twice");
+                }
+                names.add(name);
+            }
+            Optional<String> pin = led.has("pin")
+                    ? Optional.of(matching(led.get("pin"), at + ".pin", PIN_NAME, "the name of a pin"))
+                    : Optional.empty();
+            leds.put(e.getKey(), new Located<>(new LedClassDevice(e.getKey(), names, pin), file, at));
+        }
+        return leds;
+    }
+
     private Map<String, Located<String>> aliases(JsonNode node) {
         object(node, "aliases");
         Map<String, Located<String>> aliases = new LinkedHashMap<>();
@@ -282,7 +321,7 @@ final class ProfileReader {
                 throw problem(at, "'" + e.getKey() + "' is not an alias name (upper case letters, digits and '_', "
                         + "starting with a letter, e.g. LED0)");
             }
-            String target = matching(e.getValue(), at, PIN_NAME, "the name of a pin");
+            String target = matching(e.getValue(), at, PIN_NAME, "the name of a pin or LED");
             aliases.put(e.getKey(), new Located<>(target, file, at));
         }
         return aliases;

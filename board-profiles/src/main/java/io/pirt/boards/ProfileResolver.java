@@ -79,6 +79,8 @@ final class ProfileResolver {
         Located<String> provider;
         /** By pin name; a child's pin replaces the parent's in place, new ones go last. */
         final Map<String, Located<Pin>> pins = new LinkedHashMap<>();
+        /** By LED name; a child's LED replaces the parent's of the same name. */
+        final Map<String, Located<LedClassDevice>> leds = new LinkedHashMap<>();
         final Map<String, Located<String>> aliases = new LinkedHashMap<>();
         final Map<String, Located<SerialPortSpec>> serial = new LinkedHashMap<>();
         Located<String> console;
@@ -98,6 +100,7 @@ final class ProfileResolver {
             for (Located<Pin> p : d.pins()) {
                 pins.put(p.value().name(), p);
             }
+            leds.putAll(d.leds());
             aliases.putAll(d.aliases());
             serial.putAll(d.serial());
             console = d.console() != null ? d.console() : console;
@@ -120,6 +123,7 @@ final class ProfileResolver {
                 throw missing(leaf, chain, "pins", "at least one pin");
             }
             List<Pin> pinList = checkPins();
+            Map<String, LedClassDevice> ledMap = checkLeds(simulated);
             Map<String, String> aliasMap = checkAliases();
 
             Map<String, SerialPortSpec> ports = new LinkedHashMap<>();
@@ -135,10 +139,12 @@ final class ProfileResolver {
             if (statusLed != null) {
                 statusLedRef = statusLed.value().ref();
                 statusLedNote = statusLed.value().note();
-                if (statusLedRef != null && !aliasMap.containsKey(statusLedRef) && !pins.containsKey(statusLedRef)) {
+                if (statusLedRef != null && !aliasMap.containsKey(statusLedRef) && !pins.containsKey(statusLedRef)
+                        && !leds.containsKey(statusLedRef)) {
                     throw new ProfileException(statusLed.at() + ".alias: '" + statusLedRef
-                            + "' is neither an alias nor a pin of this board (aliases: "
-                            + (aliasMap.isEmpty() ? "none" : String.join(", ", aliasMap.keySet())) + ")");
+                            + "' is neither an alias nor a pin nor an LED of this board (aliases: "
+                            + (aliasMap.isEmpty() ? "none" : String.join(", ", aliasMap.keySet())) + "; LEDs: "
+                            + (leds.isEmpty() ? "none" : String.join(", ", leds.keySet())) + ")");
                 }
             }
 
@@ -147,7 +153,7 @@ final class ProfileResolver {
                 throw missing(leaf, chain, "sources", "at least one citation for the profile's facts");
             }
             return new BoardProfile(leaf.id(), leaf.name(), leaf.extendsId(), leaf.file(), leaf.match(), soc,
-                    cpuCores, chipLabel, provider, pinList, aliasMap, ports, console.value(), statusLedRef,
+                    cpuCores, chipLabel, provider, pinList, ledMap, aliasMap, ports, console.value(), statusLedRef,
                     statusLedNote, realtime, jvm(), List.copyOf(sources));
         }
 
@@ -179,6 +185,28 @@ final class ProfileResolver {
             return list;
         }
 
+        /** LEDs share the name space of pins; an LED's pin is a pin; only a real board has LEDs. */
+        private Map<String, LedClassDevice> checkLeds(boolean simulated) {
+            Map<String, LedClassDevice> map = new LinkedHashMap<>();
+            for (Located<LedClassDevice> led : leds.values()) {
+                String name = led.value().name();
+                if (simulated) {
+                    throw led.problem("the simulated board (gpio.provider: sim) has no kernel LEDs; it simulates an LED on"
+                            + " a pin (aliases: {LED0: D17})");
+                }
+                if (pins.containsKey(name)) {
+                    throw led.problem("'" + name + "' is a pin name; an LED needs a name of its own");
+                }
+                Optional<String> pin = led.value().pin();
+                if (pin.isPresent() && !pins.containsKey(pin.get())) {
+                    throw new ProfileException(led.at() + ".pin: unknown pin '" + pin.get() + "' (pins: "
+                            + String.join(", ", pins.keySet()) + ")");
+                }
+                map.put(name, led.value());
+            }
+            return map;
+        }
+
         private Map<String, String> checkAliases() {
             Map<String, String> map = new LinkedHashMap<>();
             for (Map.Entry<String, Located<String>> e : aliases.entrySet()) {
@@ -186,9 +214,13 @@ final class ProfileResolver {
                 if (pins.containsKey(e.getKey())) {
                     throw target.problem("'" + e.getKey() + "' is a pin name; an alias needs a name of its own");
                 }
-                if (!pins.containsKey(target.value())) {
+                if (leds.containsKey(e.getKey())) {
+                    throw target.problem("'" + e.getKey() + "' is an LED name; an alias needs a name of its own");
+                }
+                if (!pins.containsKey(target.value()) && !leds.containsKey(target.value())) {
                     throw target.problem("points to unknown pin '" + target.value() + "' (pins: "
-                            + String.join(", ", pins.keySet()) + ")");
+                            + String.join(", ", pins.keySet())
+                            + (leds.isEmpty() ? "" : "; LEDs: " + String.join(", ", leds.keySet())) + ")");
                 }
                 map.put(e.getKey(), target.value());
             }

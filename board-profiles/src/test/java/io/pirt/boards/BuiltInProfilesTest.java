@@ -86,28 +86,46 @@ class BuiltInProfilesTest {
 
     @ParameterizedTest
     @CsvSource({
+            "rpi-3b,      ACT led0",
+            "rpi-3b-plus, ACT led0",
+            "rpi-4b,      ACT led0",
+            "rpi-5,       ACT",
+            "rpi-zero-2w, ACT led0",
+            "rpi-cm4,     ACT led0",
+    })
+    void activityLedIsLed0AndTheStatusLedThroughTheKernelsLedClass(String id, String sysfsNames) {
+        BoardProfile p = PROFILES.get(id);
+        LedClassDevice act = p.findLed("LED0").orElseThrow();
+        assertEquals("ACT", act.name());
+        assertEquals(List.of(sysfsNames.split(" ")), act.sysfsNames(), "ACT first (the device trees' label), then older kernels' name");
+        assertEquals(act, p.statusLedDevice().orElseThrow());
+        assertTrue(p.statusLed().isEmpty(), "the status LED is not a GPIO pin");
+        assertTrue(p.findPin("LED0").isEmpty(), "LED0 is not a gpiod line: the kernel's leds-gpio driver or the firmware has it");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
             "rpi-3b-plus, 29, false",
             "rpi-4b,      42, false",
             "rpi-zero-2w, 29, true",
             "rpi-cm4,     42, false",
     })
-    void activityLedIsLed0WhereItIsAGpioLine(String id, int line, boolean activeLow) {
+    void activityLedOnTheProfilesChipNamesItsLineHeldByLedsGpio(String id, int line, boolean activeLow) {
         BoardProfile p = PROFILES.get(id);
-        Pin led = p.pin("LED0");
-        assertEquals(line, led.line());
-        assertEquals(activeLow, led.activeLow());
-        assertEquals(OptionalInt.empty(), led.header(), "the ACT LED is not on the header");
-        assertEquals("leds-gpio", led.kernelDriver().orElseThrow(), "the kernel holds the ACT LED at boot");
-        assertEquals(led, p.statusLed().orElseThrow());
+        Pin line0 = p.pin(p.findLed("LED0").orElseThrow().pin().orElseThrow());
+        assertEquals("ACT_LED", line0.name());
+        assertEquals(line, line0.line());
+        assertEquals(activeLow, line0.activeLow());
+        assertEquals(OptionalInt.empty(), line0.header(), "the ACT LED is not on the header");
+        assertEquals("leds-gpio", line0.kernelDriver().orElseThrow(), "the kernel holds the ACT LED at boot");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"rpi-3b", "rpi-5"})
-    void boardsWhoseActivityLedIsNotAGpiodLineHaveNoLed0(String id) {
+    void activityLedOffTheProfilesChipHasNoPin(String id) {
         BoardProfile p = PROFILES.get(id);
-        assertTrue(p.findPin("LED0").isEmpty());
-        assertTrue(p.statusLed().isEmpty());
-        assertFalse(p.statusLedNote().isBlank(), "the profile says why");
+        assertTrue(p.findLed("ACT").orElseThrow().pin().isEmpty(), "the 3B's is behind the firmware, the 5's on gio_aon");
+        assertTrue(p.findPin("ACT_LED").isEmpty());
     }
 
     @Test
@@ -149,10 +167,18 @@ class BuiltInProfilesTest {
     }
 
     @Test
+    void anLedClassLedIsNoGpioPin() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PROFILES.get("rpi-4b").pin("LED0"));
+        assertEquals("'LED0' of board rpi-4b is the kernel LED ACT (/sys/class/leds/ACT or led0), not a GPIO pin", e.getMessage());
+    }
+
+    @Test
     void virtualBoardIsSimulatedWithLedAndButton() {
         BoardProfile v = PROFILES.get("virtual");
         assertEquals("sim", v.gpioProvider());
         assertEquals("D17", v.pin("LED0").name());
+        assertEquals("D17", v.statusLed().orElseThrow().name(), "the simulated LED is a pin");
+        assertTrue(v.leds().isEmpty() && v.statusLedDevice().isEmpty());
         assertEquals("D27", v.pin("BTN0").name());
         assertTrue(v.serialPorts().get("SERIAL0").isPseudoTerminal());
         assertEquals(List.of(), v.realtime().cpus(), "no pinning on an arbitrary host");
@@ -172,9 +198,9 @@ class BuiltInProfilesTest {
     @Test
     void unknownPinNamesTheBoardAndItsPins() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PROFILES.get("rpi-3b").pin("LED0"));
+                () -> PROFILES.get("rpi-3b").pin("LED9"));
         assertTrue(e.getMessage().contains("rpi-3b"), e.getMessage());
-        assertTrue(e.getMessage().contains("'LED0'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'LED9'"), e.getMessage());
         assertTrue(e.getMessage().contains("D17"), e.getMessage());
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,12 @@ class ProfileFileTest {
               cpus: [1]
             sources: ["the test's own invention"]
             """;
+
+    /** VALID with an LED-class LED ACT, on line D2, as LED0 and the status LED. */
+    private static final String WITH_LED = replace(VALID, "aliases: {LED0: D1}", """
+            leds:
+              ACT: {sysfs: [ACT, led0], pin: D2}
+            aliases: {LED0: ACT, USER: D1}""");
 
     @TempDir
     Path dir;
@@ -115,7 +122,7 @@ class ProfileFileTest {
             "pty on a real board   | 'device: /dev/ttyS0'          | 'device: pty:SERIAL0'              | serial.SERIAL0.device       | only the simulated board",
             "relative device path  | 'console: /dev/ttyS0'         | 'console: ttyS0'                   | chosen.console              | is not a device path",
             "bad serial name       | 'SERIAL0:'                    | 'UART0:'                           | serial.UART0                | use SERIAL0, SERIAL1",
-            "LED alias unknown     | 'alias: LED0'                 | 'alias: LED7'                      | chosen.statusLed.alias      | neither an alias nor a pin",
+            "LED alias unknown     | 'alias: LED0'                 | 'alias: LED7'                      | chosen.statusLed.alias      | neither an alias nor a pin nor an LED",
             "no LED and no reason  | '{alias: LED0, note: test LED}' | '{alias: null}'                  | chosen.statusLed.note       | say why",
             "no sources            | 'sources: [\"the test''s own invention\"]' | 'sources: []'          | sources                     | missing (required",
             "pins not a list       | 'pins:\\n  - {name: D1, line: 1, header: 1, caps: [gpio]}\\n  - {name: D2, line: 2, header: 2, caps: [gpio, pwm]}\\n' | 'pins: D1\\n' | pins | must be a list, got \"D1\" (a string)",
@@ -123,6 +130,42 @@ class ProfileFileTest {
     void brokenProfileIsRejectedNamingFileAndField(String broken, String from, String to, String field, String problem)
             throws IOException {
         rejects(replace(VALID, unescape(from), unescape(to)), field, problem);
+    }
+
+    @Test
+    void ledClassLedLoadsAsLed0AndTheStatusLed() throws IOException {
+        BoardProfile p = PROFILES.loadFile(write("board", WITH_LED));
+        LedClassDevice act = p.findLed("LED0").orElseThrow();
+        assertEquals(new LedClassDevice("ACT", List.of("ACT", "led0"), Optional.of("D2")), act);
+        assertEquals(act, p.findLed("ACT").orElseThrow());
+        assertEquals(act, p.statusLedDevice().orElseThrow());
+        assertTrue(p.statusLed().isEmpty());
+        assertTrue(p.findPin("LED0").isEmpty());
+        assertEquals("D1", p.pin("USER").name(), "aliases still name pins");
+        assertEquals(List.of("ACT"), List.copyOf(p.leds().keySet()));
+    }
+
+    @ParameterizedTest(name = "{0} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            // what is broken      | replace this                  | with this                          | field               | problem
+            "leds not a mapping    | '  ACT: {sysfs: [ACT, led0], pin: D2}' | '  - ACT'                 | leds                | must be a mapping",
+            "LED name lower case   | 'ACT: {sysfs'                 | 'act: {sysfs'                      | leds.act            | is not an LED name",
+            "sysfs missing         | '{sysfs: [ACT, led0], pin: D2}' | '{pin: D2}'                      | leds.ACT.sysfs      | missing (required)",
+            "sysfs empty           | '[ACT, led0]'                 | '[]'                               | leds.ACT.sysfs      | empty; list the LED",
+            "sysfs not a list      | '[ACT, led0]'                 | 'ACT'                              | leds.ACT.sysfs      | must be a list",
+            "sysfs name with /     | '[ACT, led0]'                 | '[ACT, ../led0]'                   | leds.ACT.sysfs[1]   | is not a directory name under /sys/class/leds",
+            "sysfs name is ..      | '[ACT, led0]'                 | '[\"..\"]'                       | leds.ACT.sysfs[0]   | is not a directory name under /sys/class/leds",
+            "sysfs name twice      | '[ACT, led0]'                 | '[ACT, ACT]'                       | leds.ACT.sysfs[1]   | is listed twice",
+            "unknown LED field     | 'pin: D2}'                    | 'pin: D2, trigger: none}'          | leds.ACT.trigger    | unknown field; allowed here: sysfs, pin",
+            "LED pin unknown       | 'pin: D2}'                    | 'pin: D9}'                         | leds.ACT.pin        | unknown pin 'D9'",
+            "LED name is a pin     | '  ACT: {sysfs'               | '  D1: {sysfs'                     | leds.D1             | is a pin name; an LED needs a name of its own",
+            "alias is an LED name  | 'USER: D1'                    | 'ACT: D1'                          | aliases.ACT         | is an LED name; an alias needs a name of its own",
+            "alias to unknown LED  | 'LED0: ACT'                   | 'LED0: PWR'                        | aliases.LED0        | points to unknown pin 'PWR' (pins: D1, D2; LEDs: ACT)",
+            "LED on a sim board    | 'provider: gpiod'             | 'provider: sim'                    | leds.ACT            | the simulated board (gpio.provider: sim) has no kernel LEDs",
+    })
+    void brokenLedIsRejectedNamingFileAndField(String broken, String from, String to, String field, String problem)
+            throws IOException {
+        rejects(replace(WITH_LED, unescape(from), unescape(to)), field, problem);
     }
 
     /** CSV cells write a newline as \n. */
@@ -195,6 +238,8 @@ class ProfileFileTest {
         assertEquals(cm4.pins().size(), p.pins().size(), "D22 replaced, not added");
         assertTrue(p.pin("LED0").activeLow());
         assertEquals(22, p.statusLed().orElseThrow().line());
+        assertTrue(p.statusLedDevice().isEmpty(), "LED0 is the carrier's pin now");
+        assertEquals("ACT", p.findLed("ACT").orElseThrow().name(), "the module's ACT LED is inherited");
         assertEquals("D27", p.pin("BTN0").name());
         assertEquals("/dev/ttyGS0", p.consoleDevice(), "inherited");
         assertEquals(cm4.sources().size() + 1, p.sources().size(), "sources appended");

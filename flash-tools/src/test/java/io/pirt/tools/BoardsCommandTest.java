@@ -50,7 +50,9 @@ class BoardsCommandTest {
         assertTrue(run.out().contains("console      /dev/ttyGS0"), run.out());
         assertTrue(run.out().lines().anyMatch(line -> line.trim().matches("D17\\s+17\\s+11\\s+gpio")), run.out());
         assertTrue(run.out().lines().anyMatch(line ->
-                line.trim().matches("ACT_LED\\s+42\\s+-\\s+gpio\\s+\\(LED0, held by leds-gpio at boot\\)")), run.out());
+                line.trim().matches("ACT_LED\\s+42\\s+-\\s+gpio\\s+\\(held by leds-gpio at boot\\)")), run.out());
+        assertTrue(run.out().contains("leds         ACT  /sys/class/leds/ACT or led0  (LED0, line of pin ACT_LED)"), run.out());
+        assertTrue(run.out().contains("status LED   ACT (kernel LED class)"), run.out());
     }
 
     @Test

@@ -4,43 +4,56 @@ import io.pirt.boards.BoardDetector;
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.BoardProfiles;
 import io.pirt.boards.Capability;
+import io.pirt.boards.LedClassDevice;
 import io.pirt.boards.Pin;
 import io.pirt.boards.ProfileException;
 import io.pirt.hal.pi4j.Pi4jGpio;
 import io.pirt.hal.sim.SimulatedGpio;
 import io.pirt.hal.sim.Wiring;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The board an application runs on: its profile, and its GPIO pins by profile name (D17) or
  * alias (LED0, BTN0). The GPIO backend comes from the profile ({@code gpio.provider}): the
- * simulated board's, or Pi4J's gpiod provider on a Raspberry Pi.
+ * simulated board's, or Pi4J's gpiod provider on a Raspberry Pi. The profile's LED-class LEDs
+ * ({@code leds}, the ACT LED of a Raspberry Pi) open as output pins driven through
+ * {@code /sys/class/leds}; their kernel triggers come back when they close, when the board
+ * closes, or when the JVM exits.
  *
  * <p>{@link #current()} is the process's board, chosen from system properties (set by the
  * runtime that starts the application): {@code pirt.board.file} (a profile file), else
  * {@code pirt.board} (a built-in profile id), else detection from the device tree under
- * {@code pirt.root} (default {@code /}); for the simulated board, {@code pirt.sim.wiring}
- * names a wiring file (docs/hal.md). Thread-safe.
+ * {@code pirt.root} (default {@code /}, which also roots {@code sys/class/leds}); for the
+ * simulated board, {@code pirt.sim.wiring} names a wiring file (docs/hal.md). Thread-safe.
  */
 public final class Board implements AutoCloseable {
     private static Board current; // guarded by Board.class
 
     private final BoardProfile profile;
     private final GpioLines lines;
-    /** Open pins by profile pin name. Guarded by this. */
+    private final SysfsLeds leds;
+    /** Open pins by profile pin or LED name (names are unique across both). Guarded by this. */
     private final Map<String, GpioPin> open = new HashMap<>();
 
-    private Board(BoardProfile profile, GpioLines lines) {
+    private Board(BoardProfile profile, GpioLines lines, SysfsLeds leds) {
         this.profile = profile;
         this.lines = lines;
+        this.leds = leds;
     }
 
-    /** A board with the given profile and GPIO backend (tests choose their own). */
+    /** A board with the given profile and GPIO backend (tests choose their own), its LEDs under /sys/class/leds. */
     public static Board open(BoardProfile profile, GpioLines lines) {
-        return new Board(profile, lines);
+        return new Board(profile, lines, new SysfsLeds(SysfsLeds.SYSTEM_DIR));
+    }
+
+    /** As {@link #open(BoardProfile, GpioLines)}, with the LED class at {@code ledsDir} (a copy of /sys/class/leds in a test). */
+    static Board open(BoardProfile profile, GpioLines lines, Path ledsDir) {
+        return new Board(profile, lines, new SysfsLeds(ledsDir));
     }
 
     /**
@@ -55,7 +68,11 @@ public final class Board implements AutoCloseable {
      *                      start; the message says why
      */
     public static Board open(BoardProfile profile, Optional<Path> wiring) {
-        return new Board(profile, backendFor(profile, wiring));
+        return open(profile, wiring, SysfsLeds.SYSTEM_DIR);
+    }
+
+    private static Board open(BoardProfile profile, Optional<Path> wiring, Path ledsDir) {
+        return new Board(profile, backendFor(profile, wiring), new SysfsLeds(ledsDir));
     }
 
     /**
@@ -96,7 +113,9 @@ public final class Board implements AutoCloseable {
         } catch (ProfileException e) {
             throw new HalException("cannot tell which board this is: " + e.getMessage(), e);
         }
-        return open(profile, Optional.ofNullable(System.getProperty("pirt.sim.wiring")).map(Path::of));
+        Path root = Path.of(System.getProperty("pirt.root", "/"));
+        return open(profile, Optional.ofNullable(System.getProperty("pirt.sim.wiring")).map(Path::of),
+                root.resolve(SysfsLeds.SYSTEM_DIR.toString().substring(1)));
     }
 
     private static GpioLines backendFor(BoardProfile profile, Optional<Path> wiring) {
@@ -115,10 +134,16 @@ public final class Board implements AutoCloseable {
     /**
      * Opens pin {@code nameOrAlias} (D17, LED0) in {@code mode}; it is the caller's until closed.
      *
+     * <p>An LED of the kernel's LED class (the profile's {@code leds}) opens only as
+     * {@link PinMode#OUTPUT}: its trigger is set to {@code none} and it starts off.
+     *
      * @throws HalException if the board has no such pin (the message lists the pins it has),
-     *     the pin cannot do GPIO, or it is already open
+     *     the pin cannot do GPIO, it is already open, or, for an LED-class LED, the mode is an
+     *     input or its sysfs attributes cannot be used (the message names the file and what to do)
      */
     public GpioPin pin(String nameOrAlias, PinMode mode) {
+        Optional<LedClassDevice> led = profile.findLed(nameOrAlias);
+        if (led.isPresent()) return ledPin(led.get(), nameOrAlias, mode);
         Pin pin = profile.findPin(nameOrAlias).orElseThrow(() -> new HalException("board " + profile.id() + " has no pin '"
                 + nameOrAlias + "'; its pins are " + profile.pins().stream().map(Pin::name).toList() + " and aliases "
                 + profile.aliases().keySet()));
@@ -141,14 +166,66 @@ public final class Board implements AutoCloseable {
             synchronized (this) {
                 open.remove(pin.name());
             }
+            throw ledClassInstead(pin, e);
+        }
+        return p;
+    }
+
+    private GpioPin ledPin(LedClassDevice device, String nameOrAlias, PinMode mode) {
+        String named = nameOrAlias.equals(device.name()) ? device.name() : nameOrAlias + " (" + device.name() + ")";
+        if (mode != PinMode.OUTPUT) {
+            throw new HalException(named + " of board " + profile.id() + " is an LED the kernel drives through its LED class"
+                    + " (/sys/class/leds/" + String.join(" or ", device.sysfsNames()) + "): it opens only as OUTPUT, not as "
+                    + mode + " (an LED has no input level, pull resistor or edges)");
+        }
+        SysfsLed led = leds.find(device, nameOrAlias);
+        GpioPin p;
+        synchronized (this) {
+            if (open.containsKey(device.name())) {
+                throw new HalException("LED " + named + " is already in use as " + open.get(device.name()).mode()
+                        + "; close it before opening it again");
+            }
+            p = new GpioPin(this, device.name(), led);
+            open.put(device.name(), p);
+        }
+        try {
+            leds.claim(led);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                open.remove(device.name());
+            }
             throw e;
         }
         return p;
     }
 
-    /** True if pin {@code nameOrAlias} is open by this process. */
+    /**
+     * {@code e}, with the advice to open the LED-class LED instead when {@code pin} is the line of
+     * one (held by its kernel driver, so a request fails as busy).
+     */
+    private RuntimeException ledClassInstead(Pin pin, RuntimeException e) {
+        if (!(e instanceof HalException)) return e;
+        for (LedClassDevice led : profile.leds().values()) {
+            if (led.pin().equals(Optional.of(pin.name()))) {
+                List<String> names = new ArrayList<>();
+                profile.aliases().forEach((alias, target) -> {
+                    if (target.equals(led.name())) names.add(alias);
+                });
+                names.add(led.name());
+                return new HalException(e.getMessage() + "; this line is the LED " + led.name() + ", which pirt drives through"
+                        + " the kernel's LED class (/sys/class/leds/" + String.join(" or ", led.sysfsNames())
+                        + ") without taking the line from its driver: open " + String.join(" or ", names)
+                        + " as OUTPUT instead", e);
+            }
+        }
+        return e;
+    }
+
+    /** True if pin or LED {@code nameOrAlias} is open by this process. */
     public synchronized boolean isOpen(String nameOrAlias) {
-        return profile.findPin(nameOrAlias).map(p -> open.containsKey(p.name())).orElse(false);
+        Optional<String> name = profile.findLed(nameOrAlias).map(LedClassDevice::name)
+                .or(() -> profile.findPin(nameOrAlias).map(Pin::name));
+        return name.map(open::containsKey).orElse(false);
     }
 
     GpioLines lines() {
@@ -168,17 +245,56 @@ public final class Board implements AutoCloseable {
         lines.release(pin);
     }
 
-    /** Closes every open pin and the backend. */
+    /** The LED goes back to its trigger before its name is free again, so a new claim saves that trigger, not none. */
+    void release(GpioPin p, SysfsLed led) {
+        try {
+            leds.release(led);
+        } finally {
+            synchronized (this) {
+                if (open.get(p.name()) == p) open.remove(p.name());
+            }
+        }
+    }
+
+    /**
+     * Closes every open pin, the GPIO backend and the LED class (every LED gets its trigger
+     * back).
+     *
+     * @throws HalException the first failure, after trying everything; the others are suppressed
+     */
     @Override
     public void close() {
         GpioPin[] pins;
         synchronized (this) {
             pins = open.values().toArray(GpioPin[]::new);
         }
-        for (GpioPin p : pins) p.close();
-        lines.close();
+        HalException first = null;
+        for (GpioPin p : pins) {
+            try {
+                p.close();
+            } catch (HalException e) {
+                first = firstOf(first, e);
+            }
+        }
+        try {
+            lines.close();
+        } catch (HalException e) {
+            first = firstOf(first, e);
+        }
+        try {
+            leds.close();
+        } catch (HalException e) {
+            first = firstOf(first, e);
+        }
         synchronized (Board.class) {
             if (current == this) current = null;
         }
+        if (first != null) throw first;
+    }
+
+    private static HalException firstOf(HalException first, HalException next) {
+        if (first == null) return next;
+        first.addSuppressed(next);
+        return first;
     }
 }

@@ -104,6 +104,20 @@ class DebianPackageTest {
     }
 
     @Test
+    void aUdevRuleLetsThePirtGroupWriteEveryLedsTriggerAndBrightnessAndPostinstAppliesItAtOnce() {
+        List<String> ledRules = file(data, "/lib/udev/rules.d/60-pirt.rules").text().lines()
+                .filter(l -> l.startsWith("SUBSYSTEM==\"leds\"")).toList();
+        assertEquals(List.of("SUBSYSTEM==\"leds\", ACTION==\"add\", RUN+=\"/bin/chgrp pirt /sys%p/trigger /sys%p/brightness\","
+                + " RUN+=\"/bin/chmod g+w /sys%p/trigger /sys%p/brightness\""), ledRules,
+                "sysfs attributes take no GROUP/MODE: the rule changes them itself, on the LED's add event");
+        String postinst = file(control, "postinst").text();
+        assertTrue(postinst.contains("udevadm trigger --subsystem-match=leds --action=add"), "the LEDs exist since boot: "
+                + "replay their add events so the rule applies without a reboot");
+        assertTrue(postinst.indexOf("udevadm control --reload-rules") < postinst.indexOf("--subsystem-match=leds"),
+                "the new rule is loaded before the events are replayed");
+    }
+
+    @Test
     void maintainerScriptsExistAndAreExecutable() {
         for (String script : List.of("postinst", "prerm", "postrm")) {
             Entry e = file(control, script);
@@ -252,6 +266,8 @@ class DebianPackageTest {
         for (String d : List.of("char-gpiochip rw", "char-ttyGS rw", "char-ttyAMA rw", "char-ttyS rw", "/dev/cpu_dma_latency rw")) {
             assertTrue(devices.contains(d), "GPIO chips and the consoles stay reachable: " + d + " in " + devices);
         }
+        assertEquals(List.of("-/sys/class/leds/ACT -/sys/class/leds/led0"), unit.get("ReadWritePaths"),
+                "ProtectKernelTunables makes /sys read-only; the ACT LED's directory (either name, if present) stays writable");
         assertNotNull(unit.get("MemoryMax"));
         assertNotNull(unit.get("TasksMax"));
         // What would break the runtime: the JIT writes code, SCHED_FIFO is the point, /var/lib/pirt must stay writable.

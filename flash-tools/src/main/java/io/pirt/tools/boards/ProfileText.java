@@ -2,6 +2,7 @@ package io.pirt.tools.boards;
 
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.Capability;
+import io.pirt.boards.LedClassDevice;
 import io.pirt.boards.Pin;
 import io.pirt.boards.RealtimeTable;
 import io.pirt.boards.SerialPortSpec;
@@ -33,12 +34,22 @@ final class ProfileText {
         field("soc", p.soc() + ", " + p.cpuCores() + " cores");
         field("gpio", "chip " + p.gpioChipLabel() + ", provider " + p.gpioProvider());
         field("console", p.consoleDevice());
-        field("status LED", p.statusLed().map(led -> led.name() + " (line " + led.line() + ")").orElse("none"));
+        field("status LED", p.statusLed().map(led -> led.name() + " (line " + led.line() + ")")
+                .or(() -> p.statusLedDevice().map(led -> led.name() + " (kernel LED class)"))
+                .orElse("none"));
         if (!p.statusLedNote().isEmpty()) {
             more(p.statusLedNote());
         }
         field("aliases", p.aliases().isEmpty() ? "none" : p.aliases().entrySet().stream()
                 .map(e -> e.getKey() + " -> " + e.getValue()).collect(Collectors.joining(", ")));
+        String ledLabel = "leds";
+        for (LedClassDevice led : p.leds().values()) {
+            List<String> notes = new ArrayList<>(aliasesOf(p.aliases(), led.name()));
+            led.pin().ifPresent(pin -> notes.add("line of pin " + pin));
+            field(ledLabel, led.name() + "  /sys/class/leds/" + String.join(" or ", led.sysfsNames())
+                    + (notes.isEmpty() ? "" : "  (" + String.join(", ", notes) + ")"));
+            ledLabel = "";
+        }
         if (p.serialPorts().isEmpty()) {
             field("serial", "none");
         }
@@ -56,7 +67,7 @@ final class ProfileText {
         more(p.realtime().cpus().isEmpty() ? "no CPU pinning" : "on CPUs " + p.realtime().cpus());
         field("pins", String.format("%-8s %4s %6s  %s", "NAME", "LINE", "HEADER", "CAPS"));
         for (Pin pin : p.pins()) {
-            more(pinRow(pin, aliasesOf(p.aliases(), pin)));
+            more(pinRow(pin, aliasesOf(p.aliases(), pin.name())));
         }
         String sourceLabel = "sources";
         for (String source : p.sources()) {
@@ -78,8 +89,9 @@ final class ProfileText {
         return notes.isEmpty() ? row : row + "  (" + String.join(", ", notes) + ")";
     }
 
-    private static List<String> aliasesOf(Map<String, String> aliases, Pin pin) {
-        return aliases.entrySet().stream().filter(e -> e.getValue().equals(pin.name())).map(Map.Entry::getKey).toList();
+    /** The aliases of the pin or LED called {@code name}. */
+    private static List<String> aliasesOf(Map<String, String> aliases, String name) {
+        return aliases.entrySet().stream().filter(e -> e.getValue().equals(name)).map(Map.Entry::getKey).toList();
     }
 
     private void field(String name, String value) {
