@@ -4,7 +4,7 @@ import io.pirt.boards.Pin;
 
 /**
  * The GPIO lines of one board, as a backend drives them: the simulated board's, or a real
- * board's through Pi4J. Applications do not use this: they use {@link Board} and
+ * board's through the GPIO character device (Pi4J for outputs). Applications do not use this: they use {@link Board} and
  * {@link GpioPin}, which claim pins, check capabilities and run callbacks on threads of
  * their priority.
  *
