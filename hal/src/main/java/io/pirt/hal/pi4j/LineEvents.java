@@ -96,20 +96,18 @@ final class LineEvents implements GpioLines.LevelChanges {
         if (woken) return false;
         if (next < count) return takeNext();
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        for (;;) {
+        for (;;) { // polls at least once, so a queued event is taken even with timeout 0
             if (java.lang.Thread.currentThread().isInterrupted()) throw new ThreadInterruptedException();
             int waitMs = INTERRUPT_CHECK_MS;
-            if (timeoutMs >= 0) {
-                long leftNanos = deadline - System.nanoTime();
-                if (leftNanos <= 0) return false;
-                waitMs = (int) Math.min(waitMs, (leftNanos + 999_999) / 1_000_000);
+            if (timeoutMs >= 0) waitMs = (int) Math.max(0, Math.min(waitMs, (deadline - System.nanoTime() + 999_999) / 1_000_000));
+            if (poll(waitMs)) {
+                if (woken || pollFds.getShort(LibC.POLLFD_BYTES + 6) != 0) return false;
+                if (lineReadable()) {
+                    readBatch();
+                    if (count > 0) return takeNext();
+                }
             }
-            if (!poll(waitMs)) continue;
-            if (woken || pollFds.getShort(LibC.POLLFD_BYTES + 6) != 0) return false;
-            if (lineReadable()) {
-                readBatch();
-                if (count > 0) return takeNext();
-            }
+            if (timeoutMs >= 0 && deadline - System.nanoTime() <= 0) return false;
         }
     }
 

@@ -147,6 +147,40 @@ class LineEventsTest {
     }
 
     @Test
+    void aQueuedEventIsTakenEvenWithTimeoutZero() {
+        LineEvents events = line.watch();
+        assertFalse(events.take(0));
+        chip.send(17, true, 5L, 1);
+        assertTrue(events.take(0));
+        assertEquals(5L, events.nanos());
+        events.close();
+    }
+
+    @Test
+    void aWakeUpAtAnyMomentEndsTheTakerAndNeverHangsIt() {
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            for (int i = 0; i < 200; i++) { // before, during and after the taker enters poll
+                LineEvents events = line.watch();
+                CountDownLatch started = new CountDownLatch(1);
+                AtomicReference<Object> result = new AtomicReference<>();
+                Thread taker = new Thread(() -> {
+                    started.countDown();
+                    try {
+                        result.set(events.take(-1));
+                    } finally {
+                        events.close();
+                    }
+                }, "taker-" + i);
+                taker.start();
+                if (i % 2 == 0) started.await();
+                events.wakeUp();
+                taker.join();
+                assertEquals(false, result.get(), "round " + i);
+            }
+        });
+    }
+
+    @Test
     void anInterruptedTakerThrowsWithinTheCheckInterval() throws Exception {
         LineEvents events = line.watch();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
