@@ -1,6 +1,5 @@
 package io.pirt.hal;
 
-import io.pirt.threading.Semaphore;
 import io.pirt.threading.Thread;
 import io.pirt.threading.ThreadInterruptedException;
 
@@ -10,109 +9,81 @@ import io.pirt.threading.ThreadInterruptedException;
  *
  * <p>With a debounce time, a change counts only once the pin has stayed at its new level for
  * that long (so contact bounce of a button fires once); without, every change counts.
+ *
+ * <p>The callback thread is the thread that takes the pin's level changes from the backend:
+ * on a real board it blocks on the kernel's event queue of the line itself, so from the
+ * kernel's interrupt thread to the callback nothing runs below the callback's priority.
+ * Changes lost because they came faster than the callback returned are counted and reported
+ * on standard error with the pin's name.
  */
 public final class EdgeWatch implements AutoCloseable {
     /*
-     * Implementation notes. The backend calls record() on its own thread for each level
-     * change; record() only puts (level, nanos) in a ring and releases one permit of
-     * `pending`, so the backend never waits for application code and nothing is allocated
-     * per event. The callback thread takes one permit per event. Events that arrive while
-     * the ring is full are counted in `dropped` and reported, never silently lost.
+     * Implementation notes. The callback thread is the only one that takes from `changes`
+     * (GpioLines.LevelChanges), debounces and calls back; it closes `changes` when it ends,
+     * so nothing is freed under a take in progress. close() only sets `closed` and wakes the
+     * taker, then waits for the thread to end.
      */
-    private static final int CAPACITY = 1024;
-
     private final String pinName;
     private final Edge edge;
     private final long debounceMs;
     private final EdgeCallback callback;
-    private final Semaphore pending = new Semaphore(0);
-    /** Ring of events; guarded by `this`. */
-    private final long[] eventNanos = new long[CAPACITY];
-    private final boolean[] eventLevels = new boolean[CAPACITY];
-    private long written, read;
-    private long dropped;
+    /** Taken from by the callback thread only; closed by it when it ends. */
+    private final GpioLines.LevelChanges changes;
     private volatile boolean closed;
     private final Thread thread;
     /** The level the callback thread last acted on: the settled level. Only the callback thread touches it. */
     private boolean settled;
 
-    EdgeWatch(String pinName, Edge edge, long debounceMs, int priority, boolean initialLevel, EdgeCallback callback) {
+    /**
+     * Starts the callback thread at {@code priority}, taking from {@code changes}, which
+     * start at {@code initialLevel}.
+     */
+    EdgeWatch(String pinName, Edge edge, long debounceMs, int priority, boolean initialLevel,
+            GpioLines.LevelChanges changes, EdgeCallback callback) {
         if (debounceMs < 0) throw new IllegalArgumentException("debounce " + debounceMs + " ms is negative");
         this.pinName = pinName;
         this.edge = edge;
         this.debounceMs = debounceMs;
         this.callback = callback;
+        this.changes = changes;
         this.settled = initialLevel;
         this.thread = new Thread(this::dispatch, "gpio-" + pinName);
         thread.start(priority);
     }
 
-    /** Called by the backend on each level change; never blocks. */
-    void record(boolean active, long nanos) {
-        synchronized (this) {
-            if (written - read == CAPACITY) {
-                dropped++;
-                return;
-            }
-            int i = (int) (written++ % CAPACITY);
-            eventNanos[i] = nanos;
-            eventLevels[i] = active;
-        }
-        pending.release();
-    }
-
-    /** The callback thread: takes events in order, debounces, calls back. */
+    /** The callback thread: takes changes in order, debounces, calls back; closes the changes when it ends. */
     private void dispatch() {
         boolean waitingToSettle = false;
         boolean candidate = false;
         long candidateNanos = 0;
         try {
             while (!closed) {
-                boolean got = waitingToSettle ? pending.acquire(Math.max(1, debounceMs - elapsedMs(candidateNanos))) : pending.acquire();
+                boolean got = changes.take(waitingToSettle ? Math.max(1, debounceMs - elapsedMs(candidateNanos)) : -1);
                 if (closed) break;
-                if (!got) { // stayed at `candidate` for the debounce time
-                    waitingToSettle = false;
-                    fireIfEdge(candidate, candidateNanos);
+                reportDropped(changes.takeDropped());
+                if (!got) {
+                    if (waitingToSettle && elapsedMs(candidateNanos) >= debounceMs) { // stayed at `candidate` long enough
+                        waitingToSettle = false;
+                        fireIfEdge(candidate, candidateNanos);
+                    }
                     continue;
                 }
-                if (!take()) continue;
-                boolean level = takenLevel;
-                long nanos = takenNanos;
-                reportDropped();
                 if (debounceMs == 0) {
-                    fireIfEdge(level, nanos);
+                    fireIfEdge(changes.level(), changes.nanos());
                 } else {
                     waitingToSettle = true;
-                    candidate = level;
-                    candidateNanos = nanos;
+                    candidate = changes.level();
+                    candidateNanos = changes.nanos();
                 }
             }
         } catch (ThreadInterruptedException e) {
             if (!closed) throw e;
+        } finally {
+            changes.close();
         }
     }
 
-    /** The event take() took last; only the callback thread touches them. */
-    private boolean takenLevel;
-    private long takenNanos;
-
-    /** Takes the oldest event into takenLevel/takenNanos; false if there is none. */
-    private boolean take() {
-        synchronized (this) {
-            if (read == written) return false;
-            int i = (int) (read++ % CAPACITY);
-            takenLevel = eventLevels[i];
-            takenNanos = eventNanos[i];
-            return true;
-        }
-    }
-
-    private void reportDropped() {
-        long n;
-        synchronized (this) {
-            n = dropped;
-            dropped = 0;
-        }
+    private void reportDropped(long n) {
         if (n > 0) System.err.println("pirt: pin " + pinName + ": " + n + " level changes dropped (callback too slow)");
     }
 
@@ -138,7 +109,7 @@ public final class EdgeWatch implements AutoCloseable {
         return closed;
     }
 
-    /** The thread running the callbacks. */
+    /** The thread running the callbacks, which also takes the pin's level changes. */
     public Thread thread() {
         return thread;
     }
@@ -148,7 +119,7 @@ public final class EdgeWatch implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        pending.release();
+        changes.wakeUp();
         if (Thread.current() != thread) thread.join(1_000);
     }
 }

@@ -102,9 +102,16 @@ public final class GpioPin implements AutoCloseable {
         if (watch != null && !watch.isClosed()) {
             throw new HalException("pin " + pin.name() + " already has an edge callback; close its EdgeWatch first");
         }
-        EdgeWatch w = new EdgeWatch(pin.name(), edge, debounceMs, priority, board.lines().read(pin), callback);
+        GpioLines.LevelChanges changes = board.lines().watch(pin);
+        EdgeWatch w;
+        try {
+            // Read after the watch started: a change after this read is among the changes; one before it, a repeat.
+            w = new EdgeWatch(pin.name(), edge, debounceMs, priority, board.lines().read(pin), changes, callback);
+        } catch (RuntimeException | Error e) {
+            changes.close(); // no thread took it over
+            throw e;
+        }
         watch = w;
-        board.lines().listen(pin, w::record);
         return w;
     }
 

@@ -267,7 +267,7 @@ class LedClassTest {
             }
 
             @Override
-            public void listen(Pin pin, LevelListener listener) {
+            public LevelChanges watch(Pin pin) {
                 throw new AssertionError("never configured");
             }
 

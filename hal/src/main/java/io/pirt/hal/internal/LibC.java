@@ -8,15 +8,19 @@ import com.sun.jna.Pointer;
 import io.pirt.hal.HalException;
 
 /**
- * The C library calls the HAL makes through JNA (the GPIO chip lookup), loaded once for all
- * of hal, and the Unix socket calls the runtime's supervisor needs to learn which process is
+ * The C library calls the HAL makes through JNA (the GPIO chip lookup, input lines and their
+ * edge events through the GPIO character device), loaded once for all of hal, and the Unix
+ * socket calls the runtime's supervisor needs to learn which process is
  * at the other end of its link (SO_PEERCRED, which Java's sockets do not give with the pid):
  * the one libc binding above threading. Each failing call throws LastErrorException (errno).
  * Not for applications.
  */
 public interface LibC extends Library {
     // Linux generic values (x86, x86-64, arm, arm64)
-    int O_RDONLY = 0, O_CLOEXEC = 02000000;
+    int O_RDONLY = 0, O_RDWR = 2, O_CLOEXEC = 02000000;
+    /** {@code struct pollfd} (int fd; short events; short revents): 8 bytes, revents at 6. */
+    int POLLFD_BYTES = 8;
+    short POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
     int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_CLOEXEC = 02000000;
     int SOL_SOCKET = 1, SO_PEERCRED = 17;
     int SHUT_RDWR = 2;
@@ -38,6 +42,14 @@ public interface LibC extends Library {
 
     int close(int fd) throws LastErrorException;
 
+    /** {@code fds} is an array of {@code nfds} {@code struct pollfd}; {@code timeoutMs} negative: no bound. Returns how many have revents. */
+    int poll(Pointer fds, NativeLong nfds, int timeoutMs) throws LastErrorException;
+
+    /** A pipe: {@code fds[0]} the read end, {@code fds[1]} the write end; flags such as {@link #O_CLOEXEC}. */
+    int pipe2(int[] fds, int flags) throws LastErrorException;
+
+    NativeLong write(int fd, byte[] buffer, NativeLong countBytes) throws LastErrorException;
+
     int socket(int domain, int type, int protocol) throws LastErrorException;
 
     /** {@code addr} is a {@code struct sockaddr_un}: the family in native byte order, then the path and a NUL. */
@@ -52,6 +64,9 @@ public interface LibC extends Library {
     int getsockopt(int fd, int level, int option, int[] value, int[] lenBytes) throws LastErrorException;
 
     NativeLong read(int fd, byte[] buffer, NativeLong countBytes) throws LastErrorException;
+
+    /** Into native memory the caller keeps, so a read in a loop allocates no buffer. */
+    NativeLong read(int fd, Pointer buffer, NativeLong countBytes) throws LastErrorException;
 
     /** With {@link #MSG_NOSIGNAL} a peer gone is EPIPE, not a SIGPIPE to the process. */
     NativeLong send(int fd, byte[] buffer, NativeLong countBytes, int flags) throws LastErrorException;

@@ -3,21 +3,16 @@ package io.pirt.hal.pi4j;
 import com.pi4j.Pi4J;
 import com.pi4j.boardinfo.util.BoardInfoHelper;
 import com.pi4j.context.Context;
-import com.pi4j.io.IO;
-import com.pi4j.io.gpio.digital.DigitalInput;
-import com.pi4j.io.gpio.digital.DigitalInputConfig;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalOutputConfig;
 import com.pi4j.io.gpio.digital.DigitalState;
-import com.pi4j.io.gpio.digital.DigitalStateChangeListener;
-import com.pi4j.io.gpio.digital.PullResistance;
-import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider;
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.Pin;
 import io.pirt.hal.GpioLines;
 import io.pirt.hal.HalException;
 import io.pirt.hal.PinMode;
+import io.pirt.hal.internal.LibC;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,13 +23,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The GPIO lines of a real board, through Pi4J 3's gpiod provider (the Linux GPIO character
- * device, {@code /dev/gpiochipN}). The chip is the one the board profile names by label
+ * The GPIO lines of a real board, on the Linux GPIO character device ({@code /dev/gpiochipN}):
+ * outputs through Pi4J 3's gpiod provider, inputs requested by pirt itself through the
+ * device's uAPI v2 ({@link InputLine}). The chip is the one the board profile names by label
  * ({@code gpio.chipLabel}, e.g. {@code pinctrl-bcm2711}); the Pi4J context has only the
- * gpiod digital input and output providers, nothing detected automatically.
+ * gpiod digital output provider, nothing detected automatically.
  *
- * <p>Inputs report every level change, without debouncing here (GpioPin debounces); events
- * come on Pi4J's own thread, stamped with {@link System#nanoTime()} when it hands them over.
+ * <p>Inputs report every level change, without debouncing here (GpioPin debounces): a watch
+ * ({@link #watch}) is read by the pin's callback thread straight from the kernel's event
+ * queue of the line, each change with the kernel's timestamp (CLOCK_MONOTONIC, the clock of
+ * {@link System#nanoTime()}). Pi4J's input would read events on an ordinary thread of its own
+ * executor and hand over the level only, which is why inputs do not go through it.
  * An output starts inactive and is driven inactive again when released. Levels are logical:
  * for a pin whose profile says {@code activeLow}, active is a low line; pull resistors are
  * physical (INPUT_PULLUP pulls the line high). Thread-safe.
@@ -48,36 +47,22 @@ public final class Pi4jGpio implements GpioLines {
     /** "gpiochip0 [pinctrl-bcm2711] (58 lines)", for messages. */
     private final String chip;
     private final Context context;
+    /** The chip's device, for the input line requests; closed by close(). */
+    private final ChipDevice device;
     /** Configured lines by line offset (BCM number). Guarded by this. */
     private final Map<Integer, Line> lines = new HashMap<>();
     /** Set by close(); guarded by this. */
     private boolean closed;
 
     /** One configured line: exactly one of input and output is set. */
-    private static final class Line {
-        final Pin pin;
-        final PinMode mode;
-        final DigitalInput input;
-        final DigitalOutput output;
-        /** The listener registered on input, or null. Guarded by the Pi4jGpio. */
-        DigitalStateChangeListener listener;
-
-        Line(Pin pin, PinMode mode, DigitalInput input, DigitalOutput output) {
-            this.pin = pin;
-            this.mode = mode;
-            this.input = input;
-            this.output = output;
-        }
-
-        IO<?, ?, ?> io() {
-            return input != null ? input : output;
-        }
+    private record Line(Pin pin, PinMode mode, InputLine input, DigitalOutput output) {
     }
 
-    /** A backend on {@code context}, whose gpiod providers are bound to {@code chip}. */
-    Pi4jGpio(String chip, Context context) {
+    /** A backend on {@code context}, whose gpiod output provider is bound to {@code chip}, and on {@code device}, the same chip. */
+    Pi4jGpio(String chip, Context context, ChipDevice device) {
         this.chip = chip;
         this.context = context;
+        this.device = device;
     }
 
     /**
@@ -106,18 +91,20 @@ public final class Pi4jGpio implements GpioLines {
             throw new HalException("cannot copy Pi4J's native libraries into " + Pi4jNativeLibrary.DIR_PROPERTY + "="
                     + System.getProperty(Pi4jNativeLibrary.DIR_PROPERTY) + ": " + e, e);
         }
+        ChipDevice device = ChipDevice.open(chip.device(), chip.toString());
         Context context;
         try {
             context = Pi4J.newContextBuilder()
-                    .add(GpioDDigitalInputProvider.newInstance(), GpioDDigitalOutputProvider.newInstance())
+                    .add(GpioDDigitalOutputProvider.newInstance())
                     .setGpioChipName(chip.name())
                     .disableShutdownHook() // the runtime closes the board; the kernel frees the lines at exit anyway
                     .build();
         } catch (RuntimeException | LinkageError e) {
+            device.close();
             throw new HalException("cannot start Pi4J's gpiod provider on " + chip + ": " + causes(e)
                     + (e instanceof LinkageError || e.getCause() instanceof LinkageError ? nativeHint(nativeDir) : ""), e);
         }
-        return new Pi4jGpio(chip.toString(), context);
+        return new Pi4jGpio(chip.toString(), context, device);
     }
 
     /**
@@ -157,16 +144,11 @@ public final class Pi4jGpio implements GpioLines {
         checkOpen();
         Line old = lines.remove(pin.line());
         if (old != null) shutdown(old);
-        String id = "pirt-" + pin.name(); // Pi4J's id, and the consumer label gpioinfo shows
+        String id = InputLine.consumerOf(pin); // Pi4J's id, and the consumer label gpioinfo shows
         try {
             if (mode.isInput()) {
-                DigitalInputConfig config = DigitalInput.newConfigBuilder(context)
-                        .id(id).name(pin.name()).address(pin.line())
-                        .pull(pull(mode))
-                        .debounce(0L)
-                        .provider(GpioDDigitalInputProvider.ID)
-                        .build();
-                lines.put(pin.line(), new Line(pin, mode, context.create(config), null));
+                InputLine input = InputLine.request(LibC.get(), device, pin, mode, describe(pin));
+                lines.put(pin.line(), new Line(pin, mode, input, null));
             } else {
                 DigitalState inactive = physical(false, pin);
                 DigitalOutputConfig config = DigitalOutput.newConfigBuilder(context)
@@ -186,8 +168,7 @@ public final class Pi4jGpio implements GpioLines {
     public synchronized boolean read(Pin pin) {
         Line line = line(pin, "read");
         try {
-            DigitalState state = line.input != null ? line.input.state() : line.output.state();
-            return logical(state, pin);
+            return line.input != null ? line.input.read() : logical(line.output.state(), pin);
         } catch (RuntimeException e) {
             throw failure(pin, "reading it", e);
         }
@@ -207,17 +188,12 @@ public final class Pi4jGpio implements GpioLines {
     }
 
     @Override
-    public synchronized void listen(Pin pin, LevelListener listener) {
-        Line line = line(pin, "listened to");
+    public synchronized LevelChanges watch(Pin pin) {
+        Line line = line(pin, "watched");
         if (line.input == null) {
             throw new HalException(pin.name() + " is configured as " + line.mode + "; only an input has level changes");
         }
-        boolean activeLow = pin.activeLow();
-        DigitalStateChangeListener l = event -> listener.levelChanged((event.state() == DigitalState.HIGH) != activeLow,
-                System.nanoTime());
-        if (line.listener != null) line.input.removeListener(line.listener);
-        line.input.addListener(l);
-        line.listener = l;
+        return line.input.watch();
     }
 
     @Override
@@ -226,7 +202,7 @@ public final class Pi4jGpio implements GpioLines {
         if (line != null) shutdown(line);
     }
 
-    /** Releases every line, then shuts the Pi4J context down (which closes the chip). Idempotent. */
+    /** Releases every line, then shuts the Pi4J context down (which closes Pi4J's handle of the chip), then closes the chip device. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) return;
@@ -249,6 +225,13 @@ public final class Pi4jGpio implements GpioLines {
             if (first == null) first = h;
             else first.addSuppressed(h);
         }
+        try {
+            device.close();
+        } catch (RuntimeException e) {
+            HalException h = new HalException("closing " + chip + ": " + causes(e), e);
+            if (first == null) first = h;
+            else first.addSuppressed(h);
+        }
         if (first != null) throw first;
     }
 
@@ -257,11 +240,11 @@ public final class Pi4jGpio implements GpioLines {
         return "Pi4jGpio[" + chip + "]";
     }
 
-    /** Stops events and gives the line back (an output is first driven inactive, by its shutdown state). */
+    /** Gives the line back: an input's request is closed (waking its watch); an output is first driven inactive, by its shutdown state. */
     private void shutdown(Line line) {
         try {
-            if (line.listener != null) line.input.removeListener(line.listener);
-            context.shutdown(line.io());
+            if (line.input != null) line.input.close();
+            else context.shutdown(line.output);
         } catch (RuntimeException e) {
             throw failure(line.pin, "releasing it", e);
         }
@@ -280,9 +263,13 @@ public final class Pi4jGpio implements GpioLines {
         if (closed) throw new HalException("the GPIO backend for " + chip + " is closed");
     }
 
+    /** "D17 (line 17 of gpiochip0 [pinctrl-bcm2711] (58 lines))". */
+    private String describe(Pin pin) {
+        return pin.name() + " (line " + pin.line() + " of " + chip + ")";
+    }
+
     private HalException failure(Pin pin, String what, RuntimeException e) {
-        StringBuilder m = new StringBuilder(pin.name()).append(" (line ").append(pin.line()).append(" of ").append(chip)
-                .append("): ").append(what).append(" failed: ").append(causes(e));
+        StringBuilder m = new StringBuilder(describe(pin)).append(": ").append(what).append(" failed: ").append(causes(e));
         if (pin.kernelDriver().isPresent()) {
             m.append("; the board profile says kernel driver ").append(pin.kernelDriver().get())
                     .append(" claims this line at boot, so a request fails as busy until that driver releases it");
@@ -290,14 +277,6 @@ public final class Pi4jGpio implements GpioLines {
             m.append("; another program or a kernel driver holds the line: gpioinfo shows each line's consumer");
         }
         return new HalException(m.toString(), e);
-    }
-
-    static PullResistance pull(PinMode mode) {
-        return switch (mode) {
-            case INPUT_PULLUP -> PullResistance.PULL_UP;
-            case INPUT_PULLDOWN -> PullResistance.PULL_DOWN;
-            case INPUT, OUTPUT -> PullResistance.OFF;
-        };
     }
 
     /** The line level that means {@code active} for {@code pin}. */

@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The simulated board's GPIO: pins with state, connected by a {@link Wiring}. Writing an
- * output changes the inputs jumpered to it and calls their listeners on the writer's
- * thread; {@link #press(String)} and {@link #release(String)} work a wired button, and
+ * output changes the inputs jumpered to it and records their level changes on the writer's
+ * thread, for their callback threads to take; {@link #press(String)} and {@link #release(String)} work a wired button, and
  * {@link #isLit(String)} looks at a wired LED. Thread-safe; a write allocates nothing.
  *
  * <p>An input's level is, in this order: the output jumpered to it (while that pin is an
@@ -34,8 +34,9 @@ public final class SimulatedGpio implements GpioLines {
         SimPin drivenBy;
         /** Level a wired button forces while pressed, or null when no button is pressed on it. */
         Boolean buttonLevel;
-        LevelListener listener;
-        /** Level last reported to the listener. */
+        /** Where this pin's level changes go while it is watched, else null. */
+        LevelRing watch;
+        /** Level last recorded in the watch. */
         boolean reported;
     }
 
@@ -71,17 +72,19 @@ public final class SimulatedGpio implements GpioLines {
     }
 
     @Override
-    public synchronized void listen(Pin pin, LevelListener listener) {
+    public synchronized LevelChanges watch(Pin pin) {
         SimPin p = configured(pin);
-        p.listener = listener;
+        if (p.mode == PinMode.OUTPUT) throw new HalException("pin " + pin.name() + " is an output; only an input has level changes");
+        p.watch = new LevelRing();
         p.reported = level(p);
+        return p.watch;
     }
 
     @Override
     public synchronized void release(Pin pin) {
         SimPin p = pin(pin.name());
         p.mode = null;
-        p.listener = null;
+        p.watch = null;
         reportChanges();
     }
 
@@ -89,7 +92,7 @@ public final class SimulatedGpio implements GpioLines {
     public synchronized void close() {
         for (SimPin p : all) {
             p.mode = null;
-            p.listener = null;
+            p.watch = null;
         }
     }
 
@@ -140,18 +143,17 @@ public final class SimulatedGpio implements GpioLines {
     }
 
     /**
-     * Calls the listener of each pin whose level changed. Listeners are quick and never call
-     * back into this object (GpioLines' contract), so they run with this monitor held, which
-     * keeps the events of one pin in order. Caller holds this.
+     * Records each change of a watched pin's level in its ring (which never blocks), with this
+     * monitor held, which keeps the changes of one pin in order. Caller holds this.
      */
     private void reportChanges() {
         long now = System.nanoTime();
         for (SimPin p : all) {
-            if (p.listener == null) continue;
+            if (p.watch == null) continue;
             boolean level = level(p);
             if (level != p.reported) {
                 p.reported = level;
-                p.listener.levelChanged(level, now);
+                p.watch.record(level, now);
             }
         }
     }

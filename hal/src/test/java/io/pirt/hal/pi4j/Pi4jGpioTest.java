@@ -13,14 +13,10 @@ import static org.mockito.Mockito.when;
 
 import com.pi4j.context.Context;
 import com.pi4j.context.ContextProperties;
-import com.pi4j.io.gpio.digital.DigitalInput;
-import com.pi4j.io.gpio.digital.DigitalInputConfig;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalOutputConfig;
 import com.pi4j.io.gpio.digital.DigitalState;
-import com.pi4j.io.gpio.digital.DigitalStateChangeEvent;
-import com.pi4j.io.gpio.digital.DigitalStateChangeListener;
-import com.pi4j.io.gpio.digital.PullResistance;
+import com.sun.jna.Memory;
 import io.pirt.boards.Capability;
 import io.pirt.boards.Pin;
 import io.pirt.hal.GpioLines;
@@ -30,8 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,10 +40,11 @@ import org.mockito.junit.jupiter.MockitoSettings;
 import org.mockito.quality.Strictness;
 
 /**
- * The Pi4J backend against a stand-in Pi4J context: this machine has no GPIO chip, so the
- * context, its inputs and outputs are Mockito mocks, and the tests check what Pi4jGpio asks
- * of them (the configurations it builds, the levels it writes, the listeners it wires) and
- * how it turns their failures into messages.
+ * The real-board backend against stand-ins: this machine has no GPIO chip, so the Pi4J
+ * context and its outputs are Mockito mocks, and the chip's input line requests are pipes
+ * (PipeChip). The tests check what Pi4jGpio asks of them (the configurations and line
+ * requests it builds, the levels it writes, the lines it gives back) and how it turns their
+ * failures into messages.
  */
 @ExtendWith(MockitoExtension.class)
 @MockitoSettings(strictness = Strictness.LENIENT)
@@ -65,29 +61,37 @@ class Pi4jGpioTest {
     @Mock
     ContextProperties properties;
     @Mock
-    DigitalInput input;
-    @Mock
     DigitalOutput output;
 
+    private PipeChip chip;
     private Pi4jGpio gpio;
 
     @BeforeEach
     void standIn() {
         when(context.properties()).thenReturn(properties); // the config builders read inherited properties
         when(properties.all()).thenReturn(Map.of());
-        when(context.create(any(DigitalInputConfig.class))).thenReturn(input);
         when(context.create(any(DigitalOutputConfig.class))).thenReturn(output);
-        gpio = new Pi4jGpio(CHIP, context);
+        chip = new PipeChip();
+        gpio = new Pi4jGpio(CHIP, context, chip);
+    }
+
+    @AfterEach
+    void closeChip() {
+        gpio.close();
+        chip.closeWriteEnds();
     }
 
     private static Pin pin(String name, int line, boolean activeLow, Optional<String> driver) {
         return new Pin(name, line, OptionalInt.empty(), Set.of(Capability.GPIO), activeLow, driver);
     }
 
-    private DigitalInputConfig inputConfig() {
-        ArgumentCaptor<DigitalInputConfig> c = ArgumentCaptor.forClass(DigitalInputConfig.class);
-        verify(context).create(c.capture());
-        return c.getValue();
+    /** The flags and consumer of the only line request made. */
+    private Memory onlyRequest() {
+        assertEquals(1, chip.requests.size(), "line requests");
+        byte[] bytes = chip.requests.get(0);
+        Memory m = new Memory(bytes.length);
+        m.write(0, bytes, 0, bytes.length);
+        return m;
     }
 
     private DigitalOutputConfig outputConfig() {
@@ -97,15 +101,29 @@ class Pi4jGpioTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"INPUT, OFF", "INPUT_PULLUP, PULL_UP", "INPUT_PULLDOWN, PULL_DOWN"})
-    void anInputIsTheLineWithItsPullWithoutDebouncing(PinMode mode, PullResistance pull) {
+    @CsvSource({"INPUT, 1024", "INPUT_PULLUP, 256", "INPUT_PULLDOWN, 512"})
+    void anInputIsRequestedFromTheKernelWithItsBiasBothEdgesAndPirtsConsumer(PinMode mode, long bias) {
         gpio.configure(D17, mode);
-        DigitalInputConfig c = inputConfig();
-        assertEquals(17, c.address());
-        assertEquals(pull, c.pull());
-        assertEquals(0L, c.debounce(), "every change is reported; GpioPin debounces");
-        assertEquals("gpiod-digital-input", c.provider());
-        assertEquals("pirt-D17", c.id(), "the consumer label gpioinfo shows");
+        try (Memory r = onlyRequest()) {
+            assertEquals(17, r.getInt(GpioUapi.REQUEST_OFFSETS));
+            assertEquals(1, r.getInt(GpioUapi.REQUEST_NUM_LINES));
+            assertEquals("pirt-D17", r.getString(GpioUapi.REQUEST_CONSUMER), "the consumer label gpioinfo shows");
+            assertEquals(4 | 16 | 32 | bias, r.getLong(GpioUapi.REQUEST_CONFIG), "INPUT, both edges, the bias; not active-low");
+            assertEquals(0, r.getInt(GpioUapi.REQUEST_CONFIG + GpioUapi.CONFIG_NUM_ATTRS), "no kernel debounce: GpioPin debounces");
+        }
+        verify(context, never()).create(any(DigitalOutputConfig.class));
+    }
+
+    @Test
+    void anActiveLowInputAsksTheKernelForLogicalLevels() {
+        gpio.configure(LED, PinMode.INPUT_PULLUP);
+        try (Memory r = onlyRequest()) {
+            assertEquals(2, r.getLong(GpioUapi.REQUEST_CONFIG) & 2, "GPIO_V2_LINE_FLAG_ACTIVE_LOW");
+        }
+        chip.level = true; // the kernel's answer is already logical
+        assertTrue(gpio.read(LED));
+        chip.level = false;
+        assertFalse(gpio.read(LED));
     }
 
     @Test
@@ -143,19 +161,6 @@ class Pi4jGpioTest {
     }
 
     @Test
-    void readsAreInvertedForActiveLowPinsOnly() {
-        gpio.configure(D17, PinMode.INPUT);
-        when(input.state()).thenReturn(DigitalState.HIGH);
-        assertTrue(gpio.read(D17));
-        when(input.state()).thenReturn(DigitalState.LOW);
-        assertFalse(gpio.read(D17));
-
-        gpio.configure(LED, PinMode.INPUT_PULLUP);
-        when(input.state()).thenReturn(DigitalState.LOW);
-        assertTrue(gpio.read(LED), "a low active-low line is active");
-    }
-
-    @Test
     void anOutputReadsBackWhatWasWritten() {
         gpio.configure(LED, PinMode.OUTPUT);
         when(output.state()).thenReturn(DigitalState.LOW);
@@ -163,61 +168,38 @@ class Pi4jGpioTest {
     }
 
     @Test
-    void levelChangesReachTheListenerAsLogicalLevelsWithNanoTime() throws InterruptedException {
-        gpio.configure(LED, PinMode.INPUT);
-        BlockingQueue<Object[]> events = new ArrayBlockingQueue<>(4);
-        gpio.listen(LED, (active, nanos) -> events.add(new Object[] {active, nanos}));
-        ArgumentCaptor<DigitalStateChangeListener> l = ArgumentCaptor.forClass(DigitalStateChangeListener.class);
-        verify(input).addListener(l.capture());
-
-        long before = System.nanoTime();
-        l.getValue().onDigitalStateChange(new DigitalStateChangeEvent<>(input, DigitalState.LOW));
-        l.getValue().onDigitalStateChange(new DigitalStateChangeEvent<>(input, DigitalState.HIGH));
-        long after = System.nanoTime();
-
-        Object[] first = events.take();
-        Object[] second = events.take();
-        assertEquals(true, first[0], "LOW on an active-low pin is active");
-        assertEquals(false, second[0]);
-        long t1 = (Long) first[1];
-        long t2 = (Long) second[1];
-        assertTrue(before <= t1 && t1 <= t2 && t2 <= after, "stamped with System.nanoTime when handed over");
+    void aWatchTakesTheKernelsEventsWithTheirTimestamps() {
+        gpio.configure(D27, PinMode.INPUT_PULLUP);
+        GpioLines.LevelChanges changes = gpio.watch(D27);
+        chip.send(27, false, 77_000L, 1);
+        assertTrue(changes.take(5_000));
+        assertFalse(changes.level());
+        assertEquals(77_000L, changes.nanos());
+        changes.close();
     }
 
     @Test
-    void listeningAgainReplacesTheListener() {
+    void releaseClosesTheLineRequestAndWakesItsWatch() {
         gpio.configure(D27, PinMode.INPUT_PULLUP);
-        gpio.listen(D27, (a, n) -> { });
-        ArgumentCaptor<DigitalStateChangeListener> first = ArgumentCaptor.forClass(DigitalStateChangeListener.class);
-        verify(input).addListener(first.capture());
-        gpio.listen(D27, (a, n) -> { });
-        verify(input).removeListener(first.getValue());
-    }
-
-    @Test
-    void releaseStopsEventsAndShutsTheLineDown() {
-        gpio.configure(D27, PinMode.INPUT_PULLUP);
-        gpio.listen(D27, (a, n) -> { });
-        ArgumentCaptor<DigitalStateChangeListener> l = ArgumentCaptor.forClass(DigitalStateChangeListener.class);
-        verify(input).addListener(l.capture());
-
+        GpioLines.LevelChanges changes = gpio.watch(D27);
         gpio.release(D27);
-        InOrder order = inOrder(input, context);
-        order.verify(input).removeListener(l.getValue());
-        order.verify(context).shutdown(input);
+        assertFalse(changes.take(5_000), "the watch of a released line ends at once");
+        assertEquals(32, chip.writeRaw(27, new byte[48]), "EPIPE: the line request's file descriptor was closed");
         HalException e = assertThrows(HalException.class, () -> gpio.read(D27));
         assertTrue(e.getMessage().contains("D27 (line 27) is not configured"), e.getMessage());
         gpio.release(D27); // releasing a free pin does nothing
+        changes.close();
     }
 
     @Test
-    void reconfiguringShutsTheOldLineDownFirst() {
+    void reconfiguringGivesTheOldLineBackFirst() {
         gpio.configure(D17, PinMode.INPUT);
         gpio.configure(D17, PinMode.OUTPUT);
-        InOrder order = inOrder(context);
-        order.verify(context).create(any(DigitalInputConfig.class));
-        order.verify(context).shutdown(input);
-        order.verify(context).create(any(DigitalOutputConfig.class));
+        assertEquals(32, chip.writeRaw(17, new byte[48]), "the input's request was closed");
+        verify(context).create(any(DigitalOutputConfig.class));
+        gpio.configure(D17, PinMode.INPUT_PULLDOWN);
+        verify(context).shutdown(output);
+        assertEquals(2, chip.requests.size());
     }
 
     @Test
@@ -226,24 +208,24 @@ class Pi4jGpioTest {
         gpio.configure(D27, PinMode.INPUT);
         gpio.close();
         verify(context).shutdown(output);
-        verify(context).shutdown(input);
+        assertEquals(32, chip.writeRaw(27, new byte[48]), "the input's request was closed");
         InOrder order = inOrder(context);
-        order.verify(context).shutdown(input);
+        order.verify(context).shutdown(output);
         order.verify(context).shutdown();
+        assertTrue(chip.closed, "the chip device is closed last");
         gpio.close(); // idempotent
         verify(context).shutdown();
         assertThrows(HalException.class, () -> gpio.configure(D17, PinMode.OUTPUT));
     }
 
     @Test
-    void onlyAnOutputCanBeWrittenAndOnlyAnInputListenedTo() {
+    void onlyAnOutputCanBeWrittenAndOnlyAnInputWatched() {
         gpio.configure(D27, PinMode.INPUT_PULLDOWN);
         HalException write = assertThrows(HalException.class, () -> gpio.write(D27, true));
         assertEquals("D27 is configured as INPUT_PULLDOWN; only an OUTPUT can be written", write.getMessage());
         gpio.configure(D17, PinMode.OUTPUT);
-        GpioLines.LevelListener ignored = (a, n) -> { };
-        HalException listen = assertThrows(HalException.class, () -> gpio.listen(D17, ignored));
-        assertEquals("D17 is configured as OUTPUT; only an input has level changes", listen.getMessage());
+        HalException watch = assertThrows(HalException.class, () -> gpio.watch(D17));
+        assertEquals("D17 is configured as OUTPUT; only an input has level changes", watch.getMessage());
         verify(output, never()).state(any());
     }
 
@@ -259,6 +241,17 @@ class Pi4jGpioTest {
                 + " releases it", e.getMessage());
         assertSame(busy, e.getCause());
         assertThrows(HalException.class, () -> gpio.write(ACT_LED, true), "the failed line is not configured");
+    }
+
+    @Test
+    void aBusyInputLineNamesThePinItsLineTheChipAndWhoMayHoldIt() {
+        chip.refuseWith = 16;
+        HalException e = assertThrows(HalException.class, () -> gpio.configure(D17, PinMode.INPUT));
+        assertTrue(e.getMessage().startsWith("D17 (line 17 of " + CHIP + "): configuring it as INPUT failed: "), e.getMessage());
+        assertTrue(e.getMessage().contains("the kernel refused the input line request (GPIO_V2_GET_LINE_IOCTL): EBUSY, the line is busy"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; another program or a kernel driver holds the line: gpioinfo shows each line's consumer"),
+                e.getMessage());
+        assertThrows(HalException.class, () -> gpio.read(D17), "the refused line is not configured");
     }
 
     @Test
