@@ -59,7 +59,9 @@ class ShellCommandsGpioTest {
             }
         }, 1_000, 1_000, 1_000);
         shell = new ShellCommands(profile, "test", supervisor, log, () -> new io.pirt.wire.message.Done("no restart here"), () -> board, null,
-                new io.pirt.runtime.access.Access(false, true, true, state.resolve("keys"), state.resolve("test-keys")));
+                new io.pirt.runtime.access.Access(false, true, true, state.resolve("keys"), state.resolve("test-keys")), () -> {
+                    throw new AssertionError("no doctor in this test");
+                });
     }
 
     @AfterEach
