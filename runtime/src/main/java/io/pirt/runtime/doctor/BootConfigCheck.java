@@ -80,7 +80,7 @@ final class BootConfigCheck extends Check {
                 problems.add("dtoverlay=" + last.value() + " (" + last.where() + ") leaves the port in host/OTG mode");
                 advice.add("make " + last.where() + " of " + file + " read " + wanted);
             } else {
-                good.add("dtoverlay=" + last.value() + " (" + last.where() + ")");
+                good.add("dtoverlay=" + last.value() + " (" + file + " " + last.where() + ")");
             }
         }
         for (BootConfig.Setting otg : config.applied("otg_mode")) {
@@ -96,7 +96,7 @@ final class BootConfigCheck extends Check {
         } else {
             good.add("g_serial from " + gSerial.get());
         }
-        if (problems.isEmpty()) return ok("USB gadget console: " + String.join(", ", good) + " in " + file);
+        if (problems.isEmpty()) return ok("USB gadget console: " + String.join(", ", good));
         advice.add("then reboot, with the USB cable in the board's gadget port");
         return fail("USB gadget console: " + String.join("; ", problems), String.join("\n", advice));
     }

@@ -24,7 +24,7 @@ final class ConsoleDeviceCheck extends Check {
             return fail(what + " (" + c.source() + ")", "the boot configuration must make it: see the boot-config check"
                     + (c.name().startsWith("ttyGS") ? " (dtoverlay=dwc2 and g_serial, then a USB cable to a computer)" : ""));
         }
-        String found = c.device() + (link.get().linkTarget().isPresent() ? " -> " + node.get() : " " + node.get()) + " (" + c.source() + ")";
+        String found = (link.get().linkTarget().isPresent() ? c.device() + " -> " + node.get() : node.get().toString()) + " (" + c.source() + ")";
         List<String> groups = Groups.of(e.files(), GpioChipCheck.USER);
         if (Groups.mayReadWrite(node.get(), GpioChipCheck.USER, groups)) return ok(found);
         return fail(found + ": user " + GpioChipCheck.USER + " (groups " + String.join(",", groups) + ") may not open it",
