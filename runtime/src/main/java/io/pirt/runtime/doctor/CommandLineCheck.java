@@ -32,8 +32,8 @@ final class CommandLineCheck extends Check {
         String wantLine = "isolcpus=" + want + " nohz_full=" + want + " rcu_nocbs=" + want + (others.isEmpty() ? "" : " irqaffinity=" + cpuList(others));
         Optional<String> isolcpus = value(words.get(), "isolcpus");
         if (isolcpus.isEmpty()) {
-            return warn("no isolcpus: the real-time CPU" + (rt.size() > 1 ? "s " : " ") + want + " of profile " + e.profile().get().id()
-                    + " also run other tasks", "add " + wantLine + " to the one line of " + cmdlineTxt + ", then reboot (docs/realtime.md)");
+            return warn("no isolcpus: " + (rt.size() > 1 ? "the real-time CPUs " + want + " of profile " + e.profile().get().id() + " also run"
+                    : "the real-time CPU " + want + " of profile " + e.profile().get().id() + " also runs") + " other tasks", "add " + wantLine + " to the one line of " + cmdlineTxt + ", then reboot (docs/realtime.md)");
         }
         List<String> problems = new ArrayList<>();
         // isolcpus=[flag,...,]cpu-list: the flags (nohz, domain, managed_irq) come first.

@@ -20,8 +20,8 @@ import java.util.OptionalLong;
  * (docs/tool.md, "pirt doctor"). Stateless and thread-safe; {@link #examine} only reads files.
  *
  * <p>A check is a {@link Check} in {@link #CHECKS}; adding one is adding a class there. A
- * check that throws (a file that exists but cannot be read) becomes a WARN that says so, and
- * the others still run.
+ * check that throws (a file that exists but cannot be read, a file whose content is not what
+ * the kernel writes there) becomes a WARN that says so, and the others still run.
  */
 public final class Doctor {
     /** The checks, in the order the report lists them. */
@@ -71,6 +71,9 @@ public final class Doctor {
             } catch (UncheckedIOException e) {
                 result = check.warn("could not check: " + e.getMessage(), "run pirt doctor as root (sudo pirt doctor), or read the file "
                         + "named here yourself");
+            } catch (RuntimeException e) {
+                result = check.warn("could not check: " + e, "a file read here is not as the doctor expects it; please report this "
+                        + "line with the file's content");
             }
             results.add(result);
         }
