@@ -53,6 +53,20 @@ record Examination(RootFiles files, Optional<BoardProfile> profile, String profi
         return profile.map(p -> new Console(p.consoleDevice(), "board profile " + p.id()));
     }
 
+    /**
+     * The JVM flags applications start with: the {@code --app-jvm-flag} values in PIRT_OPTS of
+     * pirt.conf when it has any (the runtime then uses those alone), else {@link #appJvmFlags}.
+     */
+    List<String> applicationJvmFlags() {
+        String[] opts = pirtConf("PIRT_OPTS").orElse("").trim().split("\\s+");
+        List<String> flags = new java.util.ArrayList<>();
+        for (int i = 0; i < opts.length; i++) {
+            if (opts[i].equals("--app-jvm-flag") && i + 1 < opts.length) flags.add(opts[++i]);
+            else if (opts[i].startsWith("--app-jvm-flag=")) flags.add(opts[i].substring("--app-jvm-flag=".length()));
+        }
+        return flags.isEmpty() ? appJvmFlags : flags;
+    }
+
     /** The Java pirt-runtime runs on: the caller's, JAVA_HOME in pirt.conf, or /usr/bin/java with its links followed. */
     Optional<JavaLocation> java() {
         if (javaHome.isPresent()) {

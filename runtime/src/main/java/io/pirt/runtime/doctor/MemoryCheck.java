@@ -6,7 +6,7 @@ import java.util.OptionalLong;
 
 /**
  * The board's memory ({@code MemTotal} of {@code /proc/meminfo}) against the heap applications
- * get ({@link JvmHeap#maxHeapBytes} of the runtime's application JVM flags). More than about half
+ * get ({@link JvmHeap#maxHeapBytes} of the application JVM flags, {@link Examination#applicationJvmFlags}). More than about half
  * leaves too little for the two JVMs' own memory, the page cache and the system.
  */
 final class MemoryCheck extends Check {
@@ -20,7 +20,7 @@ final class MemoryCheck extends Check {
                 .map(l -> Long.parseLong(l.replaceAll("\\D", "")));
         if (totalKib.isEmpty()) return skip("no MemTotal in /proc/meminfo");
         long totalMib = totalKib.get() / 1024;
-        OptionalLong heap = JvmHeap.maxHeapBytes(e.appJvmFlags());
+        OptionalLong heap = JvmHeap.maxHeapBytes(e.applicationJvmFlags());
         if (heap.isEmpty()) return ok(totalMib + " MiB (/proc/meminfo); applications get the JVM's default heap, a quarter of it");
         long heapMib = heap.getAsLong() >> 20;
         String found = "application heap " + heapMib + " MiB of " + totalMib + " MiB (/proc/meminfo MemTotal)";

@@ -9,12 +9,14 @@ import io.pirt.wire.message.AnswerText;
 import io.pirt.wire.message.DoctorReport;
 import io.pirt.wire.message.DoctorReport.Verdict;
 import io.pirt.wire.message.Messages;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -161,6 +163,18 @@ class DoctorFixturesTest {
         assertTrue(table.contains("\nFAIL  UART or USB gadget in config.txt"), table);
         assertTrue(table.contains("\n      -> comment out otg_mode=1"), table);
         assertTrue(table.endsWith("1 failed, 0 warned, of 12 checks"), table);
+    }
+
+    @Test
+    void theHeapIsTheAppJvmFlagsOfPirtConfWhenItHasAny(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("proc"));
+        Files.writeString(root.resolve("proc/meminfo"), "MemTotal:         437516 kB\n");
+        Files.createDirectories(root.resolve("etc/pirt"));
+        Files.writeString(root.resolve("etc/pirt/pirt.conf"), "PIRT_OPTS=--app-jvm-flag -XX:+UseSerialGC --app-jvm-flag -Xmx128m\n");
+        DoctorReport report = Doctor.examine(new Doctor.Setup(root, Optional.of(BoardProfiles.builtIn().get("rpi-zero-2w")), "--board rpi-zero-2w",
+                APP_FLAGS, OptionalLong.empty(), Optional.empty()));
+        assertVerdict(report, "memory", Verdict.OK);
+        assertTrue(check(report, "memory").found().contains("application heap 128 MiB of 427 MiB"), () -> AnswerText.of(report));
     }
 
     @Test
