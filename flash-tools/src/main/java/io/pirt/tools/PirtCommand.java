@@ -1,6 +1,7 @@
 package io.pirt.tools;
 
 import io.pirt.boards.ProfileException;
+import io.pirt.tools.board.DoctorCommand;
 import io.pirt.tools.board.InfoCommand;
 import io.pirt.tools.board.LogsCommand;
 import io.pirt.tools.board.PsCommand;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Spec;
         versionProvider = PirtCommand.Version.class,
         commandListHeading = "%nCommands:%n",
         subcommands = {PortsCommand.class, KeygenCommand.class, BundleCommand.class, FlashCommand.class,
-                ConsoleCommand.class, InfoCommand.class, PsCommand.class, LogsCommand.class, RestartCommand.class,
+                ConsoleCommand.class, InfoCommand.class, DoctorCommand.class, PsCommand.class, LogsCommand.class, RestartCommand.class,
                 RollbackCommand.class, BundlesCommand.class, TestCommand.class, DemoCommand.class, SimCommand.class, BoardsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure, the reason is on stderr", "2:usage error",

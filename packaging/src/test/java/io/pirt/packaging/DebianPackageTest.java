@@ -308,6 +308,63 @@ class DebianPackageTest {
         assertEquals("pirt-runtime " + System.getProperty("pirt.version"), out.strip());
     }
 
+    /** The doctor's fixture trees (runtime/src/test/doctor/README.md), read in place so their symbolic links stay links. */
+    private static final Path DOCTOR_FIXTURES = Path.of("../runtime/src/test/doctor").toAbsolutePath().normalize();
+
+    @Test
+    void boardPirtRunsOnlyDoctorThroughThePackagedRuntimeLauncher(@TempDir Path root) throws Exception {
+        Entry pirt = data.get("/usr/bin/pirt");
+        assertNotNull(pirt, "/usr/bin/pirt is in the package");
+        assertTrue(pirt.executable(), "/usr/bin/pirt is executable");
+        assertTrue(pirt.text().contains("exec pirt-runtime doctor"), pirt.text());
+        unpack(root);
+        for (String script : List.of("pirt", "pirt-runtime")) {
+            assertTrue(root.resolve("usr/bin/" + script).toFile().setExecutable(true), script);
+        }
+
+        Launched good = runBoardPirt(root, "doctor", "--root", DOCTOR_FIXTURES.resolve("rpi-4b-good").toString(), "--json");
+        assertEquals(0, good.exitCode(), good.toString());
+        assertTrue(good.out().contains("\"board\" : \"rpi-4b\""), good.toString());
+        assertTrue(good.out().contains("\"id\" : \"boot-config\""), good.toString());
+        assertFalse(good.out().contains("\"FAIL\""), good.toString());
+
+        Launched cm4 = runBoardPirt(root, "doctor", "--root", DOCTOR_FIXTURES.resolve("rpi-cm4-otg-mode").toString());
+        assertEquals(1, cm4.exitCode(), "a failed check exits 1: " + cm4);
+        assertTrue(cm4.out().contains("FAIL  UART or USB gadget in config.txt"), cm4.toString());
+        assertTrue(cm4.out().contains("comment out otg_mode=1 at line 15, under [cm4] of /boot/firmware/config.txt"), cm4.toString());
+
+        Launched usage = runBoardPirt(root, "doctor", "--board", "no-such-board");
+        assertEquals(2, usage.exitCode(), usage.toString());
+
+        Launched other = runBoardPirt(root, "info");
+        assertEquals(2, other.exitCode(), other.toString());
+        assertTrue(other.err().contains("only 'pirt doctor'") && other.err().contains("your computer"), other.toString());
+    }
+
+    /** A process's exit code and output. */
+    record Launched(int exitCode, String out, String err) {
+    }
+
+    /** The packaged /usr/bin/pirt, run from {@code root} with the packaged pirt-runtime first on PATH. */
+    private static Launched runBoardPirt(Path root, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sh", root.resolve("usr/bin/pirt").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("PATH", root.resolve("usr/bin") + ":" + System.getenv("PATH"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("PIRT_LIB", root.resolve(LIB.substring(1)).toString());
+        pb.environment().put("PIRT_NATIVE", root.resolve(NATIVE.substring(1)).toString());
+        Path err = root.resolve("pirt.err");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process ends: " + cmd);
+        return new Launched(p.exitValue(), out, Files.readString(err));
+    }
+
     private static final String NATIVE = "/usr/lib/pirt/native";
     /** jSerialComm's folders for the machines Raspberry Pi OS (armhf, arm64) and a PC run. */
     private static final List<String> JSERIALCOMM_ARCHES = List.of("armv6hf", "armv7hf", "armv8_32", "armv8_64", "x86_64");

@@ -9,6 +9,8 @@ import io.pirt.runtime.access.SessionProofs;
 import io.pirt.runtime.console.ConsolePort;
 import io.pirt.runtime.console.SerialConsole;
 import io.pirt.runtime.console.ShellCommands;
+import io.pirt.runtime.doctor.Doctor;
+import io.pirt.wire.message.DoctorReport;
 import io.pirt.runtime.log.ConsoleLog;
 import io.pirt.runtime.store.BundleStore;
 import io.pirt.runtime.store.FileOps;
@@ -34,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -159,7 +162,7 @@ public final class BoardRuntime implements AutoCloseable {
         };
         this.proofs = new SessionProofs(settings.access().trustedKeysDir(), settings.access().testKeysDir(), settings.profile().id());
         this.commands = new ShellCommands(settings.profile(), version(), supervisor, log, this::restart, this::localBoard, bundles,
-                settings.access(), settings.appJvm());
+                settings.access(), settings.appJvm(), this::doctor);
         SerialConsole.Services services = new SerialConsole.Services(settings.profile().id(), version(), commands,
                 this::request, WAITING_REQUESTS, settings.stateDir().resolve("incoming"), deployment,
                 io.pirt.bundle.BundleVerifier.MAX_BUNDLE_BYTES);
@@ -200,6 +203,12 @@ public final class BoardRuntime implements AutoCloseable {
         } catch (Refusal.RefusedException e) {
             return Response.failed(Messages.encode(e.refusal()));
         }
+    }
+
+    /** The doctor's checks of this board, with what the runtime knows of itself: its profile, process, Java and application flags. */
+    private DoctorReport doctor() {
+        return Doctor.examine(new Doctor.Setup(Path.of("/"), Optional.of(settings.profile()), "the runtime's", Optional.of(settings.appJvm().flags()),
+                OptionalLong.of(ProcessHandle.current().pid()), Optional.of(Path.of(System.getProperty("java.home")))));
     }
 
     /** The runtime's version, from the build. */

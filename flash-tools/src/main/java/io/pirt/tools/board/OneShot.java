@@ -44,10 +44,15 @@ abstract class OneShot implements Callable<Integer> {
         return "";
     }
 
+    /** The exit code once the answer is printed: 0 by default. */
+    int exitCode(Object answer) {
+        return 0;
+    }
+
     /**
      * Runs the request on the board and prints the answer.
      *
-     * @return 0
+     * @return {@link #exitCode} of the answer, 0 but for {@code doctor}
      * @throws ToolException what went wrong, for the person
      */
     @Override
@@ -62,6 +67,6 @@ abstract class OneShot implements Callable<Integer> {
         String text = json ? Messages.pretty(answer) : AnswerText.of(answer);
         out.print(text.endsWith("\n") || text.isEmpty() ? text : text + "\n");
         out.flush();
-        return 0;
+        return exitCode(answer);
     }
 }

@@ -9,6 +9,7 @@ import io.pirt.virtualboard.PseudoTerminal;
 import io.pirt.wire.Response;
 import io.pirt.wire.message.AnswerText;
 import io.pirt.wire.message.BoardInfo;
+import io.pirt.wire.message.DoctorReport;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.LogLines;
 import io.pirt.wire.message.Messages;
@@ -41,6 +42,12 @@ class BoardCommandsTest {
     static final ThreadList PS = new ThreadList(List.of(new ThreadList.ThreadRow("main", 4711, 4, 4, "RUNNING"),
             new ThreadList.ThreadRow("blinker", 4712, 5, 5, "waiting", new ThreadList.Periodic(1_000, 5_000, 42_000, 88_500, 2))));
 
+    static final DoctorReport.Check OK_CHECK = new DoctorReport.Check("java", "Java version", DoctorReport.Verdict.OK, "Java 21.0.5", "");
+    static final DoctorReport.Check FAILED_CHECK = new DoctorReport.Check("boot-config", "UART or USB gadget in config.txt",
+            DoctorReport.Verdict.FAIL, "otg_mode=1 is active", "comment out otg_mode=1 at line 15, under [cm4] of /boot/firmware/config.txt");
+    /** What the board answers to doctor; each doctor test sets it. */
+    static volatile DoctorReport doctor;
+
     @TempDir
     static Path dir;
     static LoopbackBoard board;
@@ -53,6 +60,7 @@ class BoardCommandsTest {
             return switch (command) {
                 case "info" -> Response.ok(Messages.encode(INFO));
                 case "ps" -> Response.ok(Messages.encode(PS));
+                case "doctor" -> Response.ok(Messages.encode(doctor));
                 case "logs" -> Response.ok(Messages.encode(new LogLines(List.of("[pirt] line one", "[app] line two"))));
                 case "restart" -> Response.ok(Messages.encode(new Done("restarted demo")));
                 case "rollback" -> Response.failed(Messages.encode(new Refusal(Refusal.NOT_FOUND, "no previous bundle to roll back to")));
@@ -93,6 +101,28 @@ class BoardCommandsTest {
         assertEquals(false, o.get("bundle").get("onTrial").asBoolean());
         assertEquals(40, o.get("realtime").get("priorities").get(6).asInt());
         assertEquals(0, o.get("realtime").get("dmaLatencyUs").asInt());
+    }
+
+    @Test
+    void doctorExitsOneWhenACheckFailedAndPrintsTheAdviceUnderIt() throws Exception {
+        doctor = new DoctorReport("rpi-cm4", "/", List.of(OK_CHECK, FAILED_CHECK));
+        Run table = Pirt.run("doctor", "--port", port());
+        assertEquals(1, table.exitCode(), table.toString());
+        assertEquals(AnswerText.of(doctor) + "\n", table.out());
+        assertTrue(table.out().contains("\n      -> comment out otg_mode=1"), table.out());
+        Run json = Pirt.run("doctor", "--port", port(), "--json");
+        assertEquals(1, json.exitCode(), json.toString());
+        assertEquals(doctor, Messages.decode(json.out(), DoctorReport.class));
+        assertEquals("FAIL", new ObjectMapper().readTree(json.out()).get("checks").get(1).get("verdict").asText());
+    }
+
+    @Test
+    void doctorExitsZeroWhenNoCheckFailed() {
+        doctor = new DoctorReport("rpi-4b", "/", List.of(OK_CHECK, new DoctorReport.Check("kernel", "kernel preemption model",
+                DoctorReport.Verdict.WARN, "PREEMPT, not PREEMPT_RT", "boot a PREEMPT_RT kernel")));
+        Run run = Pirt.run("doctor", "--port", port());
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("WARN  kernel preemption model"), run.out());
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.pirt.threading.Threading;
 import io.pirt.wire.message.AnswerText;
 import io.pirt.wire.message.BoardInfo;
 import io.pirt.wire.message.Command;
+import io.pirt.wire.message.DoctorReport;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.LogLines;
 import io.pirt.wire.message.PinLevel;
@@ -51,10 +52,11 @@ public final class ShellCommands {
             "gpio write PIN 0|1   drive a pin no application owns",
             "gpio press|release BUTTON   work a button of the simulated board",
             "bundles              the bundle store's slots and their state",
+            "doctor               check the board's setup for pirt (each check with what to do)",
             "rollback             go back to the committed (or previous) bundle");
     /** The commands a person may type; the others are the tool's. */
     private static final Set<Command> SHELL = EnumSet.of(Command.INFO, Command.PS, Command.LOGS, Command.RESTART, Command.STOP,
-            Command.GPIO, Command.BUNDLES, Command.ROLLBACK, Command.LATENCY);
+            Command.GPIO, Command.BUNDLES, Command.ROLLBACK, Command.LATENCY, Command.DOCTOR);
 
     /** The bundle store's side of the shell; the runtime implements it. */
     public interface Bundles {
@@ -75,6 +77,8 @@ public final class ShellCommands {
     private final Supplier<Done> restart;
     private final Supplier<Board> localBoard;
     private final Bundles bundles;
+    /** Runs the doctor's checks on this board (io.pirt.runtime.doctor). */
+    private final Supplier<DoctorReport> doctor;
     /** Whether a person at the shell may change the board, and what {@code info} says about access. */
     private final Access access;
     /** The flags the application's JVM starts with, for {@code info}. */
@@ -88,10 +92,11 @@ public final class ShellCommands {
      * @param localBoard the runtime's own board, for {@code gpio} while no application runs
      * @param access     the board's access settings: the shell changes the board only when they open it
      * @param appJvm     the flags the application's JVM starts with, for {@code info}
+     * @param doctor     runs the doctor's checks on this board, for {@code doctor}
      */
     public ShellCommands(BoardProfile profile, String runtimeVersion, AppSupervisor supervisor, ConsoleLog log,
                          Supplier<Done> restart, Supplier<Board> localBoard, Bundles bundles, Access access,
-                         AppJvm appJvm) {
+                         AppJvm appJvm, Supplier<DoctorReport> doctor) {
         this.profile = profile;
         this.runtimeVersion = runtimeVersion;
         this.supervisor = supervisor;
@@ -101,6 +106,7 @@ public final class ShellCommands {
         this.bundles = bundles;
         this.access = access;
         this.appJvm = appJvm;
+        this.doctor = doctor;
     }
 
     /** Who may change the board through the port, in a line (the console's banner and {@code info} say it). */
@@ -153,6 +159,7 @@ public final class ShellCommands {
             case BUNDLES -> noArgs(command, w, bundles::status);
             case ROLLBACK -> noArgs(command, w, bundles::rollback);
             case LATENCY -> latency(w);
+            case DOCTOR -> noArgs(command, w, doctor);
             default -> throw new IllegalArgumentException(command.wireName() + " is not a shell command");
         };
     }

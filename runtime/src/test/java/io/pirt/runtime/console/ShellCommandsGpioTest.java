@@ -60,7 +60,9 @@ class ShellCommandsGpioTest {
         }, 1_000, 1_000, 1_000);
         shell = new ShellCommands(profile, "test", supervisor, log, () -> new io.pirt.wire.message.Done("no restart here"), () -> board, null,
                 new io.pirt.runtime.access.Access(false, true, true, state.resolve("keys"), state.resolve("test-keys")),
-                io.pirt.runtime.AppJvm.forThisJvm(profile.appJvm(), profile.id()));
+                io.pirt.runtime.AppJvm.forThisJvm(profile.appJvm(), profile.id()), () -> {
+                    throw new AssertionError("no doctor in this test");
+                });
     }
 
     @AfterEach

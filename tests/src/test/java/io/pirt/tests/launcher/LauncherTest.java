@@ -1,6 +1,7 @@
 package io.pirt.tests.launcher;
 
 import io.pirt.wire.message.BoardInfo;
+import io.pirt.wire.message.DoctorReport;
 import io.pirt.wire.message.Messages;
 import io.pirt.wire.message.StoreSlots;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,7 +80,7 @@ class LauncherTest {
         void helpListsTheCommandsAndVersionSaysIt() throws Exception {
             Launcher.Run help = pirt(60, "--help");
             assertOk(help);
-            for (String c : new String[] {"boards", "keygen", "bundle", "flash", "console", "info", "ps", "logs", "bundles",
+            for (String c : new String[] {"boards", "keygen", "bundle", "flash", "console", "info", "doctor", "ps", "logs", "bundles",
                     "restart", "rollback", "ports", "sim", "demo", "test"}) {
                 assertTrue(help.out().matches("(?s).*\\n\\s+" + c + "\\s.*"), c + " missing from --help:\n" + help);
             }
@@ -199,6 +200,34 @@ class LauncherTest {
             Launcher.Run rollback = pirt(60, "rollback", "--port", port);
             assertEquals(1, rollback.exitCode(), rollback::toString);
             assertTrue(rollback.err().contains("nothing to roll back to"), rollback::toString);
+        }
+
+        /** The board's doctor over the wire as a user types it, and at the console's shell: the same report. */
+        @Test
+        @Order(4)
+        void doctorAnswersTheTypedReportAndExitsOneExactlyWhenACheckFails() throws Exception {
+            Launcher.Run json = pirt(60, "doctor", "--port", port, "--json");
+            DoctorReport report = Messages.decode(json.out(), DoctorReport.class); // the board's record, not its text re-read
+            assertEquals("virtual", report.board(), json::toString);
+            assertEquals("/", report.root(), json::toString);
+            assertEquals(report.anyFailed() ? 1 : 0, json.exitCode(), json::toString);
+            assertEquals(List.of("board", "userland", "java", "kernel", "cmdline", "realtime", "gpio", "status-led", "console", "getty", "boot-config",
+                    "memory", "cpu-dma-latency"), report.checks().stream().map(DoctorReport.Check::id).toList(), json::toString);
+            // The runtime answers with its own facts: its Java (21 or newer, else it would not run) and its own process.
+            assertEquals(DoctorReport.Verdict.OK, report.checks().get(2).verdict(), json::toString);
+            assertTrue(report.checks().get(5).found().startsWith("runtime PID "), json::toString);
+            assertEquals(DoctorReport.Verdict.SKIP, report.checks().get(6).verdict(), "the virtual board has no GPIO chip: " + json);
+            Launcher.Run table = pirt(60, "doctor", "--port", port);
+            assertEquals(json.exitCode(), table.exitCode(), table::toString);
+            assertTrue(table.out().matches("(?s)pirt doctor: board virtual, files under /\\n.*\\d+ failed, \\d+ warned, of 13 checks\\n"), table::toString);
+            try (Launcher.Live console = new Launcher.Live(dir, Map.of(), "console", "--port", port)) {
+                console.stdin().write("doctor\n".getBytes(StandardCharsets.US_ASCII));
+                console.stdin().flush();
+                console.awaitLine(l -> l.matches(".*\\d+ failed, \\d+ warned, of 13 checks"), 30_000, "the shell's doctor table");
+                console.stdin().write(0x1d); // Ctrl-]
+                console.stdin().flush();
+                assertEquals(0, console.awaitExit(30), "exit code of console");
+            }
         }
 
         @Test

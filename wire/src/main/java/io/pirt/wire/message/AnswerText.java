@@ -30,6 +30,7 @@ public final class AnswerText {
             case TestRunStatus s -> "test run " + s.run() + ": " + s.events() + " events, " + (s.running() ? "running" : "ended");
             case CachedLibraries c -> c.have().size() + " of the libraries asked for are cached; " + c.usedBytes() + " of " + c.capacityBytes() + " bytes used";
             case TestLibraries l -> String.join("\n", l.jars()) + (l.directories().isEmpty() ? "" : "\n" + String.join("\n", l.directories()));
+            case DoctorReport r -> doctor(r);
             case Refusal r -> "error: " + r.message();
             default -> answer.toString();
         };
@@ -77,6 +78,23 @@ public final class AnswerText {
             lines.add(row);
         }
         return lines.stream().map(String::stripTrailing).collect(Collectors.joining("\n"));
+    }
+
+    /** One line per check (verdict, title, what was found); the advice indented under a line that is not OK. */
+    private static String doctor(DoctorReport r) {
+        List<String> lines = new ArrayList<>();
+        lines.add("pirt doctor: board " + r.board() + ", files under " + r.root());
+        int width = r.checks().stream().mapToInt(c -> c.title().length()).max().orElse(0);
+        for (DoctorReport.Check c : r.checks()) {
+            lines.add(String.format(Locale.ROOT, "%-4s  %-" + width + "s  %s", c.verdict(), c.title(), c.found()));
+            if (c.verdict() != DoctorReport.Verdict.OK && !c.advice().isEmpty()) {
+                for (String advice : c.advice().split("\n")) lines.add("      -> " + advice);
+            }
+        }
+        long failed = r.checks().stream().filter(c -> c.verdict() == DoctorReport.Verdict.FAIL).count();
+        long warned = r.checks().stream().filter(c -> c.verdict() == DoctorReport.Verdict.WARN).count();
+        lines.add(failed + " failed, " + warned + " warned, of " + r.checks().size() + " checks");
+        return String.join("\n", lines);
     }
 
     private static String slots(StoreSlots s) {

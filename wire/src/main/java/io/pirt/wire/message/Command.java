@@ -45,6 +45,8 @@ public enum Command {
      * board's library cache holds, each then counted as used.
      */
     LIBS_HAVE("libs-have", CachedLibraries.class),
+    /** No argument; answer {@link DoctorReport}: the checks of the board's setup (docs/protocol.md §5.4). */
+    DOCTOR("doctor", DoctorReport.class),
     /** Argument {@code reset}: the periodic threads' figures start afresh; answer {@link Done}. */
     LATENCY("latency", Done.class),
     /** Argument: the rate; answer {@link Done} (docs/protocol.md §5.6). */

@@ -1,0 +1,215 @@
+package io.pirt.runtime.doctor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pirt.boards.BoardProfiles;
+import io.pirt.wire.message.AnswerText;
+import io.pirt.wire.message.DoctorReport;
+import io.pirt.wire.message.DoctorReport.Verdict;
+import io.pirt.wire.message.Messages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The doctor on the fixture trees of src/test/doctor (README.md there): every built-in board set up right, and each misconfiguration. */
+@Timeout(30)
+class DoctorFixturesTest {
+    static final Path FIXTURES = Path.of("src/test/doctor");
+    static final List<String> APP_FLAGS = List.of("-XX:+UseZGC", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
+
+    static DoctorReport examine(String fixture) {
+        return Doctor.examine(new Doctor.Setup(FIXTURES.resolve(fixture), Optional.empty(), "detected", Optional.empty(), OptionalLong.empty(),
+                Optional.empty()));
+    }
+
+    static DoctorReport.Check check(DoctorReport report, String id) {
+        return report.checks().stream().filter(c -> c.id().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + id + " in " + report));
+    }
+
+    static void assertVerdict(DoctorReport report, String id, Verdict verdict, String... adviceNames) {
+        DoctorReport.Check c = check(report, id);
+        assertEquals(verdict, c.verdict(), () -> AnswerText.of(report));
+        for (String name : adviceNames) assertTrue(c.advice().contains(name), () -> "advice of " + id + " lacks '" + name + "':\n" + AnswerText.of(report));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rpi-3b", "rpi-3b-plus", "rpi-4b", "rpi-cm4", "rpi-5"})
+    void aBoardSetUpRightPassesEveryCheck(String board) {
+        DoctorReport report = examine(board + "-good");
+        assertEquals(board, report.board());
+        for (DoctorReport.Check c : report.checks()) assertEquals(Verdict.OK, c.verdict(), () -> c.id() + ":\n" + AnswerText.of(report));
+        assertFalse(report.anyFailed());
+    }
+
+    @Test
+    void aZero2WSetUpRightPassesWithTheProfilesSmallerHeap() {
+        // The heap the runtime would choose from the profile (jvm.heapMb 128), not the larger boards' 256.
+        DoctorReport report = examine("rpi-zero-2w-good");
+        assertEquals("rpi-zero-2w", report.board());
+        assertTrue(check(report, "memory").found().contains("application heap 128 MiB of 427 MiB"), () -> AnswerText.of(report));
+        for (DoctorReport.Check c : report.checks()) assertEquals(Verdict.OK, c.verdict(), () -> c.id() + ":\n" + AnswerText.of(report));
+    }
+
+    @Test
+    void theStatusLedIsTheActLedOfTheLedClass() {
+        DoctorReport report = examine("rpi-4b-good");
+        assertVerdict(report, "status-led", Verdict.OK);
+        assertTrue(check(report, "status-led").found().startsWith("/sys/class/leds/ACT (rpi-4b's ACT)"), () -> AnswerText.of(report));
+    }
+
+    @Test
+    void aPi3WithoutItsActLedWarnsThatLed0CannotBeOpened(@TempDir Path root) throws Exception {
+        // As in QEMU's raspi3b on a Debian kernel: no firmware, so no GPIO expander and no ACT LED.
+        Files.createDirectories(root.resolve("proc/device-tree"));
+        Files.writeString(root.resolve("proc/device-tree/model"), "Raspberry Pi 3 Model B\0");
+        Files.createDirectories(root.resolve("sys/class/leds/mmc0::"));
+        DoctorReport report = Doctor.examine(new Doctor.Setup(root, Optional.empty(), "detected", Optional.empty(), OptionalLong.empty(),
+                Optional.empty()));
+        assertEquals("rpi-3b", report.board());
+        assertVerdict(report, "status-led", Verdict.WARN, "raspberrypi-exp-gpio", "leds:");
+        assertTrue(check(report, "status-led").found().startsWith("no /sys/class/leds/ACT or led0: an application's LED0 cannot be opened"
+                + " (LEDs here: mmc0::)"), () -> AnswerText.of(report));
+    }
+
+    @Test
+    void aHeapOfMoreThanHalfTheMemoryWarns(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("proc"));
+        Files.writeString(root.resolve("proc/meminfo"), "MemTotal:         437516 kB\n");
+        DoctorReport report = Doctor.examine(new Doctor.Setup(root, Optional.of(BoardProfiles.builtIn().get("rpi-zero-2w")), "--board rpi-zero-2w",
+                Optional.of(APP_FLAGS), OptionalLong.empty(), Optional.empty()));
+        assertVerdict(report, "memory", Verdict.WARN, "--app-jvm-flag", "/etc/pirt/pirt.conf");
+        assertTrue(check(report, "memory").found().contains("256 MiB of 427 MiB"), () -> AnswerText.of(report));
+    }
+
+    @Test
+    void aPi5WithEnableUartButNoUart0ParameterFailsNamingDtparamUart0() {
+        DoctorReport report = examine("rpi-5-uart-enable-only");
+        assertVerdict(report, "boot-config", Verdict.FAIL, "dtparam=uart0=on", "/boot/firmware/config.txt");
+        assertTrue(check(report, "boot-config").found().contains("enable_uart=1"), () -> AnswerText.of(report));
+        assertVerdict(report, "console", Verdict.FAIL);
+        assertTrue(check(report, "console").found().contains("--console in /etc/pirt/pirt.conf"), () -> AnswerText.of(report));
+        assertTrue(report.anyFailed());
+    }
+
+    @Test
+    void aCm4WithOtgModeActiveFailsSayingToCommentItOut() {
+        DoctorReport report = examine("rpi-cm4-otg-mode");
+        assertVerdict(report, "boot-config", Verdict.FAIL, "comment out otg_mode=1", "line 15, under [cm4]");
+    }
+
+    @Test
+    void otgModeUnderAFilterThatIsNotTheBoardsIsIgnored() {
+        // The same config.txt on a Pi 4 Model B: [cm4] does not apply to it.
+        BootConfig config = BootConfig.parse("[cm4]\notg_mode=1\n[all]\n[pi4]\narm_boost=1\n[none]\nenable_uart=1\n[all]\ndtparam=uart0\n",
+                BootConfig.filtersOf("rpi-4b", Optional.empty()));
+        assertEquals(List.of(), config.applied("otg_mode"));
+        assertEquals(1, config.applied("arm_boost").size());
+        assertEquals(List.of(), config.applied("enable_uart"), "[none] applies nothing until [all]");
+        assertTrue(config.dtparamOn("uart0").isPresent(), "a dtparam without a value is on");
+        assertEquals(1, BootConfig.parse("[cm4]\notg_mode=1\n", BootConfig.filtersOf("rpi-cm4", Optional.empty())).applied("otg_mode").size());
+    }
+
+    @Test
+    void aGettyOnTheConsoleFailsNamingTheUnitToDisable() {
+        assertVerdict(examine("rpi-4b-getty"), "getty", Verdict.FAIL, "sudo systemctl disable --now serial-getty@ttyGS0.service");
+    }
+
+    @Test
+    void theKernelConsoleOnSerial0FailsNamingTheCmdlineEntry() {
+        assertVerdict(examine("rpi-3b-kernel-console"), "getty", Verdict.FAIL, "remove console=serial0,115200 from /boot/firmware/cmdline.txt");
+    }
+
+    @Test
+    void a32BitUserlandWarnsThatThereIsNoZgc() {
+        DoctorReport report = examine("rpi-4b-32bit");
+        assertVerdict(report, "userland", Verdict.WARN, "ZGC", "dpkg --print-architecture");
+        assertTrue(check(report, "userland").found().contains("32-bit"), () -> AnswerText.of(report));
+        assertFalse(report.anyFailed(), () -> AnswerText.of(report));
+    }
+
+    @Test
+    void noRealtimePermissionFailsNamingLimitRtprio() {
+        DoctorReport report = examine("rpi-4b-no-rt-permission");
+        assertVerdict(report, "realtime", Verdict.FAIL, "LimitRTPRIO=47", "systemctl");
+        assertTrue(check(report, "realtime").found().contains("RLIMIT_RTPRIO 0, 0 of 3 threads SCHED_FIFO"), () -> AnswerText.of(report));
+    }
+
+    @Test
+    void java17FailsNamingHowToInstall21() {
+        DoctorReport report = examine("rpi-4b-jdk17");
+        assertVerdict(report, "java", Verdict.FAIL, "openjdk-21-jre-headless", "update-alternatives --config java", "JAVA_HOME");
+        assertTrue(check(report, "java").found().contains("Java 17.0.13"), () -> AnswerText.of(report));
+    }
+
+    @Test
+    void noPreemptRtWarnsAndDoesNotFail() {
+        DoctorReport report = examine("rpi-4b-no-preempt-rt");
+        assertVerdict(report, "kernel", Verdict.WARN, "PREEMPT_RT");
+        assertVerdict(report, "cmdline", Verdict.WARN, "isolcpus=3 nohz_full=3 rcu_nocbs=3 irqaffinity=0-2", "/boot/firmware/cmdline.txt");
+        assertFalse(report.anyFailed(), () -> AnswerText.of(report));
+    }
+
+    @Test
+    void aGadgetConsoleWithoutDwc2AndGSerialFailsNamingBoth() {
+        DoctorReport report = examine("rpi-4b-no-gadget");
+        assertVerdict(report, "boot-config", Verdict.FAIL, "dtoverlay=dwc2", "modules-load=dwc2,g_serial");
+        assertVerdict(report, "console", Verdict.FAIL);
+    }
+
+    @Test
+    void anUnknownModelFailsSayingHowToPassABoardFileAndSkipsWhatNeedsAProfile() {
+        DoctorReport report = examine("unknown-board");
+        assertEquals("unknown", report.board());
+        assertVerdict(report, "board", Verdict.FAIL, "--board-file");
+        assertVerdict(report, "gpio", Verdict.SKIP);
+        assertVerdict(report, "boot-config", Verdict.SKIP);
+    }
+
+    @Test
+    void aGivenProfileOtherThanTheDetectedOneWarns() {
+        DoctorReport report = Doctor.examine(new Doctor.Setup(FIXTURES.resolve("rpi-4b-good"), Optional.of(BoardProfiles.builtIn().get("rpi-5")),
+                "--board rpi-5", Optional.empty(), OptionalLong.empty(), Optional.empty()));
+        assertVerdict(report, "board", Verdict.WARN, "drop the --board option");
+        assertVerdict(report, "gpio", Verdict.FAIL, "--board-file");
+    }
+
+    @Test
+    void theReportSurvivesJsonAndTheTableIndentsAdviceUnderFailedLines() throws Exception {
+        DoctorReport report = examine("rpi-cm4-otg-mode");
+        assertEquals(report, Messages.decode(Messages.encode(report), DoctorReport.class));
+        assertFalse(Messages.encode(report).contains("anyFailed"), Messages.encode(report));
+        String table = AnswerText.of(report);
+        assertTrue(table.contains("\nFAIL  UART or USB gadget in config.txt"), table);
+        assertTrue(table.contains("\n      -> comment out otg_mode=1"), table);
+        assertTrue(table.endsWith("1 failed, 0 warned, of 13 checks"), table);
+    }
+
+    @Test
+    void theHeapIsTheAppJvmFlagsOfPirtConfWhenItHasAny(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("proc"));
+        Files.writeString(root.resolve("proc/meminfo"), "MemTotal:         437516 kB\n");
+        Files.createDirectories(root.resolve("etc/pirt"));
+        Files.writeString(root.resolve("etc/pirt/pirt.conf"), "PIRT_OPTS=--app-jvm-flag -XX:+UseSerialGC --app-jvm-flag -Xmx128m\n");
+        DoctorReport report = Doctor.examine(new Doctor.Setup(root, Optional.of(BoardProfiles.builtIn().get("rpi-zero-2w")), "--board rpi-zero-2w",
+                Optional.of(APP_FLAGS), OptionalLong.empty(), Optional.empty()));
+        assertVerdict(report, "memory", Verdict.OK);
+        assertTrue(check(report, "memory").found().contains("application heap 128 MiB of 427 MiB"), () -> AnswerText.of(report));
+    }
+
+    @Test
+    void heapIsTheLastXmxOrMaxHeapSize() {
+        assertEquals(OptionalLong.of(256L << 20), JvmHeap.maxHeapBytes(APP_FLAGS));
+        assertEquals(OptionalLong.of(1L << 30), JvmHeap.maxHeapBytes(List.of("-Xmx256m", "-XX:MaxHeapSize=1g")));
+        assertEquals(OptionalLong.empty(), JvmHeap.maxHeapBytes(List.of("-XX:+UseSerialGC")));
+    }
+}
