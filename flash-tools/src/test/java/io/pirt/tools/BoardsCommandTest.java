@@ -53,6 +53,8 @@ class BoardsCommandTest {
                 line.trim().matches("ACT_LED\\s+42\\s+-\\s+gpio\\s+\\(held by leds-gpio at boot\\)")), run.out());
         assertTrue(run.out().contains("leds         ACT  /sys/class/leds/ACT or led0  (LED0, line of pin ACT_LED)"), run.out());
         assertTrue(run.out().contains("status LED   ACT (kernel LED class)"), run.out());
+        assertTrue(run.out().contains("enabled by enable_uart=1 in config.txt"), run.out());
+        assertTrue(run.out().contains("app JVM      collector zgc, heap 256 MiB"), run.out());
     }
 
     @Test

@@ -57,6 +57,7 @@ final class ProfileText {
         for (SerialPortSpec port : p.serialPorts().values()) {
             field(label, port.name() + "  " + port.device());
             more("  " + port.description());
+            if (!port.enable().isEmpty()) more("  enabled by " + port.enable() + " in config.txt");
             label = "";
         }
         List<String> levels = new ArrayList<>();
@@ -65,6 +66,8 @@ final class ProfileText {
         }
         field("real-time", "SCHED_FIFO " + String.join(", ", levels));
         more(p.realtime().cpus().isEmpty() ? "no CPU pinning" : "on CPUs " + p.realtime().cpus());
+        field("app JVM", "collector " + p.appJvm().collector() + ", heap " + p.appJvm().heapMb()
+                + " MiB (on a 32-bit JVM the serial collector instead of ZGC)");
         field("pins", String.format("%-8s %4s %6s  %s", "NAME", "LINE", "HEADER", "CAPS"));
         for (Pin pin : p.pins()) {
             more(pinRow(pin, aliasesOf(p.aliases(), pin.name())));
