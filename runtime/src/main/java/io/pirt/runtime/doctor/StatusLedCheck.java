@@ -32,7 +32,17 @@ final class StatusLedCheck extends Check {
         BoardProfile p = e.profile().get();
         Optional<LedClassDevice> led = p.statusLedDevice();
         if (led.isEmpty()) {
-            return skip(p.statusLed().map(pin -> "the status LED is pin " + pin.name() + " (line " + pin.line() + "), checked with the GPIO chip")
+            Optional<io.pirt.boards.Pin> pin = p.statusLed();
+            if (pin.isPresent() && pin.get().kernelDriver().isPresent()) {
+                Optional<LedClassDevice> sameLed = p.leds().values().stream()
+                        .filter(l -> l.pin().equals(Optional.of(pin.get().name()))).findFirst();
+                return warn("the status LED is pin " + pin.get().name() + " (line " + pin.get().line() + "), which the kernel's "
+                                + pin.get().kernelDriver().get() + " driver holds: opening it fails as busy",
+                        sameLed.map(l -> "point the status LED (and LED0) at " + l.name() + ", the same LED through the kernel's LED class,")
+                                .orElse("drive it through the kernel's LED class: a leds: entry naming /sys/class/leds/NAME,")
+                                + " in " + p.origin() + " (docs/board-profiles.md, \"LED-class LEDs\")");
+            }
+            return skip(pin.map(x -> "the status LED is pin " + x.name() + " (line " + x.line() + "), checked with the GPIO chip")
                     .orElse("board profile " + p.id() + " has no status LED" + (p.statusLedNote().isEmpty() ? "" : ": " + p.statusLedNote())));
         }
         String dir = null;

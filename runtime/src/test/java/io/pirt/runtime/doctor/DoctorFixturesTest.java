@@ -82,6 +82,24 @@ class DoctorFixturesTest {
     }
 
     @Test
+    void aStatusLedOnALineTheLedsGpioDriverHoldsWarns(@TempDir Path dir) throws Exception {
+        // A board file as written before the LED class: LED0 on the ACT LED's GPIO line, which leds-gpio holds.
+        Path file = Files.writeString(dir.resolve("old-pi.yaml"), """
+                version: 1
+                id: old-pi
+                name: Pi 4 with LED0 on the ACT line
+                extends: rpi-4b
+                aliases: {LED0: ACT_LED}
+                sources: ["a test"]
+                """);
+        DoctorReport report = Doctor.examine(new Doctor.Setup(FIXTURES.resolve("rpi-4b-good"), Optional.of(BoardProfiles.builtIn().loadFile(file)),
+                "--board-file " + file, Optional.empty(), OptionalLong.empty(), Optional.empty()));
+        assertVerdict(report, "status-led", Verdict.WARN, "point the status LED (and LED0) at ACT", file.toString());
+        assertTrue(check(report, "status-led").found().contains("pin ACT_LED (line 42), which the kernel's leds-gpio driver holds"),
+                () -> AnswerText.of(report));
+    }
+
+    @Test
     void aHeapOfMoreThanHalfTheMemoryWarns(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("proc"));
         Files.writeString(root.resolve("proc/meminfo"), "MemTotal:         437516 kB\n");
