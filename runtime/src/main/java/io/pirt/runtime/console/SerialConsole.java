@@ -211,7 +211,7 @@ public final class SerialConsole implements AutoCloseable {
             print(ConsoleSource.SHELL, () -> {
                 StringBuilder echo = new StringBuilder();
                 editor.type(b, echo, line -> {
-                    if (!typedLines.offer(line)) echo.append("error: busy, '").append(line).append("' ignored\r\n");
+                    if (!typedLines.offer(line)) editor.answer("error: busy, '" + line + "' ignored", echo);
                 });
                 return echo;
             });
@@ -227,8 +227,7 @@ public final class SerialConsole implements AutoCloseable {
                 String output = services.commands().execute(line);
                 print(ConsoleSource.SHELL, () -> {
                     StringBuilder out = new StringBuilder();
-                    if (!output.isEmpty()) out.append(output.replace("\n", "\r\n")).append("\r\n");
-                    editor.redraw(out);
+                    editor.answer(output, out);
                     return out;
                 });
             }
