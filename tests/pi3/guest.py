@@ -43,7 +43,7 @@ def run(sock, command, deadline, resend_s=None):
     token = os.urandom(4).hex()
     begin, end = f"@@B{token}@@", f"@@E{token}@@"
     # stty -echo and an empty prompt keep the answer clean; 2>&1 so errors are seen.
-    line = (f"stty -echo 2>/dev/null; PS1=; printf '%s%s\\n' '@@B' '{token}@@'; "
+    line = (f"stty -echo 2>/dev/null; PS1=; export SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat; printf '%s%s\\n' '@@B' '{token}@@'; "
             f"( {command} ) 2>&1 </dev/null; printf '%s%s %s\\n' '@@E' '{token}@@' \"$?\"\r")
     sent_at = 0.0
     buf = b""

@@ -375,9 +375,9 @@ s_build() {
 }
 
 s_image() {
-    # This run's files in the root filesystem, under /root/pirt: the package, the key the board
+    # This run's files in the root filesystem, under /srv/pirt: the package, the key the board
     # will trust, the board file. /etc/pirt is the package's: they are copied there after apt.
-    local d="$ROOTFS/root/pirt"
+    local d="$ROOTFS/srv/pirt"
     rm -rf "$d" && mkdir -p "$d" || return 1
     cp "$DEB" "$d/pirt-runtime.deb" && chmod 644 "$d/pirt-runtime.deb" || return 1
     cp "$WORK/keys/laptop.pub" "$d/laptop.pub" || return 1
@@ -409,10 +409,10 @@ s_boot() {
 s_install() {
     # As docs/raspberry-pi.md says: apt install ./FILE.deb (no network here: every Depends is
     # in the image already), the key, the console on the UART, a restart.
-    in_guest -t 900 'DEBIAN_FRONTEND=noninteractive apt-get install -y /root/pirt/pirt-runtime.deb' || return 1
+    in_guest -t 900 'DEBIAN_FRONTEND=noninteractive apt-get install -q -y /srv/pirt/pirt-runtime.deb' || return 1
     in_guest 'dpkg-query -W -f "\${db:Status-Abbrev} \${Package} \${Version}\n" pirt-runtime; id pirt' | tee "$WORK/install.txt" || return 1
     grep -q '^ii *pirt-runtime' "$WORK/install.txt" || return 1
-    in_guest "cp /root/pirt/laptop.pub /etc/pirt/keys/laptop.pub && cp /root/pirt/rpi-3b-qemu.yaml $BOARD_FILE &&
+    in_guest "cp /srv/pirt/laptop.pub /etc/pirt/keys/laptop.pub && cp /srv/pirt/rpi-3b-qemu.yaml $BOARD_FILE &&
         sed -i 's|^PIRT_OPTS=.*|PIRT_OPTS=--console /dev/ttyAMA0 --baud 115200 $EMULATION_OPTS|' /etc/pirt/pirt.conf &&
         grep ^PIRT_OPTS /etc/pirt/pirt.conf && systemctl restart --no-block pirt-runtime && systemctl is-enabled pirt-runtime" || return 1
     NOTE="$(grep '^ii' "$WORK/install.txt" | tr -s ' ' | cut -d' ' -f2-3); $(grep -o 'groups=.*' "$WORK/install.txt")"
@@ -467,7 +467,7 @@ bundle() { # bundle NAME VERSION KEY OUT [--project DIR | --jar JAR] --main CLAS
 flash() { # flash BUNDLE: runs pirt flash, sets FLASH_RC and FLASH_S, output in FLASH_OUT
     FLASH_OUT="$WORK/flash-$(basename "$1").txt"
     local t0=$SECONDS
-    "$PIRT" flash --port "$PTY" "${PIRT_TIMEOUT[@]}" --progress lines --verdict-timeout-ms 900000 "$1" >"$FLASH_OUT" 2>&1
+    "$PIRT" flash --port "$PTY" "${PIRT_TIMEOUT[@]}" --progress lines --verdict-timeout-ms 600000 "$1" >"$FLASH_OUT" 2>&1
     FLASH_RC=$?
     FLASH_S=$((SECONDS - t0))
     cat "$FLASH_OUT"
@@ -486,24 +486,35 @@ s_flash_v1() {
     NOTE="committed demo 1.0.0 in $FLASH_S s ($(du -k "$DEMO" | cut -f1) KB bundle)"
 }
 
-s_console() {
-    local logf="$WORK/console-1.log" pid ok=0
-    rm -f "$logf" "$WORK/console.in"
+# A console session the script types into (as tests/arm64/run.sh): console_open LOG;
+# console_type LINE; console_close.
+console_open() {
+    CONSOLE_LOG=$1
+    rm -f "$WORK/console.in" "$CONSOLE_LOG"
     mkfifo "$WORK/console.in"
-    "$PIRT" console --port "$PTY" "${PIRT_TIMEOUT[@]}" --log "$logf" <"$WORK/console.in" >/dev/null 2>"$logf.err" &
-    pid=$!
-    HELPER_PIDS+=("$pid")
+    "$PIRT" console --port "$PTY" "${PIRT_TIMEOUT[@]}" --log "$CONSOLE_LOG" <"$WORK/console.in" >/dev/null 2>"$CONSOLE_LOG.err" &
+    CONSOLE_PID=$!
+    HELPER_PIDS+=("$CONSOLE_PID")
     exec 9>"$WORK/console.in"
-    wait_for_line "$logf.err" 'connected to' 120 "$pid" || { cat "$logf.err"; exec 9>&-; return 1; }
-    # The demo prints a line a second from each thread once its JVM is going.
-    wait_for_line "$logf" 'printer-high: high #' "$APP_WAIT_S" "$pid"
-    wait_for_line "$logf" 'printer-low: low #' 120 "$pid"
-    echo info >&9
-    wait_for_line "$logf" 'application:.*demo' 60 "$pid"
+    wait_for_line "$CONSOLE_LOG.err" 'connected to' 120 "$CONSOLE_PID" || { cat "$CONSOLE_LOG.err"; console_close; return 1; }
+}
+console_type() { echo "$1" >&9; }
+console_close() {
     exec 9>&-
-    timeout 30 tail --pid="$pid" -f /dev/null
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    timeout 30 tail --pid="$CONSOLE_PID" -f /dev/null
+    kill "$CONSOLE_PID" 2>/dev/null
+    wait "$CONSOLE_PID" 2>/dev/null
+}
+
+s_console() {
+    local logf="$WORK/console-1.log" ok=0
+    console_open "$logf" || return 1
+    # The demo prints a line a second from each thread once its JVM is going.
+    wait_for_line "$logf" 'printer-high: high #' "$APP_WAIT_S" "$CONSOLE_PID"
+    wait_for_line "$logf" 'printer-low: low #' 120 "$CONSOLE_PID"
+    console_type info
+    wait_for_line "$logf" 'application:.*demo' 60 "$CONSOLE_PID"
+    console_close
     cat "$logf"
     expect "$logf" 'printer-high: high #[0-9]+' "the demo's high-priority thread prints (streamed live)" || ok=1
     expect "$logf" 'printer-low: low #[0-9]+' "the low-priority thread prints" || ok=1
@@ -577,7 +588,10 @@ s_gpio() {
     in_guest 'gpioget -c gpiochip0 22 2>&1 || gpioget gpiochip0 22 2>&1; echo "status $?"' >"$WORK/gpioget.txt"
     cat "$WORK/gpioget.txt"
     expect "$WORK/gpioget.txt" '[Bb]usy' "gpioget on line 22: busy" || ok=1
-    "$PIRT" console --port "$PTY" "${PIRT_TIMEOUT[@]}" --log "$WORK/gpio-shell.log" <<<"gpio read D22" >/dev/null 2>&1
+    console_open "$WORK/gpio-shell.log" || return 1
+    console_type "gpio read D22"
+    wait_for_line "$WORK/gpio-shell.log" '[Bb]usy|error' 120 "$CONSOLE_PID"
+    console_close
     cat "$WORK/gpio-shell.log"
     expect "$WORK/gpio-shell.log" '[Bb]usy' "the runtime's shell: gpio read D22 is busy" || ok=1
     NOTE="D22 1->1 0->0; gpioinfo: $(grep -E 'line +22:' "$WORK/gpioinfo.txt" | tr -s ' \t' ' ' | cut -c1-60); second request busy; edges: not emulated"
@@ -597,7 +611,7 @@ power_cut() { # power_cut INDEX VERSION DELAY_S
     spid=$!
     HELPER_PIDS+=("$spid")
     sleep 2
-    "$PIRT" flash --port "$PTY" "${PIRT_TIMEOUT[@]}" --progress lines --verdict-timeout-ms 900000 "$DEMO" >"$WORK/cut-$k.flash" 2>&1 &
+    "$PIRT" flash --port "$PTY" "${PIRT_TIMEOUT[@]}" --progress lines --verdict-timeout-ms 600000 "$DEMO" >"$WORK/cut-$k.flash" 2>&1 &
     fpid=$!
     HELPER_PIDS+=("$fpid")
     sleep "$delay"
@@ -684,12 +698,12 @@ s_reboot() {
     # A clean reboot from inside; -no-reboot makes QEMU end at the reset, and it is started
     # again on the same SD image (as the board's power stays on and it boots again).
     in_guest -t 30 'systemctl reboot' || true
-    qemu_wait_exit 600 || return 1
+    qemu_wait_exit 300 || return 1
     qemu_start || return 1
     wait_for_shell || return 1
     # Nothing asked of the board: its application must be running by itself. Read inside.
     local deadline=$((SECONDS + APP_WAIT_S)) t0=$SECONDS
-    until in_guest 'systemctl is-active pirt-runtime && pgrep -u pirt -f "io.pirt" -a | grep -v " io.pirt.runtime.Main" | grep -q .' >"$WORK/reboot-check.txt"; do
+    until in_guest 'systemctl is-active pirt-runtime && [ "$(pgrep -c -u pirt java)" -ge 2 ]' >"$WORK/reboot-check.txt"; do
         [ $SECONDS -lt $deadline ] || { echo "no application process of user pirt within $APP_WAIT_S s"; cat "$WORK/reboot-check.txt"; return 1; }
         sleep 10
     done
@@ -703,8 +717,8 @@ s_reboot() {
 
 s_shutdown() {
     if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
-        in_guest -t 30 'systemctl poweroff' || true
-        local deadline=$((SECONDS + 180))
+        in_guest -t 30 'sync; systemctl poweroff' || true
+        local deadline=$((SECONDS + 60))
         while kill -0 "$QEMU_PID" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 1; done
         # QEMU's raspi3b cannot power off: after the guest halted, end QEMU.
         qemu_kill
