@@ -183,13 +183,17 @@ qemu_start() {
     rm -f "$CON"
     qemu-system-aarch64 -M raspi3b -kernel "$BOOT/vmlinuz" -initrd "$BOOT/initrd.img" -dtb "$BOOT/pi3b.dtb" \
         -drive "file=$SD,if=sd,format=raw" \
-        -append "console=ttyS1,115200 root=UUID=$UUID rw rootwait quiet" \
+        -append "console=ttyS1,115200 root=UUID=$UUID rw rootwait quiet systemd.default_device_timeout_sec=900" \
         -serial pty -serial "unix:$CON,server=on,wait=off" -display none -monitor none -no-reboot \
         >"$out" 2>&1 </dev/null &
     QEMU_PID=$!
     BOOTS=$((BOOTS + 1))
     wait_for_line "$out" 'char device redirected to /dev/pts/[0-9]+ \(label serial0\)' 60 "$QEMU_PID" || { cat "$out"; return 1; }
     PTY=$(sed -n 's|.*char device redirected to \(/dev/pts/[0-9]*\) (label serial0).*|\1|p' "$out" | head -n 1)
+    # The host end of the pty starts cooked, with echo: until a program opened it and set raw
+    # mode, it would send back whatever the board writes, and the runtime's shell would read
+    # its own output as typed input. A cable does not echo: raw from the start.
+    stty -F "$PTY" raw -echo || return 1
     echo "QEMU pid $QEMU_PID (boot $BOOTS): PL011 /dev/ttyAMA0 = host $PTY; mini UART /dev/ttyS1 = $CON"
 }
 
@@ -412,7 +416,7 @@ s_install() {
     in_guest -t 900 'DEBIAN_FRONTEND=noninteractive apt-get install -q -y /srv/pirt/pirt-runtime.deb' || return 1
     in_guest 'dpkg-query -W -f "\${db:Status-Abbrev} \${Package} \${Version}\n" pirt-runtime; id pirt' | tee "$WORK/install.txt" || return 1
     grep -q '^ii *pirt-runtime' "$WORK/install.txt" || return 1
-    in_guest "cp /srv/pirt/laptop.pub /etc/pirt/keys/laptop.pub && cp /srv/pirt/rpi-3b-qemu.yaml $BOARD_FILE &&
+    in_guest "cp /srv/pirt/laptop.pub /etc/pirt/keys/laptop.pub && install -d -m 0755 /etc/pirt/test-keys && cp /srv/pirt/laptop.pub /etc/pirt/test-keys/laptop.pub && cp /srv/pirt/rpi-3b-qemu.yaml $BOARD_FILE &&
         sed -i 's|^PIRT_OPTS=.*|PIRT_OPTS=--console /dev/ttyAMA0 --baud 115200 $EMULATION_OPTS|' /etc/pirt/pirt.conf &&
         grep ^PIRT_OPTS /etc/pirt/pirt.conf && systemctl restart --no-block pirt-runtime && systemctl is-enabled pirt-runtime" || return 1
     NOTE="$(grep '^ii' "$WORK/install.txt" | tr -s ' ' | cut -d' ' -f2-3); $(grep -o 'groups=.*' "$WORK/install.txt")"
@@ -570,10 +574,10 @@ s_flash_bad() {
 }
 
 s_gpio() {
-    "$PIRT" bundle --jar "$WORK/gpio-check.jar" --main io.pirt.tests.pi3.GpioCheck --name gpio-check --version 1.0.0 \
+    "$PIRT" bundle --jar "$WORK/gpio-check.jar" --main io.pirt.tests.pi3.GpioCheck --name gpio-check --version 1.5.0 \
         --boards rpi-3b-qemu,rpi-3b --key "$WORK/keys/laptop.key" --public-key "$WORK/keys/laptop.pub" \
-        --out "$WORK/gpio-check-1.0.0.pirt" >/dev/null || return 1
-    flash "$WORK/gpio-check-1.0.0.pirt"
+        --out "$WORK/gpio-check-1.5.0.pirt" >/dev/null || return 1
+    flash "$WORK/gpio-check-1.5.0.pirt"
     [ $FLASH_RC = 0 ] || return 1
     wait_for_app "$WORK/info-gpio.json" 'gpio-check: alive #' "$APP_WAIT_S" || return 1
     local ok=0
@@ -628,7 +632,7 @@ power_cut() { # power_cut INDEX VERSION DELAY_S
         phase="after commit"
     elif grep -q "bundle demo $version .*installed in slot" "$WORK/cut-$k.stream"; then
         phase="trial"
-    elif grep -q '^sent [0-9]* bytes' "$WORK/cut-$k.flash"; then
+    elif grep -Eq '^sent [0-9]+ bytes|\] 100%' "$WORK/cut-$k.flash"; then
         phase="install"
     else
         phase="transfer"
@@ -661,17 +665,21 @@ power_cut() { # power_cut INDEX VERSION DELAY_S
     "$PIRT" logs --port "$PTY" "${PIRT_TIMEOUT[@]}" -n 400 >"$WORK/logs-cut-$k.txt" 2>&1
     in_guest 'journalctl --list-boots --no-pager | tail -n 3; echo "--- the boot before (cut):";
         journalctl -b -1 -u pirt-runtime --no-pager -o short-monotonic | tail -n 8; echo "--- this boot:";
-        journalctl -b -u pirt-runtime --no-pager -o short-monotonic | tail -n 15' >"$WORK/journal-cut-$k.txt"
+        journalctl -b -u pirt-runtime --no-pager -o short-monotonic | tail -n 25' >"$WORK/journal-cut-$k.txt"
     cat "$WORK/journal-cut-$k.txt"
     echo "--- the store at this boot (console log):"
-    awk '/runtime .* starting|pirt-runtime .*start/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$WORK/logs-cut-$k.txt" |
-        grep -E 'bundle store|library cache|bundle |rolled|trial|verif' | tee "$WORK/why-cut-$k.txt"
+    awk '/pirt runtime .* on .*, console / { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$WORK/logs-cut-$k.txt" |
+        grep -aE 'bundle store|library cache|bundle |rolled|trial|verif' | tee "$WORK/why-cut-$k.txt"
     if grep -q 'failed verification' "$WORK/logs-cut-$k.txt"; then
         echo "FAIL: a slot failed verification at boot"
         ok=1
     fi
-    CUT_LOG+=("cut $k at $delay s: $phase -> runs $running")
-    NOTE="cut at $delay s ($phase) -> $running, 1 committed, verified; boot $BOOT_S s"
+    # The journal of this boot says what the runtime started and why (the store's boot notes).
+    expect "$WORK/journal-cut-$k.txt" 'pirt-runtime: starting bundle' "the journal says which bundle the runtime started" || ok=1
+    local why
+    why=$(grep -ao 'pirt-runtime: bundle store: .*' "$WORK/journal-cut-$k.txt" | head -n 1 | sed 's/^pirt-runtime: bundle store: //' | cut -c1-70)
+    CUT_LOG+=("cut $k at $delay s: $phase -> runs $running; journal: ${why:-no store note}")
+    NOTE="cut at $delay s ($phase) -> $running, 1 committed, verified; journal: ${why:-no store note}"
     jq -r '.' "$WORK/info-cut-$k.json" >"$WORK/info-before-cut.json"
     return $ok
 }
@@ -698,7 +706,11 @@ s_reboot() {
     # A clean reboot from inside; -no-reboot makes QEMU end at the reset, and it is started
     # again on the same SD image (as the board's power stays on and it boots again).
     in_guest -t 30 'systemctl reboot' || true
-    qemu_wait_exit 300 || return 1
+    if ! qemu_wait_exit 300; then
+        # A reset QEMU does not act on: the guest shut down cleanly and stopped there.
+        echo "QEMU did not end at the guest's reset within 300 s: stopping it (the guest has shut down)"
+        qemu_kill
+    fi
     qemu_start || return 1
     wait_for_shell || return 1
     # Nothing asked of the board: its application must be running by itself. Read inside.
