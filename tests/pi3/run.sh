@@ -531,15 +531,15 @@ s_console() {
 }
 
 s_pirt_test() {
-    # hello-world's on-board tests in the board's application JVM. The jumper test is left out:
-    # it needs D22 wired to D23, and QEMU's GPIO model drives no input from outside. The edge
-    # test runs and is skipped by itself (no host can press BTN0 here).
+    # hello-world's on-board tests in the board's application JVM. Two are left out: the
+    # jumper test needs D22 wired to D23, and QEMU's GPIO model drives no input from outside;
+    # the edge test needs a button press and an edge event, neither emulated (and on a board
+    # that is not simulated its `press BTN0` comes back as an error, not a skip: docs/pi3.md).
     local d="$REPO/examples/hello-world" reports="$WORK/pirt-reports/hello-world" ok=0 f c=io.pirt.examples.hello.OnBoardTest
     rm -rf "$reports"
     "$PIRT" test --port "$PTY" "${PIRT_TIMEOUT[@]}" --timeout 1200s --reports "$reports" \
         --key "$WORK/keys/laptop.key" --public-key "$WORK/keys/laptop.pub" \
         --select "$c#helloAndWorldTakeTurnsUnderTheLock" --select "$c#theBoardHasTheProfilesPins" \
-        --select "$c#theButtonPressIsSeenByAnEdgeCallback" \
         --classpath "$d/target/classes" "$d/target/test-classes" >"$WORK/pirt-test.txt" 2>&1
     [ $? = 0 ] || ok=1
     cat "$WORK/pirt-test.txt"
@@ -547,11 +547,10 @@ s_pirt_test() {
     for f in "$reports"/TEST-*.xml; do
         sed -n 's/.*<testsuite[^>]* name="\([^"]*\)"[^>]* tests="\([0-9]*\)"[^>]* failures="\([0-9]*\)"[^>]* errors="\([0-9]*\)"[^>]* skipped="\([0-9]*\)".*/\1 tests=\2 failures=\3 errors=\4 skipped=\5/p' "$f"
         grep -Eq '<testsuite[^>]* (errors|failures)="[1-9]' "$f" && ok=1
-        grep -A3 '<skipped' "$f" | head -n 5
     done
-    expect "$WORK/pirt-test.txt" 'Tests run: 3, Failures: 0, Errors: 0, Skipped: 1' "2 passed, the edge test skipped" || ok=1
+    expect "$WORK/pirt-test.txt" 'Tests run: 2, Failures: 0, Errors: 0, Skipped: 0' "2 passed" || ok=1
     expect "$WORK/pirt-test.txt" 'the board runs demo 1\.0\.0 again' "the demo came back after the tests" || ok=1
-    NOTE="$(grep -m1 '^Tests run' "$WORK/pirt-test.txt"); skipped: $(grep -h -o 'message="[^"]*"' "$reports"/TEST-*.xml | head -n 1 | cut -c1-60)"
+    NOTE="$(grep -m1 '^Tests run' "$WORK/pirt-test.txt"); left out: the D22->D23 jumper and the BTN0 edge (not emulated)"
     return $ok
 }
 
@@ -588,17 +587,18 @@ s_gpio() {
     in_guest 'gpioinfo -c gpiochip0 2>/dev/null || gpioinfo gpiochip0' >"$WORK/gpioinfo.txt"
     grep -E 'line +(17|22|27):' "$WORK/gpioinfo.txt"
     expect "$WORK/gpioinfo.txt" 'line +22:.*pirt-D22' "gpioinfo: line 22 output, consumer pirt-D22" || ok=1
-    # A second request for the line: libgpiod's gpioget inside, and the runtime's own shell.
-    in_guest 'gpioget -c gpiochip0 22 2>&1 || gpioget gpiochip0 22 2>&1; echo "status $?"' >"$WORK/gpioget.txt"
+    # A second request for the line from another process: libgpiod's gpioget inside is
+    # refused by the kernel (EBUSY); the runtime's own shell refuses before asking the kernel.
+    in_guest 'gpioget -c gpiochip0 22 2>&1; echo "status $?"' >"$WORK/gpioget.txt"
     cat "$WORK/gpioget.txt"
     expect "$WORK/gpioget.txt" '[Bb]usy' "gpioget on line 22: busy" || ok=1
     console_open "$WORK/gpio-shell.log" || return 1
     console_type "gpio read D22"
-    wait_for_line "$WORK/gpio-shell.log" '[Bb]usy|error' 120 "$CONSOLE_PID"
+    wait_for_line "$WORK/gpio-shell.log" 'error' 120 "$CONSOLE_PID"
     console_close
     cat "$WORK/gpio-shell.log"
-    expect "$WORK/gpio-shell.log" '[Bb]usy' "the runtime's shell: gpio read D22 is busy" || ok=1
-    NOTE="D22 1->1 0->0; gpioinfo: $(grep -E 'line +22:' "$WORK/gpioinfo.txt" | tr -s ' \t' ' ' | cut -c1-60); second request busy; edges: not emulated"
+    expect "$WORK/gpio-shell.log" 'error: pin D22 is in use by the application' "the runtime's shell: gpio read D22 refused, in use" || ok=1
+    NOTE="D22 1->1 0->0; gpioinfo: $(grep -E 'line +22:' "$WORK/gpioinfo.txt" | tr -s ' \t' ' ' | cut -c1-60); gpioget: busy; edges: not emulated"
     return $ok
 }
 
