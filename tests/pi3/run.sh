@@ -678,6 +678,7 @@ power_cut() { # power_cut INDEX VERSION DELAY_S
     expect "$WORK/journal-cut-$k.txt" 'pirt-runtime: starting bundle' "the journal says which bundle the runtime started" || ok=1
     local why
     why=$(grep -ao 'pirt-runtime: bundle store: .*' "$WORK/journal-cut-$k.txt" | head -n 1 | sed 's/^pirt-runtime: bundle store: //' | cut -c1-70)
+    [ -n "$why" ] || why=$(grep -ao 'pirt-runtime: starting bundle .*' "$WORK/journal-cut-$k.txt" | tail -n 1 | sed 's/^pirt-runtime: //' | cut -c1-70)
     CUT_LOG+=("cut $k at $delay s: $phase -> runs $running; journal: ${why:-no store note}")
     NOTE="cut at $delay s ($phase) -> $running, 1 committed, verified; journal: ${why:-no store note}"
     jq -r '.' "$WORK/info-cut-$k.json" >"$WORK/info-before-cut.json"
