@@ -108,8 +108,8 @@ final class Deployment implements TransferSink {
         this.runtimeVersion = Version.parse(runtimeVersion.replace("-SNAPSHOT", ""));
         this.trialMs = trialMs;
         this.log = log;
-        store.bootNotes().forEach(n -> log.runtime("bundle store: " + n));
-        libraries.bootNotes().forEach(n -> log.runtime("library cache: " + n));
+        store.bootNotes().forEach(n -> decision("bundle store: " + n));
+        libraries.bootNotes().forEach(n -> decision("library cache: " + n));
         log.runtime("library cache: " + libraries.summary());
     }
 
@@ -174,7 +174,7 @@ final class Deployment implements TransferSink {
             if (!refuse(slot.get(), tampered.get())) return false;
             slot = store.markStartAttempt();
         }
-        log.runtime(whenNone);
+        decision(whenNone);
         return false;
     }
 
@@ -182,7 +182,7 @@ final class Deployment implements TransferSink {
     private boolean refuse(Slot slot, String tampered) throws IOException {
         SlotContent c = slot.content();
         String why = "slot " + slot.id() + " (" + c.name() + " " + c.version() + ") no longer matches what was signed: " + tampered;
-        log.runtime(why + "; it is not run");
+        decision(why + "; it is not run");
         if (slot.onTrial()) verdict(c.sha256(), InstallVerdict.rolledBack(why));
         synchronized (this) {
             if (running == slot) running = null;
@@ -249,13 +249,24 @@ final class Deployment implements TransferSink {
         return Optional.empty();
     }
 
+    /**
+     * A line about what runs and why (a boot decision of the store, a start, an install, a
+     * commit, a rollback): to the console log, and to stderr, which is the journal under
+     * systemd. After a power cut the journal is where a person looks for why the board runs
+     * what it runs; the console log is only on the board's port.
+     */
+    private void decision(String line) {
+        log.runtime(line);
+        System.err.println("pirt-runtime: " + line);
+    }
+
     private void start(Slot slot) throws IOException {
         synchronized (this) {
             running = slot;
             startNumber++;
         }
         SlotContent c = slot.content();
-        log.runtime((slot.onTrial() ? "starting bundle " + c.name() + " " + c.version() + " on trial (slot " + slot.id() + ")"
+        decision((slot.onTrial() ? "starting bundle " + c.name() + " " + c.version() + " on trial (slot " + slot.id() + ")"
                 : "starting bundle " + c.name() + " " + c.version() + " (slot " + slot.id() + ")"));
         launcher.run(slot);
     }
@@ -322,7 +333,7 @@ final class Deployment implements TransferSink {
             verdict(sha256Hex, InstallVerdict.refused(Refusal.FAILED, "cannot install: " + e.getMessage()));
             throw e;
         }
-        log.runtime("bundle " + m.name() + " " + m.version() + " installed in slot " + slot.id() + "; trying it");
+        decision("bundle " + m.name() + " " + m.version() + " installed in slot " + slot.id() + "; trying it");
         launcher.stopApp();
         startFromStore();
     }
@@ -441,7 +452,7 @@ final class Deployment implements TransferSink {
                 if (running == slot) running = new Slot(slot.id(), slot.content(), slot.jarsDir(), false);
             }
             SlotContent c = slot.content();
-            log.runtime("bundle " + c.name() + " " + c.version() + " committed (" + why + ")");
+            decision("bundle " + c.name() + " " + c.version() + " committed (" + why + ")");
             verdict(c.sha256(), InstallVerdict.committed(c.name(), c.version()));
         } catch (IOException e) {
             log.runtime("cannot commit bundle " + slot.content().name() + ": " + e.getMessage());
@@ -461,7 +472,7 @@ final class Deployment implements TransferSink {
         }
         SlotContent c = slot.content();
         String reason = "bundle " + c.name() + " " + c.version() + " failed its trial: it " + why;
-        log.runtime(reason + "; rolling back");
+        decision(reason + "; rolling back");
         verdict(c.sha256(), InstallVerdict.rolledBack("it " + why));
         try {
             store.rollback("it " + why);
