@@ -119,67 +119,10 @@ in_rootfs() { # in_rootfs CMD...: as root in the root filesystem, a clean enviro
         HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
 }
 
-# --- steps and the summary ---------------------------------------------------------------
+# --- steps and the summary: tests/steps.sh ------------------------------------------------
 
-STEP_NAMES=()
-STEP_RESULTS=()
-STEP_SECONDS=()
-STEP_NOTES=()
-FAILED=0
-ABORTED="" # the step whose failure stops the rest
-NOTE=""    # a step function sets NOTE for the table; SKIP=reason marks it skipped
-SKIP=""
-
-# step NAME FUNCTION [critical]: runs FUNCTION (output to LOGS/NN-name.log), records the result.
-step() {
-    local name=$1 fn=$2 critical=${3:-} n=$((${#STEP_NAMES[@]} + 1)) t0 rc result
-    local logf
-    logf="$LOGS/$(printf %02d "$n")-$(echo "$name" | tr -c 'A-Za-z0-9\n' '-' | tr -s '-' | sed 's/-$//').log"
-    STEP_NAMES+=("$name")
-    if [ -n "$ABORTED" ]; then
-        STEP_RESULTS+=("NOT RUN")
-        STEP_SECONDS+=("-")
-        STEP_NOTES+=("after: $ABORTED")
-        return 1
-    fi
-    log "step $n: $name"
-    NOTE=""
-    SKIP=""
-    t0=$(date +%s.%N)
-    "$fn" >"$logf" 2>&1
-    rc=$?
-    STEP_SECONDS+=("$(echo "$(date +%s.%N) - $t0" | bc | xargs printf '%.1f')")
-    if [ -n "$SKIP" ]; then
-        result="SKIPPED"
-        NOTE=$SKIP
-    elif [ $rc = 0 ]; then
-        result="PASS"
-    else
-        result="FAIL"
-        FAILED=1
-        [ -n "$critical" ] && ABORTED=$name
-        echo "---- $name FAILED; the end of $logf:" >&2
-        tail -n 25 "$logf" >&2
-        echo "----" >&2
-    fi
-    STEP_RESULTS+=("$result")
-    STEP_NOTES+=("$NOTE")
-    log "  $result ${STEP_SECONDS[-1]} s ${NOTE:+($NOTE)}"
-    return $rc
-}
-
-summary() {
-    local i total
-    total=$(echo "$(date +%s.%N) - $RUN_T0" | bc | xargs printf '%.0f')
-    echo
-    echo "tests/arm64/run.sh summary ($(date -u '+%Y-%m-%d %H:%M UTC'), cache $CACHE, logs $LOGS)"
-    printf '%-3s %-44s %-8s %8s  %s\n' "#" "STEP" "RESULT" "TIME" "NOTE"
-    for i in "${!STEP_NAMES[@]}"; do
-        printf '%-3s %-44s %-8s %8s  %s\n' "$((i + 1))" "${STEP_NAMES[i]}" "${STEP_RESULTS[i]}" \
-            "${STEP_SECONDS[i]}$([ "${STEP_SECONDS[i]}" = - ] || echo ' s')" "${STEP_NOTES[i]:0:110}"
-    done
-    echo "total: ${total} s; $([ $FAILED = 0 ] && echo 'all steps passed' || echo 'FAILED')"
-}
+# shellcheck source=../steps.sh disable=SC1091
+source "$REPO/tests/steps.sh"
 
 # Waits until FILE has a line matching REGEX (grep -E), at most SECONDS. Polls: a log file
 # written by another process has no event a shell can wait on.
@@ -212,14 +155,6 @@ wait_for_logs() { # wait_for_logs FILE REGEX SECONDS
     return 1
 }
 
-expect() { # expect FILE REGEX DESCRIPTION
-    if grep -Eq -- "$2" "$1"; then
-        echo "ok: $3"
-    else
-        echo "MISSING: $3 (no line matching /$2/ in $1)"
-        return 1
-    fi
-}
 
 # --- the processes: cable and runtime ----------------------------------------------------
 
@@ -824,5 +759,5 @@ step "rpi-4b: stop" s_rpi_stop
 ABORTED=""
 step "stop everything, unmount" s_unmount
 
-summary | tee "$WORK/summary.txt"
+summary "tests/arm64/run.sh summary ($(date -u '+%Y-%m-%d %H:%M UTC'), cache $CACHE, logs $LOGS)" 110 | tee "$WORK/summary.txt"
 [ $FAILED = 0 ]

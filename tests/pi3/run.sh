@@ -77,76 +77,11 @@ HELPER_PIDS=() # background helpers (flash, console stream); killed by id in the
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
-# --- steps and the summary (as tests/arm64/run.sh) -----------------------------------------
+# --- steps and the summary: tests/steps.sh ------------------------------------------------
 
-STEP_NAMES=()
-STEP_RESULTS=()
-STEP_SECONDS=()
-STEP_NOTES=()
-FAILED=0
-ABORTED="" # the step whose failure stops the rest
-NOTE=""    # a step function sets NOTE for the table; SKIP=reason marks it skipped
-SKIP=""
+# shellcheck source=../steps.sh disable=SC1091
+source "$REPO/tests/steps.sh"
 
-# step NAME FUNCTION [critical]: runs FUNCTION (output to LOGS/NN-name.log), records the result.
-step() {
-    local name=$1 fn=$2 critical=${3:-} n=$((${#STEP_NAMES[@]} + 1)) t0 rc result
-    local logf
-    logf="$LOGS/$(printf %02d "$n")-$(echo "$name" | tr -c 'A-Za-z0-9\n' '-' | tr -s '-' | sed 's/-$//').log"
-    STEP_NAMES+=("$name")
-    if [ -n "$ABORTED" ]; then
-        STEP_RESULTS+=("NOT RUN")
-        STEP_SECONDS+=("-")
-        STEP_NOTES+=("after: $ABORTED")
-        return 1
-    fi
-    log "step $n: $name"
-    NOTE=""
-    SKIP=""
-    t0=$(date +%s.%N)
-    "$fn" >"$logf" 2>&1
-    rc=$?
-    STEP_SECONDS+=("$(echo "$(date +%s.%N) - $t0" | bc | xargs printf '%.1f')")
-    if [ -n "$SKIP" ]; then
-        result="SKIPPED"
-        NOTE=$SKIP
-    elif [ $rc = 0 ]; then
-        result="PASS"
-    else
-        result="FAIL"
-        FAILED=1
-        [ -n "$critical" ] && ABORTED=$name
-        echo "---- $name FAILED; the end of $logf:" >&2
-        tail -n 25 "$logf" >&2
-        echo "----" >&2
-    fi
-    STEP_RESULTS+=("$result")
-    STEP_NOTES+=("$NOTE")
-    log "  $result ${STEP_SECONDS[-1]} s ${NOTE:+($NOTE)}"
-    return $rc
-}
-
-summary() {
-    local i total
-    total=$(echo "$(date +%s.%N) - $RUN_T0" | bc | xargs printf '%.0f')
-    echo
-    echo "tests/pi3/run.sh summary ($(date -u '+%Y-%m-%d %H:%M UTC'), cache $CACHE, logs $LOGS, seed $SEED)"
-    printf '%-3s %-44s %-8s %8s  %s\n' "#" "STEP" "RESULT" "TIME" "NOTE"
-    for i in "${!STEP_NAMES[@]}"; do
-        printf '%-3s %-44s %-8s %8s  %s\n' "$((i + 1))" "${STEP_NAMES[i]}" "${STEP_RESULTS[i]}" \
-            "${STEP_SECONDS[i]}$([ "${STEP_SECONDS[i]}" = - ] || echo ' s')" "${STEP_NOTES[i]:0:140}"
-    done
-    echo "total: ${total} s; $([ $FAILED = 0 ] && echo 'all steps passed' || echo 'FAILED')"
-}
-
-expect() { # expect FILE REGEX DESCRIPTION
-    if grep -Eq -- "$2" "$1"; then
-        echo "ok: $3"
-    else
-        echo "MISSING: $3 (no line matching /$2/ in $1)"
-        return 1
-    fi
-}
 
 # Waits until FILE has a line matching REGEX (grep -E), at most SECONDS; fails early when
 # process PID (optional) ends. Polls: a file written by another process gives no event.
@@ -792,6 +727,6 @@ step "clean reboot: app runs by itself" s_reboot
 ABORTED=""
 step "shut down, nothing left" s_shutdown
 
-summary | tee "$WORK/summary.txt"
+summary "tests/pi3/run.sh summary ($(date -u '+%Y-%m-%d %H:%M UTC'), cache $CACHE, logs $LOGS, seed $SEED)" 140 | tee "$WORK/summary.txt"
 for l in ${CUT_LOG[@]+"${CUT_LOG[@]}"}; do echo "$l"; done | tee -a "$WORK/summary.txt"
 [ $FAILED = 0 ]
