@@ -1,7 +1,6 @@
 package io.pirt.runtime;
 
 import io.pirt.boards.BoardProfile;
-import io.pirt.boards.BoardProfiles;
 import io.pirt.boards.ProfileException;
 import io.pirt.runtime.doctor.Doctor;
 import io.pirt.wire.message.AnswerText;
@@ -49,8 +48,7 @@ final class DoctorCommand implements Callable<Integer> {
         Optional<BoardProfile> profile;
         String source;
         try {
-            BoardProfiles builtIn = BoardProfiles.builtIn();
-            profile = boardFile != null ? Optional.of(builtIn.loadFile(boardFile)) : boardId != null ? Optional.of(builtIn.get(boardId)) : Optional.empty();
+            profile = Main.givenProfile(boardFile, boardId);
             source = boardFile != null ? "--board-file " + boardFile : "--board " + boardId;
         } catch (ProfileException e) {
             spec.commandLine().getErr().println("pirt doctor: " + e.getMessage());

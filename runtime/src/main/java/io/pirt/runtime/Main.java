@@ -212,12 +212,24 @@ public final class Main implements Callable<Integer> {
     }
 
     private BoardProfile profile() {
-        BoardProfiles builtIn = BoardProfiles.builtIn();
-        if (boardFile != null) return builtIn.loadFile(boardFile);
-        if (boardId != null) return builtIn.get(boardId);
-        Detection d = new BoardDetector(builtIn).detect(root);
+        Optional<BoardProfile> given = givenProfile(boardFile, boardId);
+        if (given.isPresent()) return given.get();
+        Detection d = new BoardDetector(BoardProfiles.builtIn()).detect(root);
         System.err.println("pirt-runtime: board " + d.profile().id() + ": " + d.reason());
         return d.profile();
+    }
+
+    /**
+     * The profile {@code --board-file} or else {@code --board} names (either may be null); empty
+     * when neither is given and the board is to be detected.
+     *
+     * @throws ProfileException if the file is not a valid profile or the id is unknown
+     */
+    static Optional<BoardProfile> givenProfile(Path boardFile, String boardId) {
+        BoardProfiles builtIn = BoardProfiles.builtIn();
+        if (boardFile != null) return Optional.of(builtIn.loadFile(boardFile));
+        if (boardId != null) return Optional.of(builtIn.get(boardId));
+        return Optional.empty();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -52,9 +52,14 @@ record Examination(RootFiles files, Optional<BoardProfile> profile, String profi
         return value;
     }
 
+    /** The runtime's options in PIRT_OPTS of pirt.conf, split at blanks as the unit's ExecStart does. */
+    private String[] pirtOpts() {
+        return pirtConf("PIRT_OPTS").orElse("").trim().split("\\s+");
+    }
+
     /** The console device the runtime opens: {@code --console} in PIRT_OPTS of pirt.conf, else the profile's. */
     Optional<Console> console() {
-        String[] opts = pirtConf("PIRT_OPTS").orElse("").trim().split("\\s+");
+        String[] opts = pirtOpts();
         for (int i = 0; i < opts.length; i++) {
             if (opts[i].equals("--console") && i + 1 < opts.length) return Optional.of(new Console(opts[i + 1], "--console in /" + PIRT_CONF));
             if (opts[i].startsWith("--console=")) return Optional.of(new Console(opts[i].substring(10), "--console in /" + PIRT_CONF));
@@ -69,7 +74,7 @@ record Examination(RootFiles files, Optional<BoardProfile> profile, String profi
      * from the profile for the userland's Java ({@link AppJvm#choose}); empty without a profile.
      */
     List<String> applicationJvmFlags() {
-        String[] opts = pirtConf("PIRT_OPTS").orElse("").trim().split("\\s+");
+        String[] opts = pirtOpts();
         List<String> flags = new java.util.ArrayList<>();
         for (int i = 0; i < opts.length; i++) {
             if (opts[i].equals("--app-jvm-flag") && i + 1 < opts.length) flags.add(opts[++i]);

@@ -54,8 +54,9 @@ final class StatusLedCheck extends Check {
         }
         String tried = "/sys/class/leds/" + String.join(" or ", led.get().sysfsNames());
         if (dir == null) {
+            java.util.List<String> present = e.files().list("sys/class/leds");
             return warn("no " + tried + ": an application's LED0 cannot be opened (LEDs here: "
-                            + (e.files().list("sys/class/leds").isEmpty() ? "none" : String.join(", ", e.files().list("sys/class/leds"))) + ")",
+                            + (present.isEmpty() ? "none" : String.join(", ", present)) + ")",
                     "the LED appears with the board's device tree and, on a 3 B, the Raspberry Pi firmware's GPIO driver "
                             + "(raspberrypi-exp-gpio); on another kernel name it in a board file that extends " + p.id()
                             + " with its own leds: entry (docs/board-profiles.md)");
