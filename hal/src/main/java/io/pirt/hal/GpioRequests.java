@@ -15,7 +15,7 @@ final class GpioRequests {
     private GpioRequests() {
     }
 
-    /** Carries out a {@code gpio} command line split into words ({@link GpioRequest#USAGE}); returns "ok ..." or "error ...". */
+    /** Carries out a {@code gpio} command line split into words ({@link GpioRequest#USAGE}); returns "ok ...", "error ..." or "unsupported ..." (what this board cannot do). */
     static synchronized String answer(String[] words) {
         GpioRequest request = GpioRequest.parse(words).orElse(null);
         if (request == null) return "error usage: " + GpioRequest.USAGE;
@@ -36,7 +36,7 @@ final class GpioRequests {
                 }
                 case PRESS, RELEASE -> {
                     var sim = board.simulation().orElse(null);
-                    if (sim == null) yield "error buttons can be pressed only on the simulated board";
+                    if (sim == null) yield "unsupported buttons can be pressed only on the simulated board";
                     if (request.action() == GpioRequest.Action.PRESS) sim.press(pin); else sim.release(pin);
                     yield "ok " + pin + (request.action() == GpioRequest.Action.PRESS ? " pressed" : " released");
                 }

@@ -8,7 +8,6 @@ import io.pirt.tools.ToolException;
 import io.pirt.tools.client.TransferRefusedException;
 import io.pirt.tools.flash.Flashing;
 import io.pirt.tools.flash.LibraryUpload;
-import io.pirt.wire.message.Refusal;
 import io.pirt.wire.message.AnswerText;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.InstallVerdict;
@@ -469,11 +468,16 @@ public final class TestCommand implements Callable<Integer> {
             message = "this host can press PIN, release PIN and set PIN 0|1, not '" + action + "'";
         } else {
             try {
-                message = AnswerText.of(session.ask(io.pirt.wire.message.Command.GPIO, action));
+                var command = io.pirt.wire.message.Command.GPIO;
+                message = AnswerText.of(Messages.answer(session.client().request(command.wireName(), action), command.answerType(action)));
                 status = "ok";
-            } catch (ToolException e) {
+            } catch (Refusal.RefusedException e) {
+                // What this board cannot do (press a button on a board that is not simulated) is a skip on the board, not an error.
+                status = e.refusal().code().equals(Refusal.NOT_SUPPORTED) ? "unsupported" : "failed";
+                message = "the board: " + e.refusal().message();
+            } catch (IOException e) {
                 status = "failed";
-                message = e.getMessage();
+                message = session.port() + ": " + e.getMessage();
             } catch (InterruptedException e) {
                 java.lang.Thread.currentThread().interrupt();
                 return;

@@ -250,6 +250,7 @@ public final class ShellCommands {
         String text;
         if (supervisor.current().isPresent()) {
             String reply = supervisor.ask(request.commandLine(), 10_000); // the first use opens the application's board: slow in a cold JVM
+            if (reply.startsWith("gpio unsupported ")) throw refused(Refusal.NOT_SUPPORTED, reply.substring("gpio unsupported ".length()));
             if (!reply.startsWith("gpio ok ")) throw refused(Refusal.FAILED, reply.replaceFirst("^(gpio )?error ", ""));
             text = reply.substring(8);
         } else {

@@ -1,12 +1,16 @@
 package io.pirt.runtime.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.BoardProfiles;
+import io.pirt.boards.Pin;
 import io.pirt.hal.Board;
+import io.pirt.hal.GpioLines;
 import io.pirt.hal.GpioRequest;
+import io.pirt.hal.PinMode;
 import io.pirt.hal.sim.SimulatedGpio;
 import io.pirt.hal.sim.Wiring;
 import io.pirt.runtime.log.ConsoleLog;
@@ -14,6 +18,8 @@ import io.pirt.runtime.supervisor.AppEvents;
 import io.pirt.runtime.supervisor.AppState;
 import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.supervisor.AppSupervisor;
+import io.pirt.wire.message.Command;
+import io.pirt.wire.message.Refusal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,6 +42,10 @@ class ShellCommandsGpioTest {
     void openShell() throws IOException {
         BoardProfile profile = BoardProfiles.builtIn().get("virtual");
         board = Board.open(profile, new SimulatedGpio(profile, Wiring.parse("test-wiring", List.of("button BTN0 D27 low"), profile)));
+        shell = shellOn(profile, board);
+    }
+
+    private ShellCommands shellOn(BoardProfile profile, Board board) throws IOException {
         ConsoleLog log = new ConsoleLog(state.resolve("log"), 100);
         AppSupervisor supervisor = new AppSupervisor(state.resolve("run"), log, List.of(), new AppEvents() {
             @Override
@@ -58,7 +68,7 @@ class ShellCommandsGpioTest {
             public void ended(AppSpec app, AppState end, String detail) {
             }
         }, 1_000, 1_000, 1_000);
-        shell = new ShellCommands(profile, "test", supervisor, log, () -> new io.pirt.wire.message.Done("no restart here"), () -> board, null,
+        return new ShellCommands(profile, "test", supervisor, log, () -> new io.pirt.wire.message.Done("no restart here"), () -> board, null,
                 new io.pirt.runtime.access.Access(false, true, true, state.resolve("keys"), state.resolve("test-keys")),
                 io.pirt.runtime.AppJvm.forThisJvm(profile.appJvm(), profile.id()), () -> {
                     throw new AssertionError("no doctor in this test");
@@ -84,6 +94,49 @@ class ShellCommandsGpioTest {
         assertEquals("BTN0 pressed", shell.execute("gpio press BTN0"));
         assertEquals("BTN0=0", shell.execute("gpio read BTN0"), "the button pulls its line low");
         assertEquals("BTN0 released", shell.execute("gpio release BTN0"));
+    }
+
+    @Test
+    void pressingAButtonOfABoardThatIsNotSimulatedIsNotSupported() throws IOException {
+        // What pirt test's rig turns into a skip on the board (TestRig.askHost), not an error.
+        BoardProfile profile = BoardProfiles.builtIn().get("virtual");
+        try (Board real = Board.open(profile, new NoLines())) {
+            ShellCommands onReal = shellOn(profile, real);
+            Refusal.RefusedException e = assertThrows(Refusal.RefusedException.class, () -> onReal.run(Command.GPIO, "press BTN0"));
+            assertEquals(Refusal.NOT_SUPPORTED, e.refusal().code());
+            assertTrue(e.refusal().message().contains("only on the simulated board"), e.refusal().message());
+        }
+    }
+
+    /** Lines of a board that is not simulated, never touched by a press. */
+    private static final class NoLines implements GpioLines {
+        @Override
+        public void configure(Pin pin, PinMode mode) {
+            throw new AssertionError("not used");
+        }
+
+        @Override
+        public boolean read(Pin pin) {
+            throw new AssertionError("not used");
+        }
+
+        @Override
+        public void write(Pin pin, boolean active) {
+            throw new AssertionError("not used");
+        }
+
+        @Override
+        public GpioLines.LevelChanges watch(Pin pin) {
+            throw new AssertionError("not used");
+        }
+
+        @Override
+        public void release(Pin pin) {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     @Test
