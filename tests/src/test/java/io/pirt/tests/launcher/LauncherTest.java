@@ -297,6 +297,27 @@ class LauncherTest {
             assertTrue(run.out().contains("Tests run: 1, Failures: 0"), run::toString);
             assertTrue(run.err().contains("libraries: "), "the board's cache was asked: " + run);
         }
+
+        /**
+         * docs/raspberry-pi.md §5's last step: the example that runs on every built-in board as
+         * shipped, bundled for any board and flashed. It commits once it has opened its pins and
+         * started its periodic thread (it says healthy then). Last: it replaces the demo.
+         */
+        @Test
+        @Order(9)
+        void theEveryBoardExampleIsBundledForAnyBoardFlashedAndCommitted() throws Exception {
+            Launcher.Run bundled = Launcher.run(dir, home("home"), 60, "bundle", "--project",
+                    Launcher.ROOT.resolve("examples/every-board").toString(), "--main", "io.pirt.examples.everyboard.EveryBoard",
+                    "--name", "every-board", "--version", "1.0.0");
+            assertOk(bundled);
+            assertTrue(bundled.out().contains("boards *"), bundled::toString);
+            Launcher.Run flash = pirt(120, "flash", "--port", port, dir.resolve("every-board-1.0.0.pirt").toString());
+            assertOk(flash);
+            assertTrue(flash.out().contains("committed every-board 1.0.0"), flash::toString);
+            Launcher.Run ps = pirt(60, "ps", "--port", port);
+            assertOk(ps);
+            assertTrue(ps.out().matches("(?s).*\\n\\s*every-board +\\d+ +5 +5 +\\S.* 500000 .*"), ps::toString);
+        }
     }
 
     /**
