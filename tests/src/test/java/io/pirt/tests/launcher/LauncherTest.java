@@ -102,6 +102,19 @@ class LauncherTest {
             assertEquals("virtual", detect.out().strip(), "off a Pi the machine is the virtual board; " + detect);
         }
 
+        /** docs/raspberry-pi.md §5's board file for the demo's LED and button, as the page shows it, checked as the page says. */
+        @Test
+        void boardsShowChecksTheRaspberryPiPagesBoardFile() throws Exception {
+            String page = Files.readString(Launcher.ROOT.resolve("docs/raspberry-pi.md"));
+            java.util.regex.Matcher block = java.util.regex.Pattern.compile("(?m)^    version: 1\n    id: my-rpi-4b\n(    \\S.*\n)+").matcher(page);
+            assertTrue(block.find(), "docs/raspberry-pi.md shows the board file my-rpi-4b.yaml");
+            Path file = Files.writeString(dir.resolve("my-rpi-4b.yaml"), block.group().replaceAll("(?m)^    ", ""));
+            Launcher.Run show = pirt(60, "boards", "show", "--board-file", file.toString());
+            assertOk(show);
+            assertTrue(show.out().contains("status LED   D17 (line 17)") && show.out().contains("aliases      LED0 -> D17, BTN0 -> D27"),
+                    show::toString);
+        }
+
         @Test
         void portsListsTheSerialPorts() throws Exception {
             Launcher.Run ports = pirt(60, "ports");
