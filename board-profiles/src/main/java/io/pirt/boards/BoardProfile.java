@@ -192,8 +192,8 @@ public final class BoardProfile {
     /**
      * The pin with this name or alias, e.g. {@code "D17"} or {@code "LED0"}.
      *
-     * @throws IllegalArgumentException naming the board and listing its pins and aliases,
-     *                                  if the profile has no such pin or alias
+     * @throws IllegalArgumentException with {@link #noPinNamed}'s message if the profile has no
+     *                                  such pin or alias
      */
     public Pin pin(String nameOrAlias) {
         Optional<LedClassDevice> led = findLed(nameOrAlias);
@@ -202,10 +202,17 @@ public final class BoardProfile {
                     + led.get().name() + " (/sys/class/leds/" + String.join(" or ", led.get().sysfsNames())
                     + "), not a GPIO pin");
         }
-        return findPin(nameOrAlias).orElseThrow(() -> new IllegalArgumentException(
-                "board " + id + " has no pin or alias '" + nameOrAlias + "'; pins: "
-                        + String.join(", ", pinsByName.keySet())
-                        + (aliases.isEmpty() ? "; no aliases" : "; aliases: " + String.join(", ", aliases.keySet()))));
+        return findPin(nameOrAlias).orElseThrow(() -> new IllegalArgumentException(noPinNamed(nameOrAlias)));
+    }
+
+    /**
+     * What to tell a person whose code or file asked this board for {@code nameOrAlias}, which
+     * it has as no pin, LED or alias: the header pins it has, and how to give one of them that
+     * name (a board file that extends this profile with an alias, passed with
+     * {@code --board-file}). One line; every part that looks pins up by name says it this way.
+     */
+    public String noPinNamed(String nameOrAlias) {
+        return MissingPin.message(this, nameOrAlias);
     }
 
     /** The pin with this name or alias, or empty (also for the name or alias of an LED-class LED). */

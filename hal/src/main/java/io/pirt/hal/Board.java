@@ -137,16 +137,15 @@ public final class Board implements AutoCloseable {
      * <p>An LED of the kernel's LED class (the profile's {@code leds}) opens only as
      * {@link PinMode#OUTPUT}: its trigger is set to {@code none} and it starts off.
      *
-     * @throws HalException if the board has no such pin (the message lists the pins it has),
+     * @throws HalException if the board has no such pin (the message lists the header pins it has
+     *     and how to name one in a board file),
      *     the pin cannot do GPIO, it is already open, or, for an LED-class LED, the mode is an
      *     input or its sysfs attributes cannot be used (the message names the file and what to do)
      */
     public GpioPin pin(String nameOrAlias, PinMode mode) {
         Optional<LedClassDevice> led = profile.findLed(nameOrAlias);
         if (led.isPresent()) return ledPin(led.get(), nameOrAlias, mode);
-        Pin pin = profile.findPin(nameOrAlias).orElseThrow(() -> new HalException("board " + profile.id() + " has no pin '"
-                + nameOrAlias + "'; its pins are " + profile.pins().stream().map(Pin::name).toList() + " and aliases "
-                + profile.aliases().keySet()));
+        Pin pin = profile.findPin(nameOrAlias).orElseThrow(() -> new HalException(profile.noPinNamed(nameOrAlias)));
         if (!pin.has(Capability.GPIO)) {
             throw new HalException("pin " + pin.name() + " of board " + profile.id() + " cannot be used as GPIO (it can do "
                     + pin.capabilities() + ")");

@@ -198,7 +198,9 @@ class GpioTest {
     @Test
     void errorsNameThePinAndWhatToDo() {
         HalException unknown = assertThrows(HalException.class, () -> board.pin("D99", PinMode.INPUT));
-        assertTrue(unknown.getMessage().contains("has no pin 'D99'") && unknown.getMessage().contains("D17"), unknown.getMessage());
+        assertEquals(VIRTUAL.noPinNamed("D99"), unknown.getMessage(), "the profile's one wording, with the board file that adds a name");
+        assertTrue(unknown.getMessage().contains("has no pin or alias 'D99'") && unknown.getMessage().contains("--board-file"),
+                unknown.getMessage());
         board.pin("D17", PinMode.OUTPUT);
         HalException busy = assertThrows(HalException.class, () -> board.pin("LED0", PinMode.INPUT));
         assertTrue(busy.getMessage().contains("D17 (LED0) is already in use as OUTPUT"), busy.getMessage());
@@ -211,7 +213,7 @@ class GpioTest {
     void wiringMistakesNameTheFileAndLine() {
         HalException e = assertThrows(HalException.class,
                 () -> Wiring.parse("my-rig.wiring", List.of("jumper D17 D27", "button B1 D99 low"), VIRTUAL));
-        assertTrue(e.getMessage().startsWith("my-rig.wiring:2: board virtual has no pin 'D99'"), e.getMessage());
+        assertEquals("my-rig.wiring:2: " + VIRTUAL.noPinNamed("D99"), e.getMessage());
         e = assertThrows(HalException.class, () -> Wiring.parse("w", List.of("relay D17"), VIRTUAL));
         assertTrue(e.getMessage().contains("w:1: unknown item 'relay'"), e.getMessage());
         e = assertThrows(HalException.class, () -> Wiring.parse("w", List.of("button B D27 sideways"), VIRTUAL));

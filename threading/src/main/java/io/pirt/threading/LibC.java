@@ -8,6 +8,14 @@ import com.sun.jna.NativeLong;
 /** The Linux C library calls the scheduling layer needs. Each throws LastErrorException (errno) on failure. */
 interface LibC extends Library {
     int SCHED_OTHER = 0, SCHED_FIFO = 1;
+    /**
+     * OR'd into sched_setscheduler's policy: threads and processes the thread creates start at
+     * SCHED_OTHER, nice 0 (sched(7), "Resetting scheduling policy for child processes"; the
+     * kernel's sched_fork applies it to every clone, threads included). sched_getscheduler
+     * returns it OR'd in; /proc's stat field 41 (policy) does not show it. Once set, only a
+     * thread with CAP_SYS_NICE may clear it.
+     */
+    int SCHED_RESET_ON_FORK = 0x40000000;
     int PRIO_PROCESS = 0;
     int MCL_CURRENT = 1, MCL_FUTURE = 2;
     int PR_SET_TIMERSLACK = 29;

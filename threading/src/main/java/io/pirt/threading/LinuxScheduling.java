@@ -20,6 +20,14 @@ import java.util.Set;
  * nice 0, afterwards. A thread that has ended is never touched (its Linux id may already
  * belong to another thread).
  *
+ * <p>Every policy this class sets carries SCHED_RESET_ON_FORK: a thread or process that a
+ * real-time thread creates starts at SCHED_OTHER, nice 0, instead of inheriting its
+ * real-time priority. So the JVM's own threads started lazily from a pirt thread (the process
+ * reaper, JNA's cleaner, a library's executor) and the application JVM the runtime starts from
+ * one of its threads run ordinary; a pirt thread sets its own policy when it starts
+ * ({@link #threadStarted}), never by inheritance. The flag is also kept when a thread goes back
+ * to SCHED_OTHER: without CAP_SYS_NICE the kernel refuses to clear it (EPERM).
+ *
  * <p>Failures of the system calls never stop a thread: each kind is reported once on
  * standard error.
  */
@@ -98,7 +106,7 @@ final class LinuxScheduling implements PrioritySink {
         String[] refusal = new String[1];
         java.lang.Thread probe = new java.lang.Thread(() -> {
             try {
-                libc.sched_setscheduler(0, LibC.SCHED_FIFO, new int[] {priority});
+                setScheduler(libc, 0, LibC.SCHED_FIFO, priority);
             } catch (LastErrorException e) {
                 refusal[0] = "sched_setscheduler(SCHED_FIFO, " + priority + ") failed with " + errno(e)
                         + "; run as root, grant CAP_SYS_NICE, or raise RLIMIT_RTPRIO (systemd: LimitRTPRIO=" + priority + ")";
@@ -196,10 +204,10 @@ final class LinuxScheduling implements PrioritySink {
     private void apply(int tid, Thread t, int level, boolean atLevel) {
         try {
             if (!atLevel) {
-                libc.sched_setscheduler(tid, LibC.SCHED_OTHER, new int[] {0});
+                setScheduler(libc, tid, LibC.SCHED_OTHER, 0);
                 libc.setpriority(LibC.PRIO_PROCESS, tid, 0);
             } else if (mode == SchedulingMode.FIFO) {
-                libc.sched_setscheduler(tid, LibC.SCHED_FIFO, new int[] {config.fifoPriority(level)});
+                setScheduler(libc, tid, LibC.SCHED_FIFO, config.fifoPriority(level));
             } else {
                 libc.setpriority(LibC.PRIO_PROCESS, tid, NICE_VALUES[level - 1]);
             }
@@ -209,6 +217,11 @@ final class LinuxScheduling implements PrioritySink {
                     + ") to level " + level + " in " + mode + " mode: " + errno(e)
                     + (mode == SchedulingMode.NICE ? " (raising a thread's nice value back needs CAP_SYS_NICE or RLIMIT_NICE)" : ""));
         }
+    }
+
+    /** The one way this class sets a policy: {@code policy} with SCHED_RESET_ON_FORK (see the class comment). */
+    private static void setScheduler(LibC libc, int tid, int policy, int priority) {
+        libc.sched_setscheduler(tid, policy | LibC.SCHED_RESET_ON_FORK, new int[] {priority});
     }
 
     private void reportOnce(String kind, String message) {

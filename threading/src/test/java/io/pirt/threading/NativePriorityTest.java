@@ -51,6 +51,50 @@ class NativePriorityTest {
         }
     }
 
+    /**
+     * A real-time thread's children do not inherit its priority (SCHED_RESET_ON_FORK): a Java
+     * thread and a process it creates start at SCHED_OTHER, nice 0; a pirt thread it starts
+     * gets its own level's entry, set by itself.
+     */
+    @Test
+    void whatARealtimeThreadCreatesStartsAtOrdinarySchedulingUnlessPirtGivesItALevel() throws Exception {
+        int[] policyAsSet = new int[1];
+        KernelView[] views = new KernelView[3]; // the parent, its Java thread, its pirt thread
+        String[] processStat = new String[1];
+        Thread parent = new Thread(() -> {
+            policyAsSet[0] = LibC.get().sched_getscheduler(0);
+            views[0] = KernelView.of(Thread.current());
+            java.lang.Thread plain = new java.lang.Thread(() -> views[1] = KernelView.of(Idents.currentThreadIdent()), "plain");
+            plain.start();
+            Thread leveled = new Thread(() -> views[2] = KernelView.of(Thread.current()), "leveled");
+            leveled.start(PRIO_LOW);
+            try {
+                plain.join(5_000);
+                leveled.join(5_000);
+                processStat[0] = processSchedulingOf(new ProcessBuilder("cat", "/proc/self/stat"));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, "parent");
+        parent.start(PRIO_HIGHEST);
+        parent.join(10_000);
+        assertEquals(null, parent.getExc());
+        assertEquals(LibC.SCHED_FIFO | LibC.SCHED_RESET_ON_FORK, policyAsSet[0], "sched_getscheduler shows the flag");
+        assertEquals(new KernelView(KernelView.SCHED_FIFO, TABLE[PRIO_HIGHEST - 1], 0), views[0], "the parent (stat's policy has no flag)");
+        assertEquals(new KernelView(KernelView.SCHED_OTHER, 0, 0), views[1], "a Java thread the parent started");
+        assertEquals(new KernelView(KernelView.SCHED_FIFO, TABLE[PRIO_LOW - 1], 0), views[2], "a pirt thread the parent started at PRIO_LOW");
+        assertEquals("policy=0 rtprio=0 nice=0", processStat[0], "a process the parent started");
+    }
+
+    /** "policy=P rtprio=R nice=N" of the process {@code pb} starts, which must print its own /proc/self/stat. */
+    private static String processSchedulingOf(ProcessBuilder pb) throws Exception {
+        Process p = pb.redirectErrorStream(true).start();
+        String stat = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS), "cat did not end");
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return "policy=" + f[41 - 3] + " rtprio=" + f[40 - 3] + " nice=" + f[19 - 3];
+    }
+
     @Test
     void realtimeThreadsWaitWithoutTimerSlack() {
         int prGetTimerslack = 30;

@@ -107,7 +107,6 @@ public final class Wiring {
     }
 
     private static String pin(String nameOrAlias, BoardProfile profile, String where) {
-        return profile.findPin(nameOrAlias).map(Pin::name).orElseThrow(() -> new HalException(where + "board "
-                + profile.id() + " has no pin '" + nameOrAlias + "'"));
+        return profile.findPin(nameOrAlias).map(Pin::name).orElseThrow(() -> new HalException(where + profile.noPinNamed(nameOrAlias)));
     }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pirt.runtime.log.ConsoleLog;
+import io.pirt.threading.SchedulingMode;
+import io.pirt.threading.Thread;
+import io.pirt.threading.Threading;
 import java.io.File;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -193,16 +196,35 @@ class AppSupervisorTest {
         assertTrue(reply.matches(".*\tmain\\|\\d+\\|4\\|4\\|.*"), reply);
     }
 
+    /**
+     * Started as the runtime starts it, from one of its real-time threads: the application's JVM
+     * starts at SCHED_OTHER (the starter's SCHED_RESET_ON_FORK), so only the thread it gives a
+     * priority is real-time, not main, the JVM's housekeeping threads or Pi4J's.
+     */
     @Test
-    void theApplicationsThreadsRunAtTheTableItIsHanded() throws Exception {
+    void theApplicationsThreadsRunAtTheTableItIsHandedAndNoOtherThreadIsRealtime() throws Exception {
+        Assumptions.assumeTrue(Threading.schedulingMode() == SchedulingMode.FIFO,
+                "SCHED_FIFO is not permitted here: " + Threading.schedulingDescription());
         // As BoardRuntime hands a board profile's table over (pirt.rt.*), with a table of its own so the defaults cannot pass.
-        supervisor.start(new AppSpec("test-app-rtprio", List.of(Path.of("target/test-classes")), TestApp.class.getName(), List.of("rtprio"),
+        AppSpec app = new AppSpec("test-app-rtprio", List.of(Path.of("target/test-classes")), TestApp.class.getName(), List.of("rtprio"),
                 List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"), Map.of("pirt.board", "virtual",
-                "pirt.rt.priorities", "11,13,17,19,23,29,31", "pirt.rt.cpus", "", "pirt.rt.dmaLatency", "off")));
+                "pirt.rt.priorities", "11,13,17,19,23,29,31", "pirt.rt.cpus", "", "pirt.rt.dmaLatency", "off"));
+        Thread starter = new Thread(() -> {
+            try {
+                supervisor.start(app);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "fifo-starter");
+        starter.start(Thread.PRIO_HIGHER);
+        starter.join(10_000);
+        assertFalse(starter.isAlive(), "supervisor.start did not return within 10 s");
+        assertEquals(null, starter.getExc());
         assertEquals("started", next());
         String seen = awaitLine(l -> l.startsWith("[app] kernel "), "line starting '[app] kernel '");
-        Assumptions.assumeTrue(seen.startsWith("[app] kernel FIFO "), "SCHED_FIFO is not permitted here: " + seen);
-        assertEquals("[app] kernel FIFO policy=1 rtprio=23", seen, "PRIO_HIGH is the table's fifth entry");
+        Assumptions.assumeTrue(seen.startsWith("[app] kernel FIFO "), "SCHED_FIFO is not permitted in the application's JVM: " + seen);
+        assertEquals("[app] kernel FIFO policy=1 rtprio=23 realtime threads [rt-probe]", seen,
+                "PRIO_HIGH is the table's fifth entry; no other thread of the application is real-time");
     }
 
     @Test

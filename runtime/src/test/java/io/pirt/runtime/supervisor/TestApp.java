@@ -48,8 +48,9 @@ public final class TestApp {
                 System.out.println("threads started");
                 waitUntilInterrupted();
             }
-            case "rtprio" -> { // what the kernel says a PRIO_HIGH thread runs at: policy and rt_priority of /proc/self/task/TID/stat
-                Thread t = new Thread(() -> System.out.println("kernel " + Threading.schedulingMode() + " " + kernelView()), "rt-probe");
+            case "rtprio" -> { // what the kernel says a PRIO_HIGH thread runs at, and which threads of the process are real-time
+                Thread t = new Thread(() -> System.out.println("kernel " + Threading.schedulingMode() + " " + kernelView()
+                        + " realtime threads " + realtimeThreads()), "rt-probe");
                 t.start(Thread.PRIO_HIGH);
                 t.join();
                 waitUntilInterrupted();
@@ -87,6 +88,32 @@ public final class TestApp {
         } catch (java.io.IOException e) {
             return "unreadable: " + e.getMessage();
         }
+    }
+
+    /**
+     * The names of this process's threads at a real-time policy (proc(5) field 41: 1 SCHED_FIFO, 2 SCHED_RR),
+     * sorted, as {@code ps -L -o comm,cls} would list them.
+     */
+    private static java.util.List<String> realtimeThreads() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = java.nio.file.Files.readString(task.resolve("stat"));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    continue; // the thread ended while listing
+                }
+                String policy = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[41 - 3];
+                if (policy.equals("1") || policy.equals("2")) {
+                    names.add(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+                }
+            }
+        } catch (java.io.IOException e) {
+            return java.util.List.of("unreadable: " + e.getMessage());
+        }
+        java.util.Collections.sort(names);
+        return names;
     }
 
     private static void waitUntilInterrupted() {

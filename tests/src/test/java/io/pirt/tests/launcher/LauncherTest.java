@@ -102,6 +102,19 @@ class LauncherTest {
             assertEquals("virtual", detect.out().strip(), "off a Pi the machine is the virtual board; " + detect);
         }
 
+        /** docs/raspberry-pi.md §5's board file for the demo's LED and button, as the page shows it, checked as the page says. */
+        @Test
+        void boardsShowChecksTheRaspberryPiPagesBoardFile() throws Exception {
+            String page = Files.readString(Launcher.ROOT.resolve("docs/raspberry-pi.md"));
+            java.util.regex.Matcher block = java.util.regex.Pattern.compile("(?m)^    version: 1\n    id: my-rpi-4b\n(    \\S.*\n)+").matcher(page);
+            assertTrue(block.find(), "docs/raspberry-pi.md shows the board file my-rpi-4b.yaml");
+            Path file = Files.writeString(dir.resolve("my-rpi-4b.yaml"), block.group().replaceAll("(?m)^    ", ""));
+            Launcher.Run show = pirt(60, "boards", "show", "--board-file", file.toString());
+            assertOk(show);
+            assertTrue(show.out().contains("status LED   D17 (line 17)") && show.out().contains("aliases      LED0 -> D17, BTN0 -> D27"),
+                    show::toString);
+        }
+
         @Test
         void portsListsTheSerialPorts() throws Exception {
             Launcher.Run ports = pirt(60, "ports");
@@ -296,6 +309,27 @@ class LauncherTest {
             assertOk(run);
             assertTrue(run.out().contains("Tests run: 1, Failures: 0"), run::toString);
             assertTrue(run.err().contains("libraries: "), "the board's cache was asked: " + run);
+        }
+
+        /**
+         * docs/raspberry-pi.md §5's last step: the example that runs on every built-in board as
+         * shipped, bundled for any board and flashed. It commits once it has opened its pins and
+         * started its periodic thread (it says healthy then). Last: it replaces the demo.
+         */
+        @Test
+        @Order(9)
+        void theEveryBoardExampleIsBundledForAnyBoardFlashedAndCommitted() throws Exception {
+            Launcher.Run bundled = Launcher.run(dir, home("home"), 60, "bundle", "--project",
+                    Launcher.ROOT.resolve("examples/every-board").toString(), "--main", "io.pirt.examples.everyboard.EveryBoard",
+                    "--name", "every-board", "--version", "1.0.0");
+            assertOk(bundled);
+            assertTrue(bundled.out().contains("boards *"), bundled::toString);
+            Launcher.Run flash = pirt(120, "flash", "--port", port, dir.resolve("every-board-1.0.0.pirt").toString());
+            assertOk(flash);
+            assertTrue(flash.out().contains("committed every-board 1.0.0"), flash::toString);
+            Launcher.Run ps = pirt(60, "ps", "--port", port);
+            assertOk(ps);
+            assertTrue(ps.out().matches("(?s).*\\n\\s*every-board +\\d+ +5 +5 +\\S.* 500000 .*"), ps::toString);
         }
     }
 
