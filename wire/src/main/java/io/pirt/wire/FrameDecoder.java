@@ -22,23 +22,11 @@ import java.util.zip.CRC32;
  * outgrows the buffer, or that (without a session) is still open when bytes arrive after
  * {@link #TEXT_RELEASE_GAP_NANOS} of silence, was text after a stray 0x00 (Ctrl-@) and
  * is handed on as text; in a session, a candidate that began at a 0x00 and outgrows the
- * buffer is a damaged frame and is skipped up to the next 0x00. A candidate whose first
- * bytes are those of a version 1 frame ({@link #mayBeFrameStart}) is a frame whose bytes
- * were delayed on their way (a UART read in FIFO-sized pieces by a busy board) rather than
- * typed text, and is handed on as text only after {@link #FRAME_STALL_GAP_NANOS}.
+ * buffer is a damaged frame and is skipped up to the next 0x00.
  */
 public final class FrameDecoder {
     /** Silence after which an unterminated candidate is taken for typed text. */
     public static final long TEXT_RELEASE_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-    /**
-     * Silence after which an unterminated candidate that begins as a frame does is taken for
-     * text all the same (its sender died mid-frame). Seen on QEMU's raspi3b: a tool's HELLO
-     * reached the runtime in two reads more than 100 ms apart, and the shell got its bytes as
-     * a typed line. A person's keystrokes after a stray Ctrl-@ almost never look like a frame's
-     * start (it takes Ctrl-A as the second key), so they keep the short gap.
-     */
-    public static final long FRAME_STALL_GAP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** Why a candidate closed by 0x00 was not a frame, in the order the checks run. */
     public enum Refusal {
@@ -114,7 +102,7 @@ public final class FrameDecoder {
         if (inFrame && heldAfterFrame && !expectFrames) {
             releaseCandidateAsText(); // the session ended since: a person may be typing
         } else if (inFrame && candidateLength > 0 && !expectFrames && !discarding && fed
-                && nowNanos - lastFeedNanos >= (mayBeFrameStart() ? FRAME_STALL_GAP_NANOS : TEXT_RELEASE_GAP_NANOS)) {
+                && nowNanos - lastFeedNanos >= TEXT_RELEASE_GAP_NANOS) {
             releaseCandidateAsText(); // typed after a stray Ctrl-@; in a session it is a frame awaiting its delimiter
         }
         fed = true;
@@ -160,18 +148,6 @@ public final class FrameDecoder {
             }
         }
         if (textFrom >= 0) listener.onText(bytes, textFrom, end - textFrom);
-    }
-
-    /**
-     * Whether the open candidate's bytes so far can begin an encoded version 1 frame: a COBS
-     * code byte that covers at least the version and type bytes (both non-zero), then
-     * {@link Frame#VERSION}, then a known type code. One byte cannot tell, and counts as a
-     * possible frame.
-     */
-    private boolean mayBeFrameStart() {
-        if ((candidate[0] & 0xFF) < 3) return false;
-        if (candidateLength >= 2 && candidate[1] != Frame.VERSION) return false;
-        return candidateLength < 3 || FrameType.fromCode(candidate[2]) != null;
     }
 
     private void releaseCandidateAsText() {

@@ -52,32 +52,6 @@ class FrameDecoderTest {
     }
 
     @Test
-    void aFrameDelayedOnItsWayWithoutASessionIsStillAFrame() {
-        byte[] hello = Frames.encode(FrameType.HELLO, 0, 0, 0, ascii("pirt 0.1.0"));
-        Collector c = new Collector();
-        FrameDecoder d = new FrameDecoder(c);
-        int split = 16; // a UART FIFO's worth, then the board was busy for 400 ms
-        d.feed(hello, 0, split, 0);
-        d.feed(hello, split, hello.length - split, 400 * MS);
-        assertEquals(1, c.frames.size(), "the HELLO, not text");
-        assertEquals(0, c.text.size());
-        assertEquals(0, c.refusals.size());
-    }
-
-    @Test
-    void aFrameStartAbandonedLongerThanTheStallGapBecomesText() {
-        byte[] hello = Frames.encode(FrameType.HELLO, 0, 0, 0, ascii("pirt 0.1.0"));
-        Collector c = new Collector();
-        FrameDecoder d = new FrameDecoder(c);
-        d.feed(hello, 0, 8, 0); // the sender died here
-        d.feed(ascii("ls\r"), 0, 3, FrameDecoder.FRAME_STALL_GAP_NANOS - MS);
-        assertEquals(0, c.text.size(), "still possibly the rest of the frame");
-        d.feed(ascii("x"), 0, 1, 2 * FrameDecoder.FRAME_STALL_GAP_NANOS);
-        String text = c.text.toString(StandardCharsets.ISO_8859_1);
-        assertTrue(text.endsWith("ls\rx"), text);
-    }
-
-    @Test
     void aCandidateLongerThanAnyFrameIsText() {
         Collector c = new Collector();
         byte[] stream = new byte[1 + 3000];
