@@ -264,13 +264,7 @@ ExecStart=-/sbin/agetty --autologin root --noclear --keep-baud 115200 %I $TERM
 EOF
     # A persistent journal, so the boot after a power cut can show the one before it.
     mkdir -p "$r/var/log/journal"
-    # As Raspberry Pi OS: group gpio owns /dev/gpiochip* (raspberrypi-sys-mods' udev rule).
-    # Debian has no such group; the package's postinst puts pirt into gpio when it exists.
-    groupadd -R "$r" --system gpio || return 1
-    cat >"$r/etc/udev/rules.d/60-gpiochip-group.rules" <<'EOF'
-# tests/pi3/run.sh: as Raspberry Pi OS, /dev/gpiochip* belongs to group gpio.
-SUBSYSTEM=="gpio", KERNEL=="gpiochip*", GROUP="gpio", MODE="0660"
-EOF
+    # Plain Debian: /dev/gpiochip* is root's and there is no group gpio; the package sees to both.
     # Nothing that wakes up by itself and competes for the emulated CPUs during a step.
     for t in apt-daily.timer apt-daily-upgrade.timer man-db.timer e2scrub_all.timer fstrim.timer dpkg-db-backup.timer; do
         ln -sf /dev/null "$r/etc/systemd/system/$t"
@@ -317,6 +311,10 @@ s_image() {
     # This run's files in the root filesystem, under /srv/pirt: the package, the key the board
     # will trust, the board file. /etc/pirt is the package's: they are copied there after apt.
     local d="$ROOTFS/srv/pirt"
+    # A root filesystem cached by an earlier version of this script had Raspberry Pi OS's gpio
+    # group and udev rule added by hand: plain Debian has neither, and the package must cope.
+    if grep -q '^gpio:' "$ROOTFS/etc/group"; then groupdel -R "$ROOTFS" gpio || return 1; fi
+    rm -f "$ROOTFS/etc/udev/rules.d/60-gpiochip-group.rules"
     rm -rf "$d" && mkdir -p "$d" || return 1
     cp "$DEB" "$d/pirt-runtime.deb" && chmod 644 "$d/pirt-runtime.deb" || return 1
     cp "$WORK/keys/laptop.pub" "$d/laptop.pub" || return 1
@@ -539,6 +537,33 @@ s_gpio() {
     return $ok
 }
 
+s_app_jvm() {
+    # gpio-check is running (step before): one thread of its own at PRIO_NORMAL ("Thread-N"),
+    # GPIO through Pi4J. Its JVM's real-time threads must be that one only (not the JVM's or the
+    # libraries' housekeeping, which used to inherit FIFO from the runtime); Pi4J's SLF4J must
+    # not print its no-provider warnings; and the service's memory, as systemd counts it.
+    in_guest 'pid=$(pgrep -f io.pirt.hal.AppLauncher | head -n 1); echo "app pid $pid user $(ps -o user= -p $pid)";
+        ps -L -o cls=,rtprio=,comm= -p $pid' >"$WORK/app-threads.txt" || return 1
+    cat "$WORK/app-threads.txt"
+    local ok=0 fifo foreign
+    fifo=$(awk '$1 == "FF"' "$WORK/app-threads.txt")
+    foreign=$(awk '$1 == "FF" && $3 !~ /^Thread-[0-9]+$/' "$WORK/app-threads.txt")
+    [ -n "$fifo" ] && echo "ok: the application's own thread is real-time: $(echo $fifo)" || { echo "MISSING: no SCHED_FIFO thread in the application's JVM"; ok=1; }
+    [ -z "$foreign" ] && echo "ok: no other thread is real-time" || { echo "FAIL: real-time threads the application did not ask for: $(echo $foreign)"; ok=1; }
+    expect "$WORK/app-threads.txt" '^app pid [0-9]+ user pirt' "the application runs as user pirt" || ok=1
+    "$PIRT" logs --port "$PTY" "${PIRT_TIMEOUT[@]}" -n 400 >"$WORK/logs-gpio.txt" 2>&1 || ok=1
+    if grep -q 'SLF4J' "$WORK/logs-gpio.txt"; then echo "FAIL: SLF4J lines in pirt logs:"; grep 'SLF4J' "$WORK/logs-gpio.txt"; ok=1; else echo "ok: no SLF4J line in pirt logs"; fi
+    in_guest 'ls -l /dev/gpiochip0; id pirt; systemctl show pirt-runtime -p MemoryCurrent -p MemoryPeak' | tee "$WORK/app-memory.txt"
+    expect "$WORK/app-memory.txt" '^crw-rw---- .* root gpio .*/dev/gpiochip0' "/dev/gpiochip0: group gpio, mode 0660 (the package's rule)" || ok=1
+    local cur peak
+    cur=$(sed -n 's/^MemoryCurrent=//p' "$WORK/app-memory.txt")
+    peak=$(sed -n 's/^MemoryPeak=//p' "$WORK/app-memory.txt")
+    local mem="not counted by systemd ($cur, $peak)"
+    [[ "$cur" =~ ^[0-9]+$ && "$peak" =~ ^[0-9]+$ ]] && mem="$((cur / 1048576)) MB (peak $((peak / 1048576)) MB)"
+    NOTE="FIFO: $(echo $fifo | cut -c1-40); service memory $mem"
+    return $ok
+}
+
 # One power cut: flash demo VERSION, SIGKILL QEMU after DELAY seconds, boot again from the same
 # SD image, and check what the runtime does by itself.
 CUT_LOG=()
@@ -722,6 +747,7 @@ step "pirt test: hello-world, Surefire" s_pirt_test
 step "roll out demo 1.1.0 (committed)" s_flash_v2
 step "untrusted bundle refused (exit 3)" s_flash_bad
 step "GPIO on pinctrl-bcm2835 via Pi4J gpiod" s_gpio
+step "app JVM: own threads FIFO, no SLF4J, memory" s_app_jvm
 for ((c = 1; c <= CUTS; c++)); do
     step "power cut $c of $CUTS" s_power_cut critical
 done
