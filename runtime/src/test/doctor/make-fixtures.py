@@ -101,7 +101,7 @@ def mainline_uarts(root):
 def make(case, board, config_extra="", cmdline_extra=ISOLATION + " modules-load=dwc2,g_serial", cmdline_console=False,
          java="java-21-openjdk-arm64", java_version="21.0.5", bits=64, rt=True, preempt_rt=True, rtprio=47,
          getty=None, pirt_opts="", listing_extra="", omit_nodes=(), model=None, config_base=CONFIG_TXT,
-         mainline=False):
+         mainline=False, gpio_node="root gpio    254, %d"):
     root = os.path.join(HERE, case)
     shutil.rmtree(root, ignore_errors=True)
     b_model, chips, serial0, mem_kb, _ = BOARDS[board]
@@ -154,7 +154,8 @@ def make(case, board, config_extra="", cmdline_extra=ISOLATION + " modules-load=
     write(root, "proc/812/task/831/stat", stat(831, "app-supervisor", 45 if rt else 0, 1 if rt else 0))
     if mainline:
         mainline_uarts(root)
-    nodes = ["crw-rw---- 1 root gpio    254, %d Dec  7 20:00 gpiochip%d" % (n, n) for _, n, _ in chips]
+    nodes = [("crw-rw---- 1 " if "gpio" in gpio_node else "crw------- 1 ") + gpio_node % n + " Dec  7 20:00 gpiochip%d" % n
+             for _, n, _ in chips]
     nodes += ["crw-rw---- 1 root pirt     10, 58 Dec  7 20:00 cpu_dma_latency",
               "crw-rw---- 1 root dialout 239,  0 Dec  7 20:00 ttyGS0",
               "crw-rw---- 1 root dialout   4, 64 Dec  7 20:00 ttyS0",
@@ -195,7 +196,9 @@ make("rpi-4b-no-preempt-rt", "rpi-4b", config_extra=GADGET["rpi-4b"], preempt_rt
 make("rpi-4b-no-gadget", "rpi-4b", cmdline_extra=ISOLATION)
 # Debian (a mainline kernel and device tree) on a Pi 3 B with the package installed: its udev rule gave
 # /dev/gpiochip* to the group gpio its postinst made; no /dev/serial0, so the console is the UART the
-# device tree names.
+# device tree names. And the same before the rule applied: the kernel's root:root 0600.
 make("rpi-3b-debian", "rpi-3b", config_extra="\n[all]\nenable_uart=1\n", cmdline_extra=ISOLATION, model="Raspberry Pi 3 Model B",
      mainline=True)
+make("rpi-3b-debian-gpio-root-only", "rpi-3b", config_extra="\n[all]\nenable_uart=1\n", cmdline_extra=ISOLATION,
+     model="Raspberry Pi 3 Model B", mainline=True, gpio_node="root root    254, %d")
 make("unknown-board", "rpi-4b", config_extra=GADGET["rpi-4b"], model="Raspberry Pi Compute Module 4S Rev 1.0")

@@ -206,6 +206,33 @@ class DoctorFixturesTest {
     }
 
     @Test
+    void gpioChipsOnlyRootMayOpenFailSayingThePackagesUdevRuleHasNotApplied() {
+        DoctorReport report = examine("rpi-3b-debian-gpio-root-only");
+        assertVerdict(report, "gpio", Verdict.FAIL, "sudo udevadm trigger --subsystem-match=gpio", "/lib/udev/rules.d/60-pirt.rules",
+                "sudo apt install --reinstall pirt-runtime", "sudo systemctl restart pirt-runtime");
+        assertTrue(check(report, "gpio").found().contains("(root:root crw-------): user pirt (groups dialout,gpio,pirt) may not open it, and no"
+                + " group may"), () -> AnswerText.of(report));
+        assertFalse(check(report, "gpio").advice().contains("adduser"), "pirt is in gpio already: " + AnswerText.of(report));
+    }
+
+    @Test
+    void gpioChipsOfAGroupPirtIsNotInFailNamingThatGroupAndARestart(@TempDir Path root) throws Exception {
+        // /dev/gpiochip0 of group gpio, which pirt is not in (a system where the package could not add it).
+        Files.createDirectories(root.resolve("proc/device-tree"));
+        Files.writeString(root.resolve("proc/device-tree/model"), "Raspberry Pi 3 Model B\0");
+        Files.createDirectories(root.resolve("sys/class/gpio/gpiochip512/device/gpiochip0"));
+        Files.writeString(root.resolve("sys/class/gpio/gpiochip512/label"), "pinctrl-bcm2835\n");
+        Files.writeString(root.resolve(RootFiles.DEV_LISTING), "crw-rw---- 1 root gpio 254, 0 Dec  7 20:00 gpiochip0\n");
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/passwd"), "pirt:x:999:999:pirt board runtime:/var/lib/pirt:/usr/sbin/nologin\n");
+        Files.writeString(root.resolve("etc/group"), "dialout:x:20:pirt\ngpio:x:997:\npirt:x:999:\n");
+        DoctorReport report = Doctor.examine(new Doctor.Setup(root, Optional.empty(), "detected", Optional.empty(), OptionalLong.empty(),
+                Optional.empty()));
+        assertVerdict(report, "gpio", Verdict.FAIL, "sudo adduser pirt gpio", "sudo systemctl restart pirt-runtime");
+        assertFalse(check(report, "gpio").advice().contains("udevadm"), () -> AnswerText.of(report));
+    }
+
+    @Test
     void noSerial0AndNoUartInItsPlaceFailsSayingWhatWasTriedAndToPassConsole(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("proc/device-tree"));
         Files.writeString(root.resolve("proc/device-tree/model"), "Raspberry Pi 3 Model B\0");
