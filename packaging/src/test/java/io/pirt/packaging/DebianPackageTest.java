@@ -248,6 +248,9 @@ class DebianPackageTest {
         assertHas(runtime, "pirt-runtime-", "picocli-");
         assertHas(app, "pirt-threading-", "pirt-hal-", "pirt-board-profiles-", "jna-", "jSerialComm-", "pi4j-core-",
                 "pi4j-plugin-gpiod-", "jackson-databind-", "snakeyaml-");
+        // Pi4J's logging API and a provider for it, one of each: no "No SLF4J providers" lines at an application's start.
+        assertEquals(List.of("slf4j-api-", "slf4j-simple-"), app.stream().filter(j -> j.startsWith("slf4j-"))
+                .map(j -> j.replaceAll("-\\d.*", "-")).toList(), app.toString());
         assertEquals(List.of(), app.stream().filter(j -> j.startsWith("pirt-runtime") || j.startsWith("picocli")).toList(),
                 "what the runtime keeps to itself is not on an application's class path");
         assertEquals(List.of(), runtime.stream().filter(app::contains).toList(), "one copy of each jar");
@@ -514,6 +517,8 @@ class DebianPackageTest {
         assertTrue(out.contains("jSerialComm.library.path = " + nativeDir.resolve("jSerialComm")), out);
         assertTrue(out.contains("jna.boot.library.path = " + nativeDir.resolve("jna/" + jna)), out);
         assertTrue(out.contains("jna.nounpack = true"), "a missing copy is an error, never an unpacked one:\n" + out);
+        // The same start: SLF4J's provider (slf4j-simple) logs warnings and errors only, in this JVM and, passed on, the application's.
+        assertTrue(out.contains("org.slf4j.simpleLogger.defaultLogLevel = warn"), out);
 
         // The same properties in a JVM that loads both libraries, with an empty temporary directory and
         // home of its own: JNA names the file it loaded, and neither library unpacked anything.
