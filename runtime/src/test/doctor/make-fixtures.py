@@ -76,9 +76,32 @@ def stat(tid, comm, rt_priority, policy):
     return " ".join(fields[1:]) + "\n"
 
 
+def mainline_uarts(root):
+    """A mainline kernel's device tree and ttys on a Pi 3 B (Debian's): no /dev/serial0 (no Raspberry Pi OS
+    udev rule); aliases serial0 = uart0 (the PL011, ttyAMA0, Bluetooth's on the board) and serial1 = uart1
+    (the mini UART on the header, ttyS1); /chosen/stdout-path names serial1 (torvalds/linux
+    arch/arm/boot/dts/broadcom/bcm283x.dtsi aliases, bcm2837-rpi-3-b.dts chosen). sysfs as the kernel
+    lays it out: /sys/class/tty/TTY links to the tty under its platform device, whose of_node links to
+    the node under /sys/firmware/devicetree/base (what /proc/device-tree shows)."""
+    write(root, "proc/device-tree/chosen/stdout-path", "serial1:115200n8\0")
+    uarts = [("serial0", "serial@7e201000", "3f201000.serial", "ttyAMA0"), ("serial1", "serial@7e215040", "3f215040.serial", "ttyS1")]
+    for alias, node, device, tty in uarts:
+        write(root, "proc/device-tree/aliases/" + alias, "/soc/" + node + "\0")
+        write(root, "sys/firmware/devicetree/base/soc/" + node + "/name", "serial\0")
+        link(root, "sys/devices/platform/soc/%s/of_node" % device, "../../../../firmware/devicetree/base/soc/" + node)
+        link(root, "sys/devices/platform/soc/%s/tty/%s/device" % (device, tty), "../../../" + device)
+        link(root, "sys/class/tty/" + tty, "../../devices/platform/soc/%s/tty/%s" % (device, tty))
+    # The 8250 driver's placeholder port and a virtual console: ttys with no device-tree node.
+    link(root, "sys/devices/platform/serial8250/tty/ttyS0/device", "../../../serial8250")
+    link(root, "sys/class/tty/ttyS0", "../../devices/platform/serial8250/tty/ttyS0")
+    write(root, "sys/devices/virtual/tty/tty0/dev", "4:0\n")
+    link(root, "sys/class/tty/tty0", "../../devices/virtual/tty/tty0")
+
+
 def make(case, board, config_extra="", cmdline_extra=ISOLATION + " modules-load=dwc2,g_serial", cmdline_console=False,
          java="java-21-openjdk-arm64", java_version="21.0.5", bits=64, rt=True, preempt_rt=True, rtprio=47,
-         getty=None, pirt_opts="", listing_extra="", omit_nodes=(), model=None, config_base=CONFIG_TXT):
+         getty=None, pirt_opts="", listing_extra="", omit_nodes=(), model=None, config_base=CONFIG_TXT,
+         mainline=False, gpio_node="root gpio    254, %d"):
     root = os.path.join(HERE, case)
     shutil.rmtree(root, ignore_errors=True)
     b_model, chips, serial0, mem_kb, _ = BOARDS[board]
@@ -129,12 +152,18 @@ def make(case, board, config_extra="", cmdline_extra=ISOLATION + " modules-load=
     write(root, "proc/812/task/812/stat", stat(812, "java", 0, 0))
     write(root, "proc/812/task/830/stat", stat(830, "pirt-console", 47 if rt else 0, 1 if rt else 0))
     write(root, "proc/812/task/831/stat", stat(831, "app-supervisor", 45 if rt else 0, 1 if rt else 0))
-    nodes = ["crw-rw---- 1 root gpio    254, %d Dec  7 20:00 gpiochip%d" % (n, n) for _, n, _ in chips]
+    if mainline:
+        mainline_uarts(root)
+    nodes = [("crw-rw---- 1 " if "gpio" in gpio_node else "crw------- 1 ") + gpio_node % n + " Dec  7 20:00 gpiochip%d" % n
+             for _, n, _ in chips]
     nodes += ["crw-rw---- 1 root pirt     10, 58 Dec  7 20:00 cpu_dma_latency",
               "crw-rw---- 1 root dialout 239,  0 Dec  7 20:00 ttyGS0",
               "crw-rw---- 1 root dialout   4, 64 Dec  7 20:00 ttyS0",
               "crw-rw---- 1 root dialout 204, 64 Dec  7 20:00 ttyAMA0",
               "lrwxrwxrwx 1 root root          5 Dec  7 20:00 serial0 -> " + serial0]
+    if mainline:
+        # No serial0 link; the mini UART is ttyS1 (its alias, serial1, numbers it), ttyS0 the 8250 placeholder.
+        nodes = [n for n in nodes if " serial0 -> " not in n] + ["crw-rw---- 1 root dialout   4, 65 Dec  7 20:00 ttyS1"]
     if board == "rpi-5":
         nodes += ["crw-rw---- 1 root dialout 204, 74 Dec  7 20:00 ttyAMA10"]
         nodes = [n for n in nodes if not n.endswith(" ttyS0")]
@@ -165,4 +194,11 @@ make("rpi-4b-jdk17", "rpi-4b", config_extra=GADGET["rpi-4b"], java="java-17-open
 make("rpi-4b-no-preempt-rt", "rpi-4b", config_extra=GADGET["rpi-4b"], preempt_rt=False,
      cmdline_extra="modules-load=dwc2,g_serial")
 make("rpi-4b-no-gadget", "rpi-4b", cmdline_extra=ISOLATION)
+# Debian (a mainline kernel and device tree) on a Pi 3 B with the package installed: its udev rule gave
+# /dev/gpiochip* to the group gpio its postinst made; no /dev/serial0, so the console is the UART the
+# device tree names. And the same before the rule applied: the kernel's root:root 0600.
+make("rpi-3b-debian", "rpi-3b", config_extra="\n[all]\nenable_uart=1\n", cmdline_extra=ISOLATION, model="Raspberry Pi 3 Model B",
+     mainline=True)
+make("rpi-3b-debian-gpio-root-only", "rpi-3b", config_extra="\n[all]\nenable_uart=1\n", cmdline_extra=ISOLATION,
+     model="Raspberry Pi 3 Model B", mainline=True, gpio_node="root root    254, %d")
 make("unknown-board", "rpi-4b", config_extra=GADGET["rpi-4b"], model="Raspberry Pi Compute Module 4S Rev 1.0")

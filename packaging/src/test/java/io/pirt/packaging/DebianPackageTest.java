@@ -97,24 +97,127 @@ class DebianPackageTest {
     }
 
     @Test
-    void aUdevRuleGivesThePirtGroupTheCpuLatencyRequestAndPostinstAppliesItAtOnce() {
+    void aUdevRuleGivesThePirtGroupTheCpuLatencyRequestAndPostinstAppliesItAtOnce() throws Exception {
         String rules = file(data, "/lib/udev/rules.d/60-pirt.rules").text();
         assertTrue(rules.contains("KERNEL==\"cpu_dma_latency\", GROUP=\"pirt\", MODE=\"0660\""), rules);
-        assertTrue(file(control, "postinst").text().contains("udevadm trigger --subsystem-match=misc --sysname-match=cpu_dma_latency"));
+        Postinst postinst = debianPostinst();
+        assertTrue(postinst.index("udevadm control --reload-rules")
+                < postinst.index("udevadm trigger --subsystem-match=misc --sysname-match=cpu_dma_latency"), postinst.toString());
     }
 
     @Test
-    void aUdevRuleLetsThePirtGroupWriteEveryLedsTriggerAndBrightnessAndPostinstAppliesItAtOnce() {
+    void aUdevRuleLetsThePirtGroupWriteEveryLedsTriggerAndBrightnessAndPostinstAppliesItAtOnce() throws Exception {
         List<String> ledRules = file(data, "/lib/udev/rules.d/60-pirt.rules").text().lines()
                 .filter(l -> l.startsWith("SUBSYSTEM==\"leds\"")).toList();
         assertEquals(List.of("SUBSYSTEM==\"leds\", ACTION==\"add\", RUN+=\"/bin/chgrp pirt /sys%p/trigger /sys%p/brightness\","
                 + " RUN+=\"/bin/chmod g+w /sys%p/trigger /sys%p/brightness\""), ledRules,
                 "sysfs attributes take no GROUP/MODE: the rule changes them itself, on the LED's add event");
-        String postinst = file(control, "postinst").text();
-        assertTrue(postinst.contains("udevadm trigger --subsystem-match=leds --action=add"), "the LEDs exist since boot: "
-                + "replay their add events so the rule applies without a reboot");
-        assertTrue(postinst.indexOf("udevadm control --reload-rules") < postinst.indexOf("--subsystem-match=leds"),
-                "the new rule is loaded before the events are replayed");
+        Postinst postinst = debianPostinst();
+        // The LEDs exist since boot: their add events are replayed so the rule applies without a reboot, after it is loaded.
+        assertTrue(postinst.index("udevadm control --reload-rules") < postinst.index("udevadm trigger --subsystem-match=leds --action=add"),
+                "the new rule is loaded before the events are replayed: " + postinst);
+    }
+
+    @Test
+    void aUdevRuleGivesGroupGpioTheGpioChipsOnAnyDistribution() {
+        // The kernel makes /dev/gpiochip* root:root 0600; only Raspberry Pi OS has a rule of its own (the same one).
+        List<String> gpioRules = file(data, "/lib/udev/rules.d/60-pirt.rules").text().lines()
+                .filter(l -> l.startsWith("SUBSYSTEM==\"gpio\"")).toList();
+        assertEquals(List.of("SUBSYSTEM==\"gpio\", KERNEL==\"gpiochip*\", GROUP=\"gpio\", MODE=\"0660\""), gpioRules);
+    }
+
+    /** What the package's postinst did, run with its commands stubbed: each command line called, its stderr, its exit code. */
+    record Postinst(List<String> calls, String err, int exitCode) {
+        int index(String call) {
+            int i = calls.indexOf(call);
+            assertTrue(i >= 0, "postinst ran '" + call + "': " + this);
+            return i;
+        }
+    }
+
+    @TempDir
+    static Path postinstDir;
+    /** The postinst's run on a Debian or Ubuntu system (no group gpio, udev running), made once for the tests that read it. */
+    private static Postinst debian;
+
+    private static synchronized Postinst debianPostinst() throws Exception {
+        if (debian == null) debian = runPostinst(Files.createDirectories(postinstDir.resolve("debian")), List.of("dialout"), 0, true);
+        return debian;
+    }
+
+    /**
+     * Runs the package's postinst ({@code configure}, a first install) with sh on this machine,
+     * every command it calls a stub on PATH that records its command line (getent answers from
+     * {@code groups}, addgroup adds to them, udevadm exits {@code udevadmStatus}), and its two
+     * tests of the running system, {@code /run/udev} and {@code /run/systemd/system}, pointed into
+     * {@code dir} ({@code udevRunning}: whether the first exists). Nothing on this machine changes.
+     */
+    private static Postinst runPostinst(Path dir, List<String> groups, int udevadmStatus, boolean udevRunning) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path calls = dir.resolve("calls");
+        Path groupFile = dir.resolve("groups");
+        Files.write(groupFile, groups);
+        Files.writeString(calls, "");
+        String record = "echo \"${0##*/} $*\" >> \"$CALLS\"\n";
+        Map<String, String> stubs = new LinkedHashMap<>();
+        stubs.put("getent", record + "[ \"$1\" = group ] || exit 2\nwhile read -r g; do [ \"$g\" = \"$2\" ] && exit 0; done < \"$GROUP_FILE\"\nexit 2\n");
+        stubs.put("addgroup", record + "for last; do :; done\necho \"$last\" >> \"$GROUP_FILE\"\n");
+        stubs.put("udevadm", record + "exit " + udevadmStatus + "\n");
+        for (String name : List.of("adduser", "install", "systemctl")) stubs.put(name, record);
+        for (Map.Entry<String, String> stub : stubs.entrySet()) {
+            Path f = bin.resolve(stub.getKey());
+            Files.writeString(f, "#!/bin/sh\n" + stub.getValue());
+            assertTrue(f.toFile().setExecutable(true), f.toString());
+        }
+        Path run = dir.resolve("run");
+        Files.createDirectories(run.resolve("systemd/system"));
+        if (udevRunning) Files.createDirectories(run.resolve("udev"));
+        Path postinst = dir.resolve("postinst");
+        Files.writeString(postinst, file(control, "postinst").text()
+                .replace("/run/udev", run.resolve("udev").toString()).replace("/run/systemd/system", run.resolve("systemd/system").toString()));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", postinst.toString(), "configure");
+        pb.environment().put("PATH", bin.toString());
+        pb.environment().put("CALLS", calls.toString());
+        pb.environment().put("GROUP_FILE", groupFile.toString());
+        Path err = dir.resolve("err");
+        pb.redirectError(err.toFile()).redirectOutput(dir.resolve("out").toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "postinst ends");
+        return new Postinst(Files.readAllLines(calls), Files.readString(err), p.exitValue());
+    }
+
+    @Test
+    void postinstOnDebianMakesGroupGpioPutsPirtInItAndAppliesTheRuleBeforeTheServiceStarts(@TempDir Path dir) throws Exception {
+        Postinst debian = debianPostinst(); // Debian and Ubuntu: no gpio group
+        assertEquals(0, debian.exitCode(), debian.toString());
+        assertEquals("", debian.err(), debian.toString());
+        assertTrue(debian.index("addgroup --system gpio") < debian.index("adduser pirt gpio"), debian.toString());
+        debian.index("adduser pirt dialout");
+        int reload = debian.index("udevadm control --reload-rules");
+        assertTrue(debian.index("addgroup --system gpio") < reload, "the rule's GROUP=gpio is resolved when the rules load: " + debian);
+        assertTrue(reload < debian.index("udevadm trigger --subsystem-match=gpio"), debian.toString());
+        assertTrue(debian.index("udevadm trigger --subsystem-match=gpio") < debian.index("udevadm settle --timeout=30"), debian.toString());
+        assertTrue(debian.index("udevadm settle --timeout=30") < debian.index("systemctl start pirt-runtime.service"),
+                "the service starts with the chips open to it: " + debian);
+
+        Postinst raspberryPiOs = runPostinst(dir, List.of("gpio", "dialout"), 0, true);
+        assertEquals(0, raspberryPiOs.exitCode(), raspberryPiOs.toString());
+        assertFalse(raspberryPiOs.calls().stream().anyMatch(c -> c.startsWith("addgroup")), "the group is there: " + raspberryPiOs);
+        raspberryPiOs.index("adduser pirt gpio");
+    }
+
+    @Test
+    void postinstSaysWhenUdevFailsOrIsNotRunningAndStillInstalls(@TempDir Path dir) throws Exception {
+        Postinst failing = runPostinst(dir, List.of("dialout"), 1, true);
+        assertEquals(0, failing.exitCode(), failing.toString());
+        assertTrue(failing.err().contains("pirt-runtime: 'udevadm trigger --subsystem-match=gpio' failed (status 1)"), failing.toString());
+        assertTrue(failing.err().contains("sudo udevadm trigger --subsystem-match=gpio"), "what to run once it works: " + failing);
+        failing.index("systemctl start pirt-runtime.service");
+
+        Postinst chroot = runPostinst(Files.createDirectories(dir.resolve("chroot")), List.of("dialout"), 0, false);
+        assertEquals(0, chroot.exitCode(), chroot.toString());
+        assertTrue(chroot.err().contains("udev is not running here"), chroot.toString());
+        assertFalse(chroot.calls().stream().anyMatch(c -> c.startsWith("udevadm")), chroot.toString());
     }
 
     @Test
@@ -145,6 +248,9 @@ class DebianPackageTest {
         assertHas(runtime, "pirt-runtime-", "picocli-");
         assertHas(app, "pirt-threading-", "pirt-hal-", "pirt-board-profiles-", "jna-", "jSerialComm-", "pi4j-core-",
                 "pi4j-plugin-gpiod-", "jackson-databind-", "snakeyaml-");
+        // Pi4J's logging API and a provider for it, one of each: no "No SLF4J providers" lines at an application's start.
+        assertEquals(List.of("slf4j-api-", "slf4j-simple-"), app.stream().filter(j -> j.startsWith("slf4j-"))
+                .map(j -> j.replaceAll("-\\d.*", "-")).toList(), app.toString());
         assertEquals(List.of(), app.stream().filter(j -> j.startsWith("pirt-runtime") || j.startsWith("picocli")).toList(),
                 "what the runtime keeps to itself is not on an application's class path");
         assertEquals(List.of(), runtime.stream().filter(app::contains).toList(), "one copy of each jar");
@@ -411,6 +517,8 @@ class DebianPackageTest {
         assertTrue(out.contains("jSerialComm.library.path = " + nativeDir.resolve("jSerialComm")), out);
         assertTrue(out.contains("jna.boot.library.path = " + nativeDir.resolve("jna/" + jna)), out);
         assertTrue(out.contains("jna.nounpack = true"), "a missing copy is an error, never an unpacked one:\n" + out);
+        // The same start: SLF4J's provider (slf4j-simple) logs warnings and errors only, in this JVM and, passed on, the application's.
+        assertTrue(out.contains("org.slf4j.simpleLogger.defaultLogLevel = warn"), out);
 
         // The same properties in a JVM that loads both libraries, with an empty temporary directory and
         // home of its own: JNA names the file it loaded, and neither library unpacked anything.

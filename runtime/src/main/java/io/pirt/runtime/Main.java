@@ -6,7 +6,9 @@ import io.pirt.boards.BoardProfiles;
 import io.pirt.boards.Detection;
 import io.pirt.boards.ProfileException;
 import io.pirt.runtime.access.Access;
+import io.pirt.runtime.console.ConsoleDevice;
 import io.pirt.runtime.console.SerialDevicePort;
+import io.pirt.runtime.doctor.RootFiles;
 import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.systemd.SystemdNotifier;
 import io.pirt.runtime.systemd.SystemdWatchdog;
@@ -39,13 +41,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--board-file", paramLabel = "PATH", description = "A board profile file, for a custom carrier board.")
     Path boardFile;
 
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", description = "Root of the file system to detect the board in (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", description = "Root of the file system to detect the board and find the console device in (default: ${DEFAULT-VALUE}).")
     Path root;
 
     @Option(names = "--state", paramLabel = "DIR", defaultValue = "/var/lib/pirt", description = "State directory: log, sockets, bundles (default: ${DEFAULT-VALUE}).")
     Path state;
 
-    @Option(names = "--console", paramLabel = "DEVICE", description = "Console device; default: the profile's (a pseudo-terminal path on the virtual board).")
+    @Option(names = "--console", paramLabel = "DEVICE", description = "Console device; default: the profile's, or where the profile's "
+            + "/dev/serial0 is missing (Debian, Ubuntu) the UART the device tree names (a pseudo-terminal path on the virtual board).")
     String console;
 
     @Option(names = "--baud", defaultValue = "115200", description = "Console baud rate on a UART (default: ${DEFAULT-VALUE}).")
@@ -122,7 +125,9 @@ public final class Main implements Callable<Integer> {
         }
         // Before any pirt thread starts: the runtime's threads run above every application level.
         Threading.configureRealtime(SupervisorPriorities.above(profile.realtime(), RealtimeConfig.fromSystemProperties()));
-        String device = console != null ? console : profile.consoleDevice();
+        ConsoleDevice consoleDevice = console != null ? ConsoleDevice.given(console, "given with --console")
+                : ConsoleDevice.choose(profile, new RootFiles(root));
+        String device = consoleDevice.device();
         if (device.startsWith("pty:")) {
             System.err.println("pirt-runtime: board " + profile.id() + " has no console device of its own (" + device
                     + "); give one with --console PATH (`pirt sim` does)");
@@ -162,6 +167,10 @@ public final class Main implements Callable<Integer> {
             if (readyFile != null && !Files.exists(readyFile)) Files.writeString(readyFile, device + "\n");
             return port;
         });
+        // Which device and why, once at start: on a system without /dev/serial0 the choice is not obvious.
+        String consoleLine = "console " + device + ": " + consoleDevice.why();
+        System.err.println("pirt-runtime: " + consoleLine);
+        runtime.log().runtime(consoleLine);
         Optional<SystemdNotifier> notifier = systemdNotifier(runtime);
         Optional<SystemdWatchdog> watchdog = notifier.flatMap(n -> watchdog(n, runtime));
         Runtime.getRuntime().addShutdownHook(new java.lang.Thread(() -> {

@@ -68,6 +68,14 @@ class HostToolOnVirtualBoardTest {
     }
 
     @Test
+    @Order(0)
+    void theRuntimeSaysWhichConsoleDeviceItOpensAndWhy() throws Exception {
+        // One line at start, on standard error (the journal on a board) as in the log: here the cable's end, given with --console.
+        assertTrue(board.runtimeOutput().lines().anyMatch(l -> l.matches("pirt-runtime: console /\\S+: given with --console")),
+                board.runtimeOutput());
+    }
+
+    @Test
     @Order(1)
     void aBundleSignedByAnUntrustedKeyIsRefusedWithExitThree() {
         assertEquals(0, pirt("keygen", "--out", dir.resolve("keys").toString()).exitCode());

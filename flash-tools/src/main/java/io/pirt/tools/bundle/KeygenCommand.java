@@ -66,7 +66,7 @@ public final class KeygenCommand implements Callable<Integer> {
         out.println("To make a board trust bundles signed with it, copy the public key into its trusted keys");
         out.println("(as root) and restart the runtime:");
         out.println("  scp " + publicKey + " pi@BOARD:/tmp/ && ssh pi@BOARD 'sudo install -m 644 /tmp/" + publicKey.getFileName()
-                + " /etc/pirt/keys/" + name + "-" + id + ".pub && sudo systemctl restart pirt'");
+                + " /etc/pirt/keys/" + name + "-" + id + ".pub && sudo systemctl restart pirt-runtime'");
         out.println("Then sign bundles with: pirt bundle --key " + privateKey + " ...");
         return 0;
     }

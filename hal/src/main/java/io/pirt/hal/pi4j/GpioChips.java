@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +34,9 @@ final class GpioChips {
     private static final int CHIP_INFO_BYTES = 68;
     /** _IOR(0xB4, 0x01, struct gpiochip_info): read (2) << 30 | size << 16 | type << 8 | nr. */
     static final long GPIO_GET_CHIPINFO_IOCTL = (2L << 30) | ((long) CHIP_INFO_BYTES << 16) | (0xB4 << 8) | 0x01;
+    /** The pirt-runtime package's system user and its service (packaging/src/deb), for the advice. */
+    private static final String PACKAGE_USER = "pirt";
+    private static final String PACKAGE_SERVICE = "pirt-runtime";
 
     private GpioChips() {
     }
@@ -126,17 +130,74 @@ final class GpioChips {
         return m.toString();
     }
 
+    /** What to do about a chip device this process could not read, said for the user and the service it runs as. */
     static String unreadableMessage(Unreadable u) {
-        if (u.errno() == 13 || u.errno() == 1) {
-            String user = System.getProperty("user.name", "$USER");
-            StringBuilder m = new StringBuilder("Cannot open ").append(u.device()).append(": permission denied");
-            if (u.group() != null) m.append(" (group ").append(u.group()).append(u.permissions() == null ? "" : ", mode " + u.permissions()).append(')');
-            String group = u.group() == null || u.group().equals("root") ? "gpio" : u.group();
-            return m.append("; add user ").append(user).append(" to group ").append(group).append(": sudo usermod -aG ")
-                    .append(group).append(' ').append(user).append(", then log out and in again.").toString();
+        return unreadableMessage(u, System.getProperty("user.name", "$USER"), systemService(thisProcessCgroups()));
+    }
+
+    /**
+     * What to do about {@code u}: for a permission denied, the fix on this system. A chip of a
+     * group that is not root: join that group, then restart what runs as {@code user} (a process
+     * takes its groups when it starts: a service is restarted, a login is logged into again). A
+     * chip only root may open ({@code root:root 0600}, the kernel's own): no udev rule gave the
+     * chips a group, and the package's (60-pirt.rules, group gpio) is to be applied.
+     *
+     * @param user    the user this process runs as
+     * @param service the systemd service this process runs in ({@code pirt-runtime}); empty outside one
+     */
+    static String unreadableMessage(Unreadable u, String user, Optional<String> service) {
+        if (u.errno() != 13 && u.errno() != 1) {
+            return "Cannot read " + u.device() + " (errno " + u.errno() + (u.errno() == 25 ? ", ENOTTY: not a GPIO chip device" : "") + ").";
         }
-        return "Cannot read " + u.device() + " (errno " + u.errno() + (u.errno() == 25 ? ", ENOTTY: not a GPIO chip device" : "")
-                + ").";
+        StringBuilder m = new StringBuilder("Cannot open ").append(u.device()).append(": permission denied");
+        if (u.group() != null) m.append(" (group ").append(u.group()).append(u.permissions() == null ? "" : ", mode " + u.permissions()).append(')');
+        // The package's user has no login: it only ever runs as the service.
+        Optional<String> restarted = service.isPresent() ? service : user.equals(PACKAGE_USER) ? Optional.of(PACKAGE_SERVICE) : Optional.empty();
+        String restart = restarted.map(s -> "then restart the service, which takes its groups when it starts: sudo systemctl restart " + s)
+                .orElse("then log out and in again (a login takes its groups when it starts)");
+        if (u.group() == null) {
+            return m.append("; see its group with ls -l ").append(u.device()).append(", add user ").append(user)
+                    .append(" to it (sudo adduser ").append(user).append(" GROUP), ").append(restart).append('.').toString();
+        }
+        if (u.group().equals("root")) {
+            m.append("; only root may open it: no udev rule gave the GPIO chips a group. The pirt-runtime package's rule"
+                    + " (/lib/udev/rules.d/60-pirt.rules) gives them to group gpio; apply it: sudo udevadm trigger --subsystem-match=gpio"
+                    + " (without that file: sudo apt install --reinstall pirt-runtime)");
+            if (!user.equals(PACKAGE_USER)) m.append("; user ").append(user).append(" needs group gpio too: sudo adduser ").append(user).append(" gpio");
+            return m.append(", ").append(restart).append('.').toString();
+        }
+        return m.append("; add user ").append(user).append(" to group ").append(u.group()).append(": sudo adduser ").append(user).append(' ')
+                .append(u.group()).append(", ").append(restart).append('.').toString();
+    }
+
+    /**
+     * The system service whose control group {@code cgroups} (the text of {@code /proc/self/cgroup},
+     * cgroup v1 or v2) puts the process in: {@code pirt-runtime} for {@code 0::/system.slice/pirt-runtime.service};
+     * empty for a login session, a user's own services or none.
+     */
+    static Optional<String> systemService(String cgroups) {
+        for (String line : cgroups.split("\n")) {
+            String[] f = line.split(":", 3);
+            if (f.length < 3) continue;
+            String[] path = f[2].split("/");
+            if (path.length < 3 || !path[1].equals("system.slice")) continue;
+            for (int i = path.length - 1; i >= 2; i--) {
+                if (path[i].endsWith(".service")) return Optional.of(path[i].substring(0, path[i].length() - ".service".length()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * This process's {@code /proc/self/cgroup}; empty where there is none. Read only to word a
+     * message: a file that cannot be read then gives the advice for a login, not another error.
+     */
+    private static String thisProcessCgroups() {
+        try {
+            return Files.readString(Path.of("/proc/self/cgroup"));
+        } catch (IOException | SecurityException e) {
+            return "";
+        }
     }
 
     private static String cString(byte[] bytes, int off, int max) {

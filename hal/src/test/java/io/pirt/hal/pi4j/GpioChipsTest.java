@@ -15,6 +15,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,12 +67,58 @@ class GpioChipsTest {
     }
 
     @Test
-    void aForbiddenChipSaysWhichGroupToJoin() {
+    void aChipOfAGroupSaysToJoinItThenLogInAgainForALogin() {
         GpioChips.Unreadable u = new GpioChips.Unreadable(Path.of("/dev/gpiochip0"), 13, "gpio", "rw-rw----");
-        String m = GpioChips.unreadableMessage(u);
-        String user = System.getProperty("user.name");
-        assertEquals("Cannot open /dev/gpiochip0: permission denied (group gpio, mode rw-rw----); add user " + user
-                + " to group gpio: sudo usermod -aG gpio " + user + ", then log out and in again.", m);
+        assertEquals("Cannot open /dev/gpiochip0: permission denied (group gpio, mode rw-rw----); add user pi to group gpio:"
+                + " sudo adduser pi gpio, then log out and in again (a login takes its groups when it starts).",
+                GpioChips.unreadableMessage(u, "pi", Optional.empty()));
+    }
+
+    @Test
+    void aChipOfAGroupSaysToJoinItThenRestartTheServiceForAService() {
+        GpioChips.Unreadable u = new GpioChips.Unreadable(Path.of("/dev/gpiochip0"), 13, "gpio", "rw-rw----");
+        String restart = ", then restart the service, which takes its groups when it starts: sudo systemctl restart pirt-runtime.";
+        assertEquals("Cannot open /dev/gpiochip0: permission denied (group gpio, mode rw-rw----); add user pirt to group gpio:"
+                + " sudo adduser pirt gpio" + restart, GpioChips.unreadableMessage(u, "pirt", Optional.of("pirt-runtime")));
+        // The package's user has no login: a service even where its control group is not seen.
+        assertTrue(GpioChips.unreadableMessage(u, "pirt", Optional.empty()).endsWith(restart));
+        // Another user's own unit is restarted by its name.
+        assertTrue(GpioChips.unreadableMessage(u, "robot", Optional.of("robot-app")).endsWith("sudo systemctl restart robot-app."));
+    }
+
+    @Test
+    void aChipOnlyRootMayOpenSaysToApplyThePackagesUdevRule() {
+        // Debian and Ubuntu before the package's rule applied: the kernel's root:root 0600.
+        GpioChips.Unreadable u = new GpioChips.Unreadable(Path.of("/dev/gpiochip0"), 13, "root", "rw-------");
+        String service = GpioChips.unreadableMessage(u, "pirt", Optional.of("pirt-runtime"));
+        assertEquals("Cannot open /dev/gpiochip0: permission denied (group root, mode rw-------); only root may open it: no udev"
+                + " rule gave the GPIO chips a group. The pirt-runtime package's rule (/lib/udev/rules.d/60-pirt.rules) gives them to"
+                + " group gpio; apply it: sudo udevadm trigger --subsystem-match=gpio (without that file: sudo apt install --reinstall"
+                + " pirt-runtime), then restart the service, which takes its groups when it starts: sudo systemctl restart pirt-runtime.",
+                service);
+        String login = GpioChips.unreadableMessage(u, "pi", Optional.empty());
+        assertTrue(login.contains("sudo udevadm trigger --subsystem-match=gpio"), login);
+        assertTrue(login.endsWith("; user pi needs group gpio too: sudo adduser pi gpio, then log out and in again (a login takes its"
+                + " groups when it starts)."), login);
+    }
+
+    @Test
+    void aChipWhoseGroupCannotBeReadSaysHowToSeeIt() {
+        GpioChips.Unreadable u = new GpioChips.Unreadable(Path.of("/dev/gpiochip0"), 1, null, null);
+        assertEquals("Cannot open /dev/gpiochip0: permission denied; see its group with ls -l /dev/gpiochip0, add user pi to it"
+                + " (sudo adduser pi GROUP), then log out and in again (a login takes its groups when it starts).",
+                GpioChips.unreadableMessage(u, "pi", Optional.empty()));
+    }
+
+    @Test
+    void theSystemServiceIsReadFromTheControlGroup() {
+        assertEquals(Optional.of("pirt-runtime"), GpioChips.systemService("0::/system.slice/pirt-runtime.service\n"));
+        assertEquals(Optional.of("pirt-runtime"), GpioChips.systemService(
+                "12:pids:/system.slice/pirt-runtime.service\n1:name=systemd:/system.slice/pirt-runtime.service\n0::/system.slice/pirt-runtime.service\n"));
+        assertEquals(Optional.of("app@2"), GpioChips.systemService("0::/system.slice/system-app.slice/app@2.service\n"));
+        assertEquals(Optional.empty(), GpioChips.systemService("0::/user.slice/user-1000.slice/session-3.scope\n"));
+        assertEquals(Optional.empty(), GpioChips.systemService("0::/user.slice/user-1000.slice/user@1000.service/app.slice/robot.service\n"));
+        assertEquals(Optional.empty(), GpioChips.systemService(""));
     }
 
     @Test

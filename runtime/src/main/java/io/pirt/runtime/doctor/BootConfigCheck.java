@@ -1,6 +1,7 @@
 package io.pirt.runtime.doctor;
 
 import io.pirt.boards.BoardProfile;
+import io.pirt.runtime.console.ConsoleDevice;
 import io.pirt.wire.message.DoctorReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,9 @@ final class BootConfigCheck extends Check {
 
     @Override
     DoctorReport.Check run(Examination e) {
-        Optional<Examination.Console> console = e.console();
+        Optional<ConsoleDevice> console = e.console();
         if (console.isEmpty() || e.profile().isEmpty()) return skip("no board profile, so no console to check the configuration of");
-        Examination.Console c = console.get();
+        ConsoleDevice c = console.get();
         BoardProfile p = e.profile().get();
         if (c.device().startsWith("pty:")) return skip(c.device() + ": a pseudo-terminal of the virtual board");
         Set<String> filters = BootConfig.filtersOf(p.id(), p.extendsId());
@@ -46,7 +47,7 @@ final class BootConfigCheck extends Check {
                 "add enable_uart=1 under [all] at the end of " + file + ", then reboot");
     }
 
-    private DoctorReport.Check pi5Uart(Examination.Console c, BootConfig config, String file) {
+    private DoctorReport.Check pi5Uart(ConsoleDevice c, BootConfig config, String file) {
         String name = c.name();
         if (name.equals("ttyAMA10")) return ok(c.device() + ": the debug connector's UART, on without configuration");
         if (name.equals("serial0")) {

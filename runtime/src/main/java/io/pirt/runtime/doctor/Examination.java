@@ -1,6 +1,7 @@
 package io.pirt.runtime.doctor;
 
 import io.pirt.runtime.AppJvm;
+import io.pirt.runtime.console.ConsoleDevice;
 
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.Detection;
@@ -34,14 +35,6 @@ record Examination(RootFiles files, Optional<BoardProfile> profile, String profi
     record JvmArch(int bits, String arch, String source) {
     }
 
-    /** The console device and where it was chosen ({@code /dev/ttyGS0}, {@code the board profile}); empty without a profile. */
-    record Console(String device, String source) {
-        /** Its name in /dev ({@code ttyGS0}). */
-        String name() {
-            return device.substring(device.lastIndexOf('/') + 1);
-        }
-    }
-
     /** A {@code KEY=VALUE} setting of /etc/pirt/pirt.conf (a systemd EnvironmentFile), the last one if repeated. */
     Optional<String> pirtConf(String key) {
         Optional<String> value = Optional.empty();
@@ -57,14 +50,18 @@ record Examination(RootFiles files, Optional<BoardProfile> profile, String profi
         return pirtConf("PIRT_OPTS").orElse("").trim().split("\\s+");
     }
 
-    /** The console device the runtime opens: {@code --console} in PIRT_OPTS of pirt.conf, else the profile's. */
-    Optional<Console> console() {
+    /**
+     * The console device the runtime opens: {@code --console} in PIRT_OPTS of pirt.conf, else
+     * the one the runtime chooses for the profile on this machine ({@link ConsoleDevice#choose});
+     * empty without a profile.
+     */
+    Optional<ConsoleDevice> console() {
         String[] opts = pirtOpts();
         for (int i = 0; i < opts.length; i++) {
-            if (opts[i].equals("--console") && i + 1 < opts.length) return Optional.of(new Console(opts[i + 1], "--console in /" + PIRT_CONF));
-            if (opts[i].startsWith("--console=")) return Optional.of(new Console(opts[i].substring(10), "--console in /" + PIRT_CONF));
+            if (opts[i].equals("--console") && i + 1 < opts.length) return Optional.of(ConsoleDevice.given(opts[i + 1], "--console in /" + PIRT_CONF));
+            if (opts[i].startsWith("--console=")) return Optional.of(ConsoleDevice.given(opts[i].substring(10), "--console in /" + PIRT_CONF));
         }
-        return profile.map(p -> new Console(p.consoleDevice(), "board profile " + p.id()));
+        return profile.map(p -> ConsoleDevice.choose(p, files));
     }
 
     /**

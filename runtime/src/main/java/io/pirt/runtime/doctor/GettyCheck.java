@@ -1,5 +1,6 @@
 package io.pirt.runtime.doctor;
 
+import io.pirt.runtime.console.ConsoleDevice;
 import io.pirt.wire.message.DoctorReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +21,9 @@ final class GettyCheck extends Check {
 
     @Override
     DoctorReport.Check run(Examination e) {
-        Optional<Examination.Console> console = e.console();
+        Optional<ConsoleDevice> console = e.console();
         if (console.isEmpty()) return skip("no board profile, so no console device");
-        Examination.Console c = console.get();
+        ConsoleDevice c = console.get();
         if (c.device().startsWith("pty:")) return skip(c.device() + ": a pseudo-terminal of the virtual board");
         Set<String> names = new TreeSet<>(List.of(c.name()));
         e.files().devNodeFollowed(c.name()).ifPresent(n -> names.add(n.name()));

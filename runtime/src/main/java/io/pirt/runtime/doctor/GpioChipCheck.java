@@ -11,7 +11,9 @@ import java.util.Optional;
  * GpioChips asks each /dev/gpiochipN for its label): here from sysfs, where each chip's
  * {@code /sys/class/gpio/gpiochipBASE/label} sits beside a {@code device} link to the chip's
  * parent, under which the chip device {@code gpiochipN} is listed. Then whether user
- * {@code pirt} may open {@code /dev/gpiochipN} (its owner, or a group it is in with rw).
+ * {@code pirt} may open {@code /dev/gpiochipN} (its owner, or a group it is in with rw). The
+ * advice differs by what is wrong: a group that pirt is not in (join it), or the kernel's
+ * {@code root:root 0600}, which means the package's udev rule has not applied (apply it).
  */
 final class GpioChipCheck extends Check {
     static final String USER = "pirt";
@@ -55,8 +57,14 @@ final class GpioChipCheck extends Check {
             return warn(found + "; user " + USER + " is in no group of /etc/group (not made yet?)", "install the pirt-runtime package (its postinst makes the user)");
         }
         if (Groups.mayReadWrite(node.get(), USER, groups)) return ok(found + ", open to user " + USER);
-        String group = node.get().group().equals("root") ? "gpio" : node.get().group();
-        return fail(found + ": user " + USER + " (groups " + String.join(",", groups) + ") may not open it",
-                "sudo adduser " + USER + " " + group + " (the package does this when group gpio exists), then sudo systemctl restart pirt-runtime");
+        String refused = found + ": user " + USER + " (groups " + String.join(",", groups) + ") may not open it";
+        if (node.get().group().equals("root")) {
+            // The kernel's own root:root 0600: no rule gave the chips a group (Debian, Ubuntu before the package's applied).
+            return fail(refused + ", and no group may: the package's udev rule, which gives /dev/gpiochip* to group gpio, has not applied",
+                    "sudo udevadm trigger --subsystem-match=gpio (the rule is /lib/udev/rules.d/60-pirt.rules; without it: "
+                            + "sudo apt install --reinstall pirt-runtime)" + (groups.contains("gpio") ? "" : "; then sudo adduser " + USER
+                            + " gpio") + ", then sudo systemctl restart pirt-runtime");
+        }
+        return fail(refused, "sudo adduser " + USER + " " + node.get().group() + " (the package puts it in gpio), then sudo systemctl restart pirt-runtime");
     }
 }

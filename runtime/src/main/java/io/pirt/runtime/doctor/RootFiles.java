@@ -17,9 +17,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The files of one machine as the doctor reads them: every path is relative to a root
- * ({@code /} on the board, a fixture tree in tests), and a symbolic link whose target is
- * absolute is followed inside the root, not out of it.
+ * The files of one machine as the doctor reads them, and the runtime where it chooses from
+ * what the machine has (its console device, {@link io.pirt.runtime.console.ConsoleDevice}):
+ * every path is relative to a root ({@code /} on the board, a fixture tree in tests), and a
+ * symbolic link whose target is absolute is followed inside the root, not out of it.
  *
  * <p>Device nodes: a file tree cannot carry a node's owner, group and type, so when
  * {@code ROOT/dev-listing.txt} exists it is the truth about {@code /dev}: the output of
@@ -27,11 +28,11 @@ import java.util.stream.Stream;
  * major/minor, date, name, and {@code -> TARGET} for a link). Without it the nodes are read
  * from {@code ROOT/dev} itself. Immutable after construction.
  */
-final class RootFiles {
+public final class RootFiles {
     static final String DEV_LISTING = "dev-listing.txt";
 
     /** A /dev entry: its name, type ({@code c}, {@code l}, {@code -}, ...), owner, group, mode ({@code rw-rw----}) and link target. */
-    record DevNode(String name, char type, String owner, String group, String mode, Optional<String> linkTarget) {
+    public record DevNode(String name, char type, String owner, String group, String mode, Optional<String> linkTarget) {
         boolean groupCanReadWrite() {
             return mode.charAt(3) == 'r' && mode.charAt(4) == 'w';
         }
@@ -50,7 +51,8 @@ final class RootFiles {
     /** The /dev entries by name from the listing; null when there is no listing and /dev itself is read. */
     private final Map<String, DevNode> listing;
 
-    RootFiles(Path root) {
+    /** The files under {@code root}; reads {@code ROOT/dev-listing.txt} now if there is one. @throws UncheckedIOException if that listing cannot be read */
+    public RootFiles(Path root) {
         this.root = root.toAbsolutePath().normalize();
         this.listing = readListing(this.root.resolve(DEV_LISTING));
     }
@@ -73,7 +75,7 @@ final class RootFiles {
      *
      * @throws UncheckedIOException when it exists but cannot be read (the check then says so)
      */
-    Optional<String> read(String relative) {
+    public Optional<String> read(String relative) {
         Path p = path(relative);
         if (!Files.isRegularFile(p)) return Optional.empty();
         try {
@@ -97,7 +99,7 @@ final class RootFiles {
     }
 
     /** The names in a directory, sorted; empty when it does not exist. */
-    List<String> list(String relative) {
+    public List<String> list(String relative) {
         Path p = path(relative);
         if (!Files.isDirectory(p)) return List.of();
         try (Stream<Path> s = Files.list(p)) {
@@ -112,7 +114,7 @@ final class RootFiles {
      * kernel would with the root as {@code /}): the path relative to the root of what it
      * finally names, which need not exist. At most 40 links, as Linux allows.
      */
-    String resolve(String relative) {
+    public String resolve(String relative) {
         List<String> done = new ArrayList<>();
         List<String> todo = new ArrayList<>(List.of(strip(relative).split("/")));
         int links = 0;
@@ -161,7 +163,7 @@ final class RootFiles {
      * The /dev entry {@code name} with links among /dev followed ({@code serial0} to
      * {@code ttyS0}); empty when it or its target is absent.
      */
-    Optional<DevNode> devNodeFollowed(String name) {
+    public Optional<DevNode> devNodeFollowed(String name) {
         Optional<DevNode> node = devNode(name);
         for (int i = 0; i < 8 && node.isPresent() && node.get().linkTarget().isPresent(); i++) {
             String target = node.get().linkTarget().get();

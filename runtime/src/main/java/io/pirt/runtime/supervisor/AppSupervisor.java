@@ -57,6 +57,13 @@ public final class AppSupervisor implements AutoCloseable {
      */
     static final List<String> NATIVE_LIBRARY_PROPERTIES =
             List.of("jSerialComm.library.path", "jna.boot.library.path", "jna.nounpack", "jna.nosys", "pirt.native.dir");
+    /**
+     * The level of slf4j-simple, the SLF4J provider the board puts on the application's class
+     * path for Pi4J's logging (runtime/pom.xml): the runtime's own value when it has one (the
+     * package's launcher sets {@code warn}), else {@code warn}, so Pi4J's warnings and errors
+     * reach the application's standard error and its chatter does not.
+     */
+    static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
     /** The environment systemd gives the service's main process only. */
     static final List<String> SERVICE_MANAGER_VARIABLES = List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID");
 
@@ -145,6 +152,7 @@ public final class AppSupervisor implements AutoCloseable {
             String v = System.getProperty(p);
             if (v != null) cmd.add("-D" + p + "=" + v);
         }
+        cmd.add("-D" + LOG_LEVEL_PROPERTY + "=" + System.getProperty(LOG_LEVEL_PROPERTY, "warn"));
         cmd.addAll(spec.jvmFlags());
         cmd.add("-XX:+ExitOnOutOfMemoryError"); // out of memory ends the process: a crash the supervisor sees
         cmd.add("--enable-native-access=ALL-UNNAMED"); // JNA and jSerialComm call native code: no warning on every start

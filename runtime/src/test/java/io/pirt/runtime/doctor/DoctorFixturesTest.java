@@ -194,6 +194,57 @@ class DoctorFixturesTest {
     }
 
     @Test
+    void debianWithoutSerial0HasTheConsoleTheRuntimeChoosesAndTheGpioGroupOfThePackage() {
+        DoctorReport report = examine("rpi-3b-debian");
+        assertEquals("rpi-3b", report.board());
+        assertVerdict(report, "console", Verdict.OK);
+        assertEquals("/dev/ttyS1 (root:dialout crw-rw----) (board profile rpi-3b names /dev/serial0, which this system does not have"
+                + " (Raspberry Pi OS's udev rule makes it); /dev/ttyS1 is that UART, by the device tree's /chosen/stdout-path serial1"
+                + " = /soc/serial@7e215040)", check(report, "console").found());
+        assertVerdict(report, "gpio", Verdict.OK);
+        assertTrue(check(report, "gpio").found().endsWith("/dev/gpiochip0 (root:gpio crw-rw----), open to user pirt"), () -> AnswerText.of(report));
+    }
+
+    @Test
+    void gpioChipsOnlyRootMayOpenFailSayingThePackagesUdevRuleHasNotApplied() {
+        DoctorReport report = examine("rpi-3b-debian-gpio-root-only");
+        assertVerdict(report, "gpio", Verdict.FAIL, "sudo udevadm trigger --subsystem-match=gpio", "/lib/udev/rules.d/60-pirt.rules",
+                "sudo apt install --reinstall pirt-runtime", "sudo systemctl restart pirt-runtime");
+        assertTrue(check(report, "gpio").found().contains("(root:root crw-------): user pirt (groups dialout,gpio,pirt) may not open it, and no"
+                + " group may"), () -> AnswerText.of(report));
+        assertFalse(check(report, "gpio").advice().contains("adduser"), "pirt is in gpio already: " + AnswerText.of(report));
+    }
+
+    @Test
+    void gpioChipsOfAGroupPirtIsNotInFailNamingThatGroupAndARestart(@TempDir Path root) throws Exception {
+        // /dev/gpiochip0 of group gpio, which pirt is not in (a system where the package could not add it).
+        Files.createDirectories(root.resolve("proc/device-tree"));
+        Files.writeString(root.resolve("proc/device-tree/model"), "Raspberry Pi 3 Model B\0");
+        Files.createDirectories(root.resolve("sys/class/gpio/gpiochip512/device/gpiochip0"));
+        Files.writeString(root.resolve("sys/class/gpio/gpiochip512/label"), "pinctrl-bcm2835\n");
+        Files.writeString(root.resolve(RootFiles.DEV_LISTING), "crw-rw---- 1 root gpio 254, 0 Dec  7 20:00 gpiochip0\n");
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/passwd"), "pirt:x:999:999:pirt board runtime:/var/lib/pirt:/usr/sbin/nologin\n");
+        Files.writeString(root.resolve("etc/group"), "dialout:x:20:pirt\ngpio:x:997:\npirt:x:999:\n");
+        DoctorReport report = Doctor.examine(new Doctor.Setup(root, Optional.empty(), "detected", Optional.empty(), OptionalLong.empty(),
+                Optional.empty()));
+        assertVerdict(report, "gpio", Verdict.FAIL, "sudo adduser pirt gpio", "sudo systemctl restart pirt-runtime");
+        assertFalse(check(report, "gpio").advice().contains("udevadm"), () -> AnswerText.of(report));
+    }
+
+    @Test
+    void noSerial0AndNoUartInItsPlaceFailsSayingWhatWasTriedAndToPassConsole(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("proc/device-tree"));
+        Files.writeString(root.resolve("proc/device-tree/model"), "Raspberry Pi 3 Model B\0");
+        DoctorReport report = Doctor.examine(new Doctor.Setup(root, Optional.empty(), "detected", Optional.empty(), OptionalLong.empty(),
+                Optional.empty()));
+        assertVerdict(report, "console", Verdict.FAIL, "--console DEVICE in PIRT_OPTS of /etc/pirt/pirt.conf");
+        assertTrue(check(report, "console").found().startsWith("/dev/serial0 does not exist (board profile rpi-3b; /dev/serial0 does not exist"
+                + " and no UART was found in its place (tried the device tree has neither /chosen/stdout-path nor alias serial0)"),
+                () -> AnswerText.of(report));
+    }
+
+    @Test
     void aGivenProfileOtherThanTheDetectedOneWarns() {
         DoctorReport report = Doctor.examine(new Doctor.Setup(FIXTURES.resolve("rpi-4b-good"), Optional.of(BoardProfiles.builtIn().get("rpi-5")),
                 "--board rpi-5", Optional.empty(), OptionalLong.empty(), Optional.empty()));

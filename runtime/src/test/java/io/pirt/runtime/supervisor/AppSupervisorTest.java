@@ -128,8 +128,13 @@ class AppSupervisorTest {
         assertEquals(AppState.EXITED, supervisor.state());
     }
 
+    /**
+     * One application start for two things the runtime hands its JVM: where native libraries load
+     * from, and an SLF4J provider at warn (Pi4J's logging: its warnings reach the console, its
+     * chatter and SLF4J's "no providers" lines do not).
+     */
     @Test
-    void applicationJvmLoadsNativeLibrariesFromWhereTheRuntimeDoes() throws Exception {
+    void applicationJvmLoadsNativeLibrariesFromWhereTheRuntimeDoesAndLogsThroughSlf4jAtWarn() throws Exception {
         String before = System.getProperty("jSerialComm.library.path");
         System.setProperty("jSerialComm.library.path", "/usr/lib/pirt/native/jSerialComm");
         try {
@@ -143,6 +148,9 @@ class AppSupervisorTest {
         // Passed on as the runtime has it; a property the runtime has not set is not invented.
         assertTrue(logged("[app] jSerialComm.library.path=/usr/lib/pirt/native/jSerialComm jna.nounpack="
                 + System.getProperty("jna.nounpack")), log.recent(20).toString());
+        List<String> lines = log.recent(500);
+        assertTrue(lines.contains("[app!] [main] WARN com.pi4j.test - a warning at warn"), lines.toString());
+        assertFalse(lines.stream().anyMatch(l -> l.contains("chatter at info") || l.contains("SLF4J")), lines.toString());
     }
 
     @Test

@@ -19,8 +19,14 @@ public final class TestApp {
     public static void main(String[] args) {
         switch (args.length == 0 ? "run" : args[0]) {
             case "exit" -> System.out.println("bye");
-            case "native-properties" -> System.out.println("jSerialComm.library.path=" + System.getProperty("jSerialComm.library.path")
-                    + " jna.nounpack=" + System.getProperty("jna.nounpack"));
+            case "native-properties" -> {
+                System.out.println("jSerialComm.library.path=" + System.getProperty("jSerialComm.library.path")
+                        + " jna.nounpack=" + System.getProperty("jna.nounpack"));
+                // As Pi4J logs: through the SLF4J API, with whatever provider the class path has.
+                org.slf4j.Logger pi4jLike = org.slf4j.LoggerFactory.getLogger("com.pi4j.test");
+                pi4jLike.info("chatter at info");
+                pi4jLike.warn("a warning at warn");
+            }
             case "crash" -> throw new IllegalStateException("the application failed on purpose");
             case "sysexit" -> System.exit(7);
             case "hang" -> {

@@ -154,6 +154,8 @@ class LauncherTest {
             assertOk(run);
             Path keys = dir.resolve("home/.pirt");
             assertTrue(Files.exists(keys.resolve("signing.key")) && Files.exists(keys.resolve("signing.pub")), run::toString);
+            // The advice restarts the package's unit, pirt-runtime (there is no unit 'pirt').
+            assertTrue(run.out().contains("sudo systemctl restart pirt-runtime'"), run::toString);
         }
 
         @Test
