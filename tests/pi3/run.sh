@@ -695,6 +695,28 @@ s_reboot() {
     NOTE="$after running again $((SECONDS - t0)) s after the shell, $BOOT_S s boot; nothing sent by the host"
 }
 
+s_every_board() {
+    # examples/every-board as shipped: the runtime back on the built-in rpi-3b profile (no board
+    # file), the bundle unmodified. QEMU's Pi has no /sys/class/leds, so it must carry on without
+    # the ACT LED and say so.
+    set_pirt_opts "--baud 115200 $EMULATION_OPTS" || return 1
+    sleep 5 # the restart stops the old runtime first; then ask until the new one answers
+    wait_for_runtime "$WORK/info-every.json" "$RUNTIME_WAIT_S" || return 1
+    [ "$(jq -r .board "$WORK/info-every.json")" = rpi-3b ] || { echo "board is not rpi-3b"; return 1; }
+    local b="$WORK/every-board-1.0.0.pirt" ok=0
+    (cd "$REPO" && mvn -q -o -B -Dstyle.color=never -pl examples/every-board -am package -DskipTests) || return 1
+    "$PIRT" bundle --project "$REPO/examples/every-board" --main io.pirt.examples.everyboard.EveryBoard --name every-board \
+        --version 1.0.0 --boards rpi-3b --key "$WORK/keys/laptop.key" --public-key "$WORK/keys/laptop.pub" --out "$b" >/dev/null || return 1
+    flash "$b"
+    [ $FLASH_RC = 0 ] && expect "$FLASH_OUT" '^committed every-board 1\.0\.0' "committed every-board 1.0.0" || return 1
+    wait_for_app "$WORK/info-every-app.json" 'tick [0-9]+: D22' "$APP_WAIT_S" || return 1
+    grep -E 'every-board|status LED|tick [0-9]+' "$WORK/info-every-app.json.logs" | tail -n 8 | tee "$WORK/every-board.txt"
+    expect "$WORK/every-board.txt" 'every-board 1\.0\.0 on Raspberry Pi 3 Model B \(board rpi-3b\)' "runs on the built-in rpi-3b profile" || ok=1
+    expect "$WORK/every-board.txt" 'status LED .* carrying on without' "no LED here: said so and carried on" || ok=1
+    NOTE="committed in $FLASH_S s on rpi-3b (no board file); $(grep -m1 -o 'tick [0-9]*: [^;]*' "$WORK/every-board.txt")"
+    return $ok
+}
+
 s_shutdown() {
     if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
         in_guest -t 30 'sync; systemctl poweroff' || true
@@ -757,6 +779,7 @@ for ((c = 1; c <= CUTS; c++)); do
     step "power cut $c of $CUTS" s_power_cut critical
 done
 step "clean reboot: app runs by itself" s_reboot
+step "every-board example as shipped (rpi-3b)" s_every_board
 ABORTED=""
 step "shut down, nothing left" s_shutdown
 
