@@ -53,14 +53,18 @@ def run(sock, command, deadline, resend_s=None):
         if sent_at == 0.0 or (resend_s and now - sent_at > resend_s):
             # ^C first: it ends a command a --stream left running (tail -F) and clears a
             # half-typed line; the pause lets the line discipline flush before the command.
-            sock.sendall(b"\x03")
-            time.sleep(0.5)
-            sock.sendall(b"\r" + line.encode())
+            # Until the guest's UART driver reads, QEMU reads nothing from the socket, so a
+            # send may wait: as long as the deadline allows (a 1 s recv timeout is not the send's).
+            try:
+                sock.settimeout(max(0.1, deadline - now))
+                sock.sendall(b"\x03")
+                time.sleep(0.5)
+                sock.sendall(b"\r" + line.encode())
+            except socket.timeout:
+                return no_answer(buf, "the guest did not take typed input (its UART was never read)")
             sent_at = now
         if now > deadline:
-            tail = buf[-2000:].decode(errors="replace")
-            print(f"guest.py: no answer within the time; last output:\n{tail}", file=sys.stderr)
-            return 124, ""
+            return no_answer(buf, "no answer within the time")
         sock.settimeout(max(0.1, min(1.0, deadline - now)))
         try:
             data = sock.recv(65536)
@@ -73,6 +77,13 @@ def run(sock, command, deadline, resend_s=None):
         m = pattern.search(buf.decode(errors="replace"))
         if m:
             return int(m.group(2)), m.group(1).replace("\r\n", "\n")
+
+
+def no_answer(buf, why):
+    """Says why, with the last of what the guest wrote; the status for no answer."""
+    tail = buf[-2000:].decode(errors="replace")
+    print(f"guest.py: {why}; last output:\n{tail}", file=sys.stderr)
+    return 124, ""
 
 
 def stream(sock, command):
