@@ -88,22 +88,6 @@ public final class SerialDevice implements AutoCloseable {
         return out;
     }
 
-    /**
-     * Discards what the device received before now and what was written but not yet sent
-     * (tcflush TCIOFLUSH). For a console right after opening: a tty takes input with its
-     * default settings (canonical, echo) from the moment it is opened until it is made raw, so
-     * bytes a tool sent then reach the reader mangled by line editing (Ctrl-U and DEL inside a
-     * frame erase what came before them) and would be taken for typed text.
-     *
-     * @throws IOException if the driver refuses
-     */
-    public void discardPending() throws IOException {
-        if (!port.flushIOBuffers()) {
-            throw new IOException("cannot discard the pending input of " + path + " (error " + port.getLastErrorCode() + " at "
-                    + port.getLastErrorLocation() + ")");
-        }
-    }
-
     /** The rate the port is set to. */
     public int baud() {
         return port.getBaudRate();

@@ -69,23 +69,6 @@ class SerialDeviceTest {
         }
     }
 
-    @Test
-    void discardPendingDropsWhatArrivedBeforeAndKeepsWhatComesAfter() throws Exception {
-        try (SerialDevice device = SerialDevice.open(pty.slavePath().toString(), 115200)) {
-            byte[] stale = {0, 3, 1, 1, 'p', 'i', 'r', 't'}; // a tool's HELLO, cut short
-            pty.write(stale, 0, stale.length);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MS);
-            while (device.bytesAvailable() < stale.length) { // the terminal hands bytes on asynchronously
-                assertTrue(System.nanoTime() - deadline < 0, "the stale bytes never arrived: " + device.bytesAvailable());
-                Thread.onSpinWait();
-            }
-            device.discardPending();
-            assertEquals(0, device.bytesAvailable());
-            pty.write(new byte[] {7}, 0, 1);
-            assertEquals(7, device.in().read());
-        }
-    }
-
     /** A thread that reads once from a device; {@code result} holds what the read returned or threw. */
     private record Reader(Thread thread, CompletableFuture<Object> result) {
         static Reader start(SerialDevice device, String name) {

@@ -45,9 +45,8 @@ public final class SerialDevicePort implements ConsolePort {
      * @throws IOException saying whether the device is missing, not accessible, or busy
      */
     public static SerialDevicePort open(String device, int baud, boolean usbGadget) throws IOException {
-        SerialDevice opened;
         try {
-            opened = SerialDevice.open(device, baud);
+            return new SerialDevicePort(SerialDevice.open(device, baud), usbGadget);
         } catch (SerialDeviceException e) {
             throw switch (e.reason()) {
                 case NO_SUCH_DEVICE -> e;
@@ -55,15 +54,6 @@ public final class SerialDevicePort implements ConsolePort {
                 case CANNOT_OPEN -> new IOException(e.getMessage() + "; is another program using it?", e);
             };
         }
-        try {
-            // What arrived before the runtime listened, and was line-edited by the tty's default settings
-            // until the port was made raw, is nobody's command: seen as a tool's HELLO in pieces reaching the shell.
-            opened.discardPending();
-        } catch (IOException e) {
-            opened.close();
-            throw e;
-        }
-        return new SerialDevicePort(opened, usbGadget);
     }
 
     @Override
