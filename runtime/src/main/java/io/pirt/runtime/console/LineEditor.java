@@ -98,6 +98,15 @@ final class LineEditor {
         redraw(echo);
     }
 
+    /** Forgets the line being typed without handing it on, and shows the prompt again if it was not empty. */
+    void discardLine(StringBuilder out) {
+        escape = 0;
+        lastWasCr = false;
+        if (line.length() == 0) return;
+        line.setLength(0);
+        redraw(out);
+    }
+
     /** Erases the current terminal line and shows prompt (unless a command is unanswered) and line again. */
     void redraw(StringBuilder out) {
         out.append("\r\033[K");

@@ -3,6 +3,7 @@ package io.pirt.runtime.console;
 import io.pirt.runtime.log.ConsoleLog;
 import io.pirt.wire.ConsoleSource;
 import io.pirt.wire.LineRate;
+import io.pirt.runtime.endpoint.ConsoleInput;
 import io.pirt.runtime.endpoint.ProtocolEndpoint;
 import io.pirt.runtime.endpoint.RequestHandler;
 import io.pirt.runtime.endpoint.TransferSink;
@@ -122,7 +123,21 @@ public final class SerialConsole implements AutoCloseable {
             // The first reason wins: the input's failure, then the link's words for the same.
             AtomicReference<String> why = new AtomicReference<>();
             ProtocolEndpoint.Builder b = ProtocolEndpoint.builder(watch(p.in(), failed, why), p.out())
-                    .identity(services.boardId(), services.runtimeVersion()).shell(this::typed)
+                    .identity(services.boardId(), services.runtimeVersion()).shell(new ConsoleInput() {
+                        @Override
+                        public void accept(byte[] bytes, int offset, int length) {
+                            typed(bytes, offset, length);
+                        }
+
+                        @Override
+                        public void toolAttached() {
+                            print(ConsoleSource.SHELL, () -> {
+                                StringBuilder echo = new StringBuilder();
+                                editor.discardLine(echo);
+                                return echo;
+                            });
+                        }
+                    })
                     .onClosed(reason -> { // the port failed, or a thread of the link died: either way the port is reopened
                         why.compareAndSet(null, reason);
                         failed.set();

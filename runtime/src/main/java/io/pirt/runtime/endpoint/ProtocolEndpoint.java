@@ -439,6 +439,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
             link.openSession(tool.window(), Math.min(tool.maxPayloadBytes(), own.maxPayloadBytes()),
                     own.idleTimeoutMs(), Math.max(1, tool.idleTimeoutMs() / 4));
         }
+        shell.toolAttached(); // outside consoleLock: the shell prints, and printers take its lock before consoleLock
     }
 
     private void onRequest(Frame frame) {

@@ -53,4 +53,21 @@ class LineEditorTest {
         editor.answer("", out);
         assertEquals("\r\033[Kpirt> ", out.toString());
     }
+
+    @Test
+    void aDiscardedLineIsNotHandedOnAndTheNextLineStartsClean() {
+        type("t0.1.0_"); // the tail of a tool's frame whose start was lost
+        StringBuilder out = new StringBuilder();
+        editor.discardLine(out);
+        assertEquals("\r\033[Kpirt> ", out.toString());
+        type("info\r");
+        assertEquals(List.of("info"), lines);
+    }
+
+    @Test
+    void discardingAnEmptyLineShowsNothing() {
+        StringBuilder out = new StringBuilder();
+        editor.discardLine(out);
+        assertEquals("", out.toString());
+    }
 }

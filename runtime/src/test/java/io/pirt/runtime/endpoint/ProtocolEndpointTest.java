@@ -91,6 +91,18 @@ class ProtocolEndpointTest {
     }
 
     @Test
+    void theShellIsToldWhenAToolAttaches() throws Exception {
+        startBoard(3000);
+        try (Tool tool = new Tool(cable)) {
+            tool.link.writeText(ascii("t0.1.0_"), 0, 7); // no Enter: the tail of a frame whose start was lost
+            shell.await(s -> s.equals("t0.1.0_"));
+            tool.hello(5);
+            awaitAttached();
+            shell.awaitAttached(1);
+        }
+    }
+
+    @Test
     void helloAttachesAToolAndConsoleOutputThenTravelsInFrames() throws Exception {
         startBoard(3000);
         try (Tool tool = new Tool(cable)) {
@@ -419,9 +431,20 @@ class ProtocolEndpointTest {
         }
     }
 
-    /** The shell: collects typed bytes. */
+    /** The shell: collects typed bytes, and counts the tools that attached. */
     static final class Typed implements ConsoleInput {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private int attached;
+
+        @Override
+        public synchronized void toolAttached() {
+            attached++;
+            notifyAll();
+        }
+
+        void awaitAttached(int times) throws InterruptedException {
+            awaitOn(this, () -> attached == times, "the shell to be told of " + times + " attached tool(s); it was told of " + attached);
+        }
 
         @Override
         public synchronized void accept(byte[] b, int offset, int length) {
