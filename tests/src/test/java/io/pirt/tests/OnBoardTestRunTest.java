@@ -210,7 +210,8 @@ class OnBoardTestRunTest {
     @Test
     @Order(5)
     void aSecondToolWaitsForTheRunAToolLeftBehindThenRunsItsOwn() throws Exception {
-        // Tool A starts the hanging test (15 s timeout: longer than B's transfer, a test bundle whose libraries the board's cache holds) and goes away, as a CI job that is killed does: the run goes on on the
+        // Tool A starts the hanging test (8 s timeout: B needs to be refused before it ends, and B's test bundle, whose libraries the
+        // board's cache holds, is there within a second, 0.6 s on a machine at load 9) and goes away, as a CI job that is killed does: the run goes on on the
         // board. Tool B then finds the board busy, says so, waits for that run's end and runs its own tests.
         java.util.concurrent.CountDownLatch runStarted = new java.util.concurrent.CountDownLatch(1);
         StringWriter aErr = new StringWriter();
@@ -233,7 +234,7 @@ class OnBoardTestRunTest {
         };
         List<String> aArgs = new ArrayList<>(List.of("test", "--port", board.port().toString(), "--baud", BAUD, "--key", key.toString(),
                 "--public-key", pub.toString(), "--reports", dir.resolve("reports-a").toString(),
-                "--classpath", HELLO.resolve("target/classes").toString(), "--include-tag", "hangs-on-purpose", "--timeout", "15s",
+                "--classpath", HELLO.resolve("target/classes").toString(), "--include-tag", "hangs-on-purpose", "--timeout", "8s",
                 HELLO.resolve("target/test-classes").toString()));
         int[] aExit = {-1};
         Thread a = new Thread(() -> aExit[0] = Main.run(aArgs.toArray(String[]::new), new PrintWriter(new StringWriter(), true),
