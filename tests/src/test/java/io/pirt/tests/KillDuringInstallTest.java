@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Kill -9 of the real runtime process at random moments of an install (issue 7): after every
@@ -61,6 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
  * incompressible padding its bundle's jar carries and prints the hash with its runtime's pid;
  * the test compares it with the hash of the padding it packed for that version.
  */
+@Isolated("it checks every pseudo-terminal this JVM has open, so no other test's may be")
 class KillDuringInstallTest {
     private static final int SUITE_ITERATIONS = 12;
     /** Incompressible padding per bundle, so that transfer and install take a measurable time. */
