@@ -183,7 +183,6 @@ final class Deployment implements TransferSink {
         SlotContent c = slot.content();
         String why = "slot " + slot.id() + " (" + c.name() + " " + c.version() + ") no longer matches what was signed: " + tampered;
         decision(why + "; it is not run");
-        if (slot.onTrial()) verdict(c.sha256(), InstallVerdict.rolledBack(why));
         synchronized (this) {
             if (running == slot) running = null;
         }
@@ -194,6 +193,8 @@ final class Deployment implements TransferSink {
             log.runtime("no intact bundle to fall back to (" + nothingBehind.getMessage() + "): no application runs;"
                     + " flash a signed bundle with `pirt flash`");
             return false;
+        } finally {
+            if (slot.onTrial()) verdict(c.sha256(), InstallVerdict.rolledBack(why)); // once the store no longer names it
         }
     }
 
@@ -473,12 +474,15 @@ final class Deployment implements TransferSink {
         SlotContent c = slot.content();
         String reason = "bundle " + c.name() + " " + c.version() + " failed its trial: it " + why;
         decision(reason + "; rolling back");
-        verdict(c.sha256(), InstallVerdict.rolledBack("it " + why));
         try {
             store.rollback("it " + why);
             startFirstIntact(store.markStartAttempt(), "no committed bundle to go back to: flash one with `pirt flash`");
         } catch (IOException | IllegalStateException e) {
             log.runtime("rollback failed: " + e.getMessage());
+        } finally {
+            // Once the store has rolled back and the bundle behind it is started, as for a commit (verdict after
+            // store.commit): a tool told "rolled back" that asks `info` at once finds the board running that bundle.
+            verdict(c.sha256(), InstallVerdict.rolledBack("it " + why));
         }
         return true;
     }

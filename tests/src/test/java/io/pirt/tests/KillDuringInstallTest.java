@@ -29,6 +29,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Kill -9 of the real runtime process at random moments of an install (issue 7): after every
@@ -60,6 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
  * incompressible padding its bundle's jar carries and prints the hash with its runtime's pid;
  * the test compares it with the hash of the padding it packed for that version.
  */
+@Isolated("it checks every pseudo-terminal this JVM has open, so no other test's may be")
 class KillDuringInstallTest {
     private static final int SUITE_ITERATIONS = 12;
     /** Incompressible padding per bundle, so that transfer and install take a measurable time. */
@@ -145,7 +148,10 @@ class KillDuringInstallTest {
                 board.runtimeProcess().destroyForcibly(); // SIGKILL
                 assertTrue(board.runtimeProcess().waitFor(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS), "the runtime survived SIGKILL");
                 long killed = System.nanoTime();
-                orphansKilled += endOrphans(children);
+                // Its applications end as their link breaks, at once; this JVM learns it only once their new parent
+                // (init) has reaped them and ProcessHandle's poll (300 ms, then 330 ms, ... apart) looks again, one to
+                // two seconds here. They take no part in the restart, so that wait runs beside it, not before it.
+                List<CompletableFuture<ProcessHandle>> orphans = children.stream().map(ProcessHandle::onExit).toList();
                 flash.abandon();
                 board.close();
                 Phase phase = phase(state, version, sent);
@@ -168,13 +174,15 @@ class KillDuringInstallTest {
                 assertEquals(List.of(), openTerminalsBesides(board), "this test's serial ports are all closed after " + context
                         + " (a leaked jSerialComm port keeps its lock on the pseudo-terminal's number, and a later"
                         + " terminal with that number cannot be opened)");
+                orphansKilled += endOrphans(children, orphans);
                 if (running.equals(version)) ranNew++;
                 else ranOld++;
                 committed = running;
                 done++;
                 long end = System.nanoTime();
                 System.out.printf("KillDuringInstallTest: iteration %d of %d: killed %d ms into the transfer of %s (%s), runs %s;"
-                        + " %d ms to the kill, %d ms until its processes ended, %d ms to a console, %d ms to a committed application%n",
+                        + " %d ms to the kill, %d ms to the restart, %d ms to a console, %d ms to a committed"
+                        + " application and its orphans' end%n",
                         i, iterations, delayMs, version, phase, running, ms(killed - iterationStart), ms(restart - killed),
                         ms(consoleOpen - restart), ms(end - consoleOpen));
             }
@@ -310,18 +318,20 @@ class KillDuringInstallTest {
     }
 
     /**
-     * Waits for the killed runtime's children to end (an application halts when it loses its
-     * link to the runtime) and kills any that have not within the step bound.
+     * Waits for the killed runtime's children to end ({@code exits}: their {@code onExit()},
+     * taken at the kill; an application halts when it loses its link to the runtime) and kills
+     * any that have not within the step bound.
      *
      * @return how many had to be killed
      */
-    private static int endOrphans(List<ProcessHandle> children) throws InterruptedException, ExecutionException {
+    private static int endOrphans(List<ProcessHandle> children, List<CompletableFuture<ProcessHandle>> exits)
+            throws InterruptedException, ExecutionException {
         int killed = 0;
-        for (ProcessHandle child : children) {
+        for (int i = 0; i < children.size(); i++) {
             try {
-                child.onExit().get(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                exits.get(i).get(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                child.destroyForcibly();
+                children.get(i).destroyForcibly();
                 killed++;
             }
         }

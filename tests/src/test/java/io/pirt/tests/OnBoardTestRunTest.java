@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -28,9 +30,14 @@ import org.w3c.dom.Element;
  * tests run on the board while hello-world is its application; results come back as events
  * and Surefire XML, a failing test shows in the report and the exit code, a hanging test is
  * ended by the timeout, and after every run the board runs hello-world again.
+ *
+ * <p>Most of its time is waiting (a paced cable, a cut, timeouts), so the class runs beside the
+ * others (tests/pom.xml); its methods share one board and run one after another, in order, each
+ * marked SAME_THREAD (the class's own mode would otherwise reach them).
  */
 @Timeout(180)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Execution(ExecutionMode.CONCURRENT)
 class OnBoardTestRunTest {
     @TempDir
     static Path dir;
@@ -127,6 +134,7 @@ class OnBoardTestRunTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(1)
     void theExamplesTestsPassOnTheBoardIncludingThoseThatNeedTheRig() throws Exception {
         Path reports = dir.resolve("reports-pass");
@@ -145,6 +153,7 @@ class OnBoardTestRunTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(2)
     void aFailingTestFailsTheRunAndItsReportSaysWhy() throws Exception {
         Path reports = dir.resolve("reports-fail");
@@ -166,6 +175,7 @@ class OnBoardTestRunTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(3)
     void eventsMissedWhileTheLineWasCutAreAskedForAgain() throws Exception {
         Path reports = dir.resolve("reports-cut");
@@ -208,9 +218,11 @@ class OnBoardTestRunTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(5)
     void aSecondToolWaitsForTheRunAToolLeftBehindThenRunsItsOwn() throws Exception {
-        // Tool A starts the hanging test (15 s timeout: longer than B's transfer, a test bundle whose libraries the board's cache holds) and goes away, as a CI job that is killed does: the run goes on on the
+        // Tool A starts the hanging test (8 s timeout: B needs to be refused before it ends, and B's test bundle, whose libraries the
+        // board's cache holds, is there within a second, 0.6 s on a machine at load 9) and goes away, as a CI job that is killed does: the run goes on on the
         // board. Tool B then finds the board busy, says so, waits for that run's end and runs its own tests.
         java.util.concurrent.CountDownLatch runStarted = new java.util.concurrent.CountDownLatch(1);
         StringWriter aErr = new StringWriter();
@@ -233,7 +245,7 @@ class OnBoardTestRunTest {
         };
         List<String> aArgs = new ArrayList<>(List.of("test", "--port", board.port().toString(), "--baud", BAUD, "--key", key.toString(),
                 "--public-key", pub.toString(), "--reports", dir.resolve("reports-a").toString(),
-                "--classpath", HELLO.resolve("target/classes").toString(), "--include-tag", "hangs-on-purpose", "--timeout", "15s",
+                "--classpath", HELLO.resolve("target/classes").toString(), "--include-tag", "hangs-on-purpose", "--timeout", "8s",
                 HELLO.resolve("target/test-classes").toString()));
         int[] aExit = {-1};
         Thread a = new Thread(() -> aExit[0] = Main.run(aArgs.toArray(String[]::new), new PrintWriter(new StringWriter(), true),
@@ -258,6 +270,7 @@ class OnBoardTestRunTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(4)
     void aHangingTestIsEndedByTheTimeoutAndTheApplicationComesBack() throws Exception {
         Path reports = dir.resolve("reports-hang");
@@ -284,6 +297,7 @@ class OnBoardTestRunTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(5)
     void aSecondRunSendsNoLibraryEvenAfterTheRuntimeRestarted() throws Exception {
         board.close(); // the cache must survive the runtime's restart, as it survives a board's reboot

@@ -15,6 +15,7 @@ import io.pirt.wire.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The host library against the board's endpoint, over an in-memory cable. */
+@Isolated("it finds its board's link threads among all of the JVM's by name")
 class BoardClientTest {
     private static final Link.Config FAST = new Link.Config(16, 100, 10, 500, 60);
     private static final int KIB = 1024;
@@ -118,9 +120,9 @@ class BoardClientTest {
                         p.flip();
                         byte[] payload = new byte[p.remaining()];
                         p.get(payload);
+                        answered.set(true); // before the answer leaves: the tool may fail on it before this thread runs again
                         cable.boardOut().write(io.pirt.wire.Frames.encode(FrameType.HELLO, Frame.FLAG_REPLY, 0, 0, payload));
                         cable.boardOut().flush();
-                        answered.set(true);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }

@@ -19,12 +19,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A flash over a cable that drops, flips and duplicates bytes (real pseudo-terminals, jSerialComm on
  * both ends): the board is handed the file only whole, with the SHA-256 the tool announced.
  */
 @Timeout(120)
+@Execution(ExecutionMode.CONCURRENT) // mostly waiting for the paced cable and retransmissions: beside the others (pom.xml)
 class FaultyCableFlashTest {
     @TempDir
     Path dir;

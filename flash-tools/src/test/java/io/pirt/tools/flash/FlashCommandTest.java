@@ -21,6 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code pirt flash} against the board's protocol endpoint on a virtual cable: each verdict
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cable was cut.
  */
 @Timeout(60)
+@Execution(ExecutionMode.CONCURRENT) // mostly waiting for paced and cut cables: beside the others (pom.xml); each test has a board of its own
 class FlashCommandTest {
     @TempDir
     Path dir;

@@ -5,7 +5,8 @@ import io.pirt.virtualboard.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fazecast.jSerialComm.SerialPort;
+import io.pirt.tests.faults.RuntimeProbe;
+import io.pirt.tools.board.SerialLink;
 import io.pirt.bundle.BundleManifest;
 import io.pirt.bundle.BundleWriter;
 import io.pirt.bundle.Version;
@@ -42,54 +43,36 @@ class BaudSwitchOnVirtualBoardTest {
         return VirtualBoard.start(VirtualBoard.Options.at(state).baud(115_200).args(List.of(args)));
     }
 
-    private static SerialPort open(VirtualBoard board) {
-        SerialPort port = SerialPort.getCommPort(board.port().toString());
-        port.setBaudRate(115_200);
-        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
-        assertTrue(port.openPort());
-        return port;
-    }
-
-    private static LineRate rateOf(SerialPort port) {
-        return new LineRate() {
-            @Override
-            public int baud() {
-                return port.getBaudRate();
-            }
-
-            @Override
-            public void setBaud(int baud) throws IOException {
-                if (!port.setBaudRate(baud)) throw new IOException("cannot set " + baud);
-            }
-        };
+    /**
+     * The board's port at 115200, opened as the tool opens it ({@link SerialLink}, a
+     * {@link LineRate}): closing a client's input ends its reader at once, where jSerialComm's
+     * own stream held it for the link's one-second bound at every close.
+     */
+    private static SerialLink open(VirtualBoard board) throws Exception {
+        return SerialLink.open(board.port().toString(), 115_200);
     }
 
     /**
      * Waits (bounded: 60 s) until the runtime answers HELLO at 115200: it opens its console
      * a moment after it starts. Each attempt has a port of its own, closed when it fails:
-     * closing the port is what ends the failed client's reader, which would otherwise go on
-     * taking bytes meant for the next one.
+     * a failed client's closed input ends every later read on its port.
      */
     private static void awaitRuntime(VirtualBoard board) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (;;) {
-            SerialPort port = open(board);
-            try {
-                BoardClient.connect(port.getInputStream(), port.getOutputStream(), BoardClient.Options.defaults(),
-                        (source, line) -> { }).close();
+            try (SerialLink port = open(board)) {
+                BoardClient.connect(port.in(), port.out(), BoardClient.Options.defaults(), (source, line) -> { }).close();
                 return;
             } catch (ProtocolException e) {
                 if (System.nanoTime() - deadline > 0) throw e;
-            } finally {
-                port.closePort();
             }
         }
     }
 
-    private static BoardClient connect(SerialPort port) throws Exception {
+    private static BoardClient connect(SerialLink port) throws Exception {
         BoardClient.Options o = BoardClient.Options.defaults();
         o = o.withTimeouts(o.idleTimeoutMs(), o.helloTimeoutMs(), 30_000, 30_000);
-        return BoardClient.connect(port.getInputStream(), port.getOutputStream(), o, (source, line) -> { });
+        return BoardClient.connect(port.in(), port.out(), o, (source, line) -> { });
     }
 
     private Path bundle(VirtualBoard board) throws Exception {
@@ -115,21 +98,21 @@ class BaudSwitchOnVirtualBoardTest {
                 "-Dpirt.scheduling=none", "--trial-ms", "1000")) {
             Path bundle = bundle(board);
             awaitRuntime(board);
-            SerialPort port = open(board);
-            try (BoardClient client = connect(port)) {
-                RateChange.Result switched = RateChange.to(client, rateOf(port), 921_600);
+            try (SerialLink port = open(board); BoardClient client = connect(port)) {
+                RateChange.Result switched = RateChange.to(client, port, 921_600);
                 assertEquals(RateChange.Outcome.SWITCHED, switched.outcome(), switched.message());
-                assertEquals(921_600, port.getBaudRate());
+                assertEquals(921_600, port.baud());
                 TransferReport report = client.transfer(bundle, "bundle.pirt", p -> { });
                 Response verdict = client.request("install-wait", report.sha256Hex() + " 60000");
                 assertEquals(Response.Status.OK, verdict.status(), verdict.toString());
                 assertEquals(io.pirt.wire.message.InstallVerdict.committed("test-app", "1.0.0"),
                         io.pirt.wire.message.Messages.decode(verdict.body(), io.pirt.wire.message.InstallVerdict.class));
             } finally {
-                port.closePort();
                 System.out.println("runtime process output:\n" + board.runtimeOutput());
             }
-            // The tool said BYE: the board's console went back to its own rate, where a person finds it.
+            // The tool said BYE: the board's console goes back to its own rate, where a person finds it. Typing before
+            // it is back would be noise to it: the person starts once its log says so.
+            RuntimeProbe.awaitLog(dir.resolve("board"), 10_000, "console \\S+ now at 921600 baud.*console \\S+ now at 115200 baud");
             try (HostTerminal person = new HostTerminal(board.port())) {
                 person.type("\u0015log 30"); // Ctrl-U first: what the board heard while the two ends were at different rates was noise
                 person.expect("console \\S+ now at 921600 baud.*console \\S+ now at 115200 baud", 10_000);
@@ -143,17 +126,15 @@ class BaudSwitchOnVirtualBoardTest {
     void aUsbGadgetConsoleOffersNoSwitchAndTheSessionGoesOnAtItsRate() throws Exception {
         try (VirtualBoard board = start(dir.resolve("gadget"), "--console-usb")) {
             awaitRuntime(board);
-            SerialPort port = open(board);
-            try (BoardClient client = connect(port)) {
-                RateChange.Result r = RateChange.to(client, rateOf(port), 921_600);
+            try (SerialLink port = open(board); BoardClient client = connect(port)) {
+                RateChange.Result r = RateChange.to(client, port, 921_600);
                 assertEquals(RateChange.Outcome.NOT_OFFERED, r.outcome(), r.message());
-                assertEquals(115_200, port.getBaudRate());
+                assertEquals(115_200, port.baud());
                 Response asked = client.request("baud", "921600"); // a tool that asks anyway is told why not
                 assertEquals(Response.Status.FAILED, asked.status());
                 assertTrue(asked.body().contains("no baud rate to change"), asked.body());
                 assertEquals(Response.Status.OK, client.request("info", "").status());
             } finally {
-                port.closePort();
                 System.out.println("runtime process output:\n" + board.runtimeOutput());
             }
         }

@@ -145,12 +145,11 @@ class VirtualBoardConsoleTest {
     @Order(9)
     void toolSessionMultiplexesTheConsoleAnswersRequestsAndLeavesTheTextConsoleUsable() throws Exception {
         term.close();
-        com.fazecast.jSerialComm.SerialPort port = com.fazecast.jSerialComm.SerialPort.getCommPort(board.port().toString());
-        port.setComPortTimeouts(com.fazecast.jSerialComm.SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 0, 0);
-        assertTrue(port.openPort());
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
-        try (io.pirt.tools.client.BoardClient client = io.pirt.tools.client.BoardClient.connect(port.getInputStream(),
-                port.getOutputStream(), io.pirt.tools.client.BoardClient.Options.defaults(), (source, line) -> lines.add(source + " " + line))) {
+        // The port as the tool opens it: closing the client's input ends its reader at once (jSerialComm's own stream does not).
+        try (io.pirt.tools.board.SerialLink port = io.pirt.tools.board.SerialLink.open(board.port().toString(), 115_200);
+             io.pirt.tools.client.BoardClient client = io.pirt.tools.client.BoardClient.connect(port.in(),
+                port.out(), io.pirt.tools.client.BoardClient.Options.defaults(), (source, line) -> lines.add(source + " " + line))) {
             assertTrue(client.board().name().equals("virtual"), client.board().toString());
             io.pirt.wire.Response info = client.request("info", "");
             assertEquals(io.pirt.wire.Response.Status.OK, info.status(), info.toString());
@@ -170,8 +169,6 @@ class VirtualBoardConsoleTest {
                 if (l != null) seen += l + "\n";
             }
             assertTrue(seen.contains("APP_STDOUT [app] running"), seen);
-        } finally {
-            port.closePort();
         }
         term = new HostTerminal(board.port()); // a person's session afterwards
         term.type("info");
