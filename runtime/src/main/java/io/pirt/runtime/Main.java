@@ -8,7 +8,7 @@ import io.pirt.boards.ProfileException;
 import io.pirt.runtime.access.Access;
 import io.pirt.runtime.console.ConsoleDevice;
 import io.pirt.runtime.console.SerialDevicePort;
-import io.pirt.runtime.doctor.RootFiles;
+import io.pirt.runtime.machine.RootFiles;
 import io.pirt.runtime.supervisor.AppSpec;
 import io.pirt.runtime.systemd.SystemdNotifier;
 import io.pirt.runtime.systemd.SystemdWatchdog;

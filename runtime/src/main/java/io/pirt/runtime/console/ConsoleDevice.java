@@ -1,7 +1,7 @@
 package io.pirt.runtime.console;
 
 import io.pirt.boards.BoardProfile;
-import io.pirt.runtime.doctor.RootFiles;
+import io.pirt.runtime.machine.RootFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.pirt.runtime.doctor;
 
+import io.pirt.runtime.machine.RootFiles;
+
 import io.pirt.boards.BoardDetector;
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.BoardProfiles;

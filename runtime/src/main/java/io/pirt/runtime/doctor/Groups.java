@@ -1,5 +1,7 @@
 package io.pirt.runtime.doctor;
 
+import io.pirt.runtime.machine.RootFiles;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -15,9 +15,9 @@ public interface ConsoleInput {
     /**
      * A tool attached (a new session opened). What was typed on the port before it and not
      * yet ended with Enter is not a person's line: line noise, or the tail of a tool's frame
-     * whose start was lost (a tool that wrote while the runtime was not reading, then closed;
-     * seen on the emulated Pi 3 B, docs/pi3.md). The shell drops it, so it does not prefix
-     * the next line typed. On the link's reader thread, after the session opened.
+     * whose start was lost (seen on the emulated Pi 3 B, docs/pi3.md, Findings). The shell
+     * drops it, so it does not prefix the next line typed. On the link's reader thread, after
+     * the session opened.
      */
     default void toolAttached() {
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.BoardProfiles;
-import io.pirt.runtime.doctor.RootFiles;
+import io.pirt.runtime.machine.RootFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.pirt.runtime.doctor;
 
+import io.pirt.runtime.machine.RootFiles;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

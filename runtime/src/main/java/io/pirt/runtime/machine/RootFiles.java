@@ -1,4 +1,4 @@
-package io.pirt.runtime.doctor;
+package io.pirt.runtime.machine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The files of one machine as the doctor reads them, and the runtime where it chooses from
- * what the machine has (its console device, {@link io.pirt.runtime.console.ConsoleDevice}):
+ * The files of one machine, as the doctor reads them and as the runtime chooses from what the
+ * machine has (its console device, {@link io.pirt.runtime.console.ConsoleDevice}):
  * every path is relative to a root ({@code /} on the board, a fixture tree in tests), and a
  * symbolic link whose target is absolute is followed inside the root, not out of it.
  *
@@ -29,15 +29,15 @@ import java.util.stream.Stream;
  * from {@code ROOT/dev} itself. Immutable after construction.
  */
 public final class RootFiles {
-    static final String DEV_LISTING = "dev-listing.txt";
+    public static final String DEV_LISTING = "dev-listing.txt";
 
     /** A /dev entry: its name, type ({@code c}, {@code l}, {@code -}, ...), owner, group, mode ({@code rw-rw----}) and link target. */
     public record DevNode(String name, char type, String owner, String group, String mode, Optional<String> linkTarget) {
-        boolean groupCanReadWrite() {
+        public boolean groupCanReadWrite() {
             return mode.charAt(3) == 'r' && mode.charAt(4) == 'w';
         }
 
-        boolean othersCanReadWrite() {
+        public boolean othersCanReadWrite() {
             return mode.charAt(6) == 'r' && mode.charAt(7) == 'w';
         }
 
@@ -57,16 +57,16 @@ public final class RootFiles {
         this.listing = readListing(this.root.resolve(DEV_LISTING));
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
     /** The path of {@code relative} (no leading slash) under the root, for reading and for messages. */
-    Path path(String relative) {
+    public Path path(String relative) {
         return root.resolve(strip(relative));
     }
 
-    boolean exists(String relative) {
+    public boolean exists(String relative) {
         return Files.exists(path(relative));
     }
 
@@ -88,7 +88,7 @@ public final class RootFiles {
     }
 
     /** The first bytes of a file (at most {@code count}), empty when it does not exist. */
-    Optional<byte[]> head(String relative, int count) {
+    public Optional<byte[]> head(String relative, int count) {
         Path p = path(relative);
         if (!Files.isRegularFile(p)) return Optional.empty();
         try (var in = Files.newInputStream(p)) {
@@ -143,7 +143,7 @@ public final class RootFiles {
     }
 
     /** The /dev entry {@code name} ({@code ttyGS0}, {@code serial0}), from the listing or from ROOT/dev; empty when absent. */
-    Optional<DevNode> devNode(String name) {
+    public Optional<DevNode> devNode(String name) {
         if (listing != null) return Optional.ofNullable(listing.get(name));
         Path p = root.resolve("dev").resolve(name);
         try {
