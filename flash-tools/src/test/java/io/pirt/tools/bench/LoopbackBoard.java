@@ -1,6 +1,7 @@
 package io.pirt.tools.bench;
 
 import io.pirt.wire.ConsoleSource;
+import io.pirt.runtime.endpoint.ConsoleInput;
 import io.pirt.runtime.endpoint.ProtocolEndpoint;
 import io.pirt.runtime.endpoint.RequestHandler;
 import io.pirt.runtime.endpoint.TransferSink;
@@ -53,7 +54,17 @@ public final class LoopbackBoard implements AutoCloseable {
             throw e;
         }
         endpoint = ProtocolEndpoint.builder(boardSide.in(), boardSide.out()).identity("virtual", "loopback")
-                .shell(this::typed).requests(requests).transfers(transfers, sink).lineRate(uart ? boardSide : null).build();
+                .shell(new ConsoleInput() {
+                    @Override
+                    public void accept(byte[] bytes, int offset, int length) {
+                        typed(bytes, offset, length);
+                    }
+
+                    @Override
+                    public void toolAttached() {
+                        typedLine.setLength(0); // as the runtime's shell: what came before a tool's HELLO without Enter is noise
+                    }
+                }).requests(requests).transfers(transfers, sink).lineRate(uart ? boardSide : null).build();
         endpoint.start();
     }
 
