@@ -1,5 +1,5 @@
 # tests/steps.sh: the step runner and summary table of the emulator scripts (tests/arm64/run.sh,
-# tests/pi3/run.sh), sourced by both. The script defines log() and LOGS (a step's log goes to
+# tests/pi3/run.sh), and the host checks both make, sourced by both. The script defines log() and LOGS (a step's log goes to
 # LOGS/NN-name.log) and sets RUN_T0=$(date +%s.%N) before its first step.
 
 STEP_NAMES=()
@@ -71,4 +71,28 @@ expect() { # expect FILE REGEX DESCRIPTION
         echo "MISSING: $3 (no line matching /$2/ in $1)"
         return 1
     fi
+}
+
+# enable_binfmt_aarch64: binfmt_misc mounted and qemu-aarch64 enabled, so this host runs arm64
+# programs through qemu-user (mmdebstrap's maintainer scripts, the arm64 userland).
+enable_binfmt_aarch64() {
+    mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || return 1
+    [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64 || return 1
+}
+
+# find_host_jdk: sets HOST_JAVA, HOST_JAVAC and HOST_JAR to a JDK 21 or newer on this host
+# ($JAVA_HOME, then each of /usr/lib/jvm/*; the last one found), or says there is none.
+find_host_jdk() {
+    local j
+    HOST_JAVA=""
+    HOST_JAVAC=""
+    HOST_JAR=""
+    for j in "${JAVA_HOME:-/nonexistent}" /usr/lib/jvm/*; do
+        if [ -x "$j/bin/javac" ] && [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$j/release" 2>/dev/null || echo 0)" -ge 21 ]; then
+            HOST_JAVA="$j/bin/java"
+            HOST_JAVAC="$j/bin/javac"
+            HOST_JAR="$j/bin/jar"
+        fi
+    done
+    [ -n "$HOST_JAVAC" ] || { echo "no JDK 21 or newer on this host (JAVA_HOME, /usr/lib/jvm)"; return 1; }
 }

@@ -369,22 +369,13 @@ s_host() {
         echo "missing on this host: ${missing[*]}; install: apt-get install qemu-user-static binfmt-support mmdebstrap bc"
         return 1
     fi
-    mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || return 1
-    [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64 || return 1
+    enable_binfmt_aarch64 || return 1
     head -n 2 /proc/sys/fs/binfmt_misc/qemu-aarch64
     grep -q '^enabled' /proc/sys/fs/binfmt_misc/qemu-aarch64 || { echo "qemu-aarch64 is registered but disabled"; return 1; }
     grep -q '^flags: .*F' /proc/sys/fs/binfmt_misc/qemu-aarch64 ||
         { echo "qemu-aarch64 is registered without the F flag: the interpreter would be looked up in the chroot"; return 1; }
     qemu-aarch64-static --version | head -n 1
-    HOST_JAVA=""
-    for j in "${JAVA_HOME:-/nonexistent}" /usr/lib/jvm/*; do
-        if [ -x "$j/bin/javac" ] && [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$j/release" 2>/dev/null || echo 0)" -ge 21 ]; then
-            HOST_JAVA="$j/bin/java"
-            HOST_JAVAC="$j/bin/javac"
-            HOST_JAR="$j/bin/jar"
-        fi
-    done
-    [ -n "$HOST_JAVA" ] || { echo "no JDK 21 or newer on this host (JAVA_HOME, /usr/lib/jvm)"; return 1; }
+    find_host_jdk || return 1
     echo "host JDK: $HOST_JAVA"
     NOTE="$(qemu-aarch64-static --version | head -n 1 | sed 's/ version / /; s/ (.*//'), binfmt F"
 }

@@ -207,17 +207,9 @@ s_host() {
         return 1
     fi
     # mmdebstrap runs the arm64 maintainer scripts through qemu-user (binfmt_misc).
-    mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || return 1
-    [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64 || return 1
+    enable_binfmt_aarch64 || return 1
     qemu-system-aarch64 --version | head -n 1
-    HOST_JAVAC=""
-    for j in "${JAVA_HOME:-/nonexistent}" /usr/lib/jvm/*; do
-        if [ -x "$j/bin/javac" ] && [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$j/release" 2>/dev/null || echo 0)" -ge 21 ]; then
-            HOST_JAVAC="$j/bin/javac"
-            HOST_JAR="$j/bin/jar"
-        fi
-    done
-    [ -n "$HOST_JAVAC" ] || { echo "no JDK 21 or newer on this host (JAVA_HOME, /usr/lib/jvm)"; return 1; }
+    find_host_jdk || return 1
     echo "host JDK: $HOST_JAVAC; load: $(cut -d' ' -f1-3 /proc/loadavg)"
     NOTE="$(qemu-system-aarch64 --version | head -n 1 | sed 's/ version / /; s/ (.*//'); load $(cut -d' ' -f1 /proc/loadavg)"
 }
