@@ -1,7 +1,6 @@
 package io.pirt.runtime.doctor;
 
 import io.pirt.runtime.machine.RootFiles;
-
 import io.pirt.wire.message.DoctorReport;
 import java.util.Optional;
 

@@ -1,12 +1,11 @@
 package io.pirt.runtime.doctor;
 
-import io.pirt.runtime.machine.RootFiles;
-
 import io.pirt.boards.BoardDetector;
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.BoardProfiles;
 import io.pirt.boards.Detection;
 import io.pirt.boards.ProfileException;
+import io.pirt.runtime.machine.RootFiles;
 import io.pirt.wire.message.DoctorReport;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,12 +1,11 @@
 package io.pirt.runtime.doctor;
 
-import io.pirt.runtime.machine.RootFiles;
-
 import io.pirt.runtime.AppJvm;
 import io.pirt.runtime.console.ConsoleDevice;
 
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.Detection;
+import io.pirt.runtime.machine.RootFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

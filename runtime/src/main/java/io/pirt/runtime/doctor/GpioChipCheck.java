@@ -1,8 +1,7 @@
 package io.pirt.runtime.doctor;
 
-import io.pirt.runtime.machine.RootFiles;
-
 import io.pirt.boards.BoardProfile;
+import io.pirt.runtime.machine.RootFiles;
 import io.pirt.wire.message.DoctorReport;
 import java.util.ArrayList;
 import java.util.List;

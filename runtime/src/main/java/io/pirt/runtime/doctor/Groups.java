@@ -1,7 +1,6 @@
 package io.pirt.runtime.doctor;
 
 import io.pirt.runtime.machine.RootFiles;
-
 import java.util.ArrayList;
 import java.util.List;
 

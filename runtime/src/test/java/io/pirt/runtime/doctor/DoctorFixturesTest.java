@@ -1,12 +1,11 @@
 package io.pirt.runtime.doctor;
 
-import io.pirt.runtime.machine.RootFiles;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pirt.boards.BoardProfiles;
+import io.pirt.runtime.machine.RootFiles;
 import io.pirt.wire.message.AnswerText;
 import io.pirt.wire.message.DoctorReport;
 import io.pirt.wire.message.DoctorReport.Verdict;
