@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>Instances come from {@link BoardProfiles} and {@link BoardDetector}, which have
  * already checked them: aliases point to pins or LEDs, pin, LED and alias names are unique,
  * lines are unique, the real-time table is complete and increasing, the status LED (if any)
- * is a pin or an LED.
+ * is a pin or an LED, every pin a bus or PWM channel names exists with the bus's capability.
  */
 public final class BoardProfile {
     private final String id;
@@ -39,6 +39,14 @@ public final class BoardProfile {
     /** Alias to pin or LED name; every target is a key of pinsByName or leds; no alias is a pin or LED name. */
     private final Map<String, String> aliases;
     private final Map<String, SerialPortSpec> serialPorts;
+    /**
+     * By name, in profile order. Bus and channel names are unique across the three maps and are
+     * no pin, LED or alias name; every pin they list is a key of pinsByName with the matching
+     * capability; no two PWM channels share a pin or a (chip, channel).
+     */
+    private final Map<String, I2cBusSpec> i2cBuses;
+    private final Map<String, SpiDeviceSpec> spiDevices;
+    private final Map<String, PwmChannelSpec> pwmChannels;
     private final String consoleDevice;
     /** Alias, pin or LED name of the status LED, or null when the board has none pirt can drive. */
     private final String statusLedRef;
@@ -51,7 +59,8 @@ public final class BoardProfile {
     BoardProfile(String id, String name, String extendsId, String origin, List<String> matchPrefixes,
                  String soc, int cpuCores, String gpioChipLabel, String gpioProvider, List<Pin> pins,
                  Map<String, LedClassDevice> leds, Map<String, String> aliases, Map<String, SerialPortSpec> serialPorts,
-                 String consoleDevice, String statusLedRef, String statusLedNote,
+                 Map<String, I2cBusSpec> i2cBuses, Map<String, SpiDeviceSpec> spiDevices,
+                 Map<String, PwmChannelSpec> pwmChannels, String consoleDevice, String statusLedRef, String statusLedNote,
                  RealtimeTable realtime, AppJvmSettings appJvm, List<String> sources) {
         this.id = id;
         this.name = name;
@@ -71,6 +80,9 @@ public final class BoardProfile {
         this.leds = Collections.unmodifiableMap(new LinkedHashMap<>(leds));
         this.aliases = Collections.unmodifiableMap(new LinkedHashMap<>(aliases));
         this.serialPorts = Collections.unmodifiableMap(new LinkedHashMap<>(serialPorts));
+        this.i2cBuses = Collections.unmodifiableMap(new LinkedHashMap<>(i2cBuses));
+        this.spiDevices = Collections.unmodifiableMap(new LinkedHashMap<>(spiDevices));
+        this.pwmChannels = Collections.unmodifiableMap(new LinkedHashMap<>(pwmChannels));
         this.consoleDevice = consoleDevice;
         this.statusLedRef = statusLedRef;
         this.statusLedNote = statusLedNote;
@@ -145,6 +157,36 @@ public final class BoardProfile {
     /** Serial ports by name ({@code SERIAL0}, ...), in the order of the profile. */
     public Map<String, SerialPortSpec> serialPorts() {
         return serialPorts;
+    }
+
+    /** I2C buses by name ({@code i2c-1}), in the order of the profile; empty when it has none. */
+    public Map<String, I2cBusSpec> i2cBuses() {
+        return i2cBuses;
+    }
+
+    /** SPI devices by name ({@code spi0.0}), in the order of the profile; empty when it has none. */
+    public Map<String, SpiDeviceSpec> spiDevices() {
+        return spiDevices;
+    }
+
+    /** Hardware PWM channels by name ({@code PWM0}), in the order of the profile; empty when it has none. */
+    public Map<String, PwmChannelSpec> pwmChannels() {
+        return pwmChannels;
+    }
+
+    /** The I2C bus with this name ({@code i2c-1}), or empty. */
+    public Optional<I2cBusSpec> findI2cBus(String name) {
+        return Optional.ofNullable(i2cBuses.get(name));
+    }
+
+    /** The SPI device with this name ({@code spi0.0}), or empty. */
+    public Optional<SpiDeviceSpec> findSpiDevice(String name) {
+        return Optional.ofNullable(spiDevices.get(name));
+    }
+
+    /** The PWM channel with this name ({@code PWM0}), or empty; aliases are not followed. */
+    public Optional<PwmChannelSpec> findPwmChannel(String name) {
+        return Optional.ofNullable(pwmChannels.get(name));
     }
 
     /** The device the pirt console runs on: a path, or a {@code pty:} placeholder. */

@@ -13,6 +13,9 @@ import java.util.Map;
  * @param path      the file on disk, or null for a built-in (class-path) profile
  * @param pins      in file order; names unique within the file
  * @param leds      LED-class LEDs by name, in file order
+ * @param i2c       I2C buses by name, in file order; each located at its entry ({@code i2c.NAME})
+ * @param spi       SPI devices by name, in file order; each located at its entry ({@code spi.NAME})
+ * @param pwm       PWM channels by name, in file order; each located at its entry ({@code pwm.NAME})
  * @param sources   in file order
  */
 record ProfileDocument(
@@ -30,6 +33,9 @@ record ProfileDocument(
         Map<String, Located<LedClassDevice>> leds,
         Map<String, Located<String>> aliases,
         Map<String, Located<SerialPortSpec>> serial,
+        Map<String, Located<I2cBusSpec>> i2c,
+        Map<String, Located<SpiDeviceSpec>> spi,
+        Map<String, Located<PwmChannelSpec>> pwm,
         Located<String> console,
         Located<StatusLedSpec> statusLed,
         Map<String, Located<Integer>> priorities,

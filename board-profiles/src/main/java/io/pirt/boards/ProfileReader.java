@@ -41,18 +41,27 @@ final class ProfileReader {
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
     static final Pattern PIN_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
     static final Pattern SERIAL_NAME = Pattern.compile("SERIAL[0-9]+");
-    /** A directory name under /sys/class/leds ("ACT", "led0", "mmc0::"): no '/', not "." or "..". */
-    static final Pattern SYSFS_LED_NAME = Pattern.compile("[A-Za-z0-9_:+-][A-Za-z0-9_:.+-]*");
+    /**
+     * A directory name under /sys/class/leds ("ACT", "led0", "mmc0::") or a device name in sysfs
+     * ("fe20c000.pwm"): no '/', not "." or "..".
+     */
+    static final Pattern SYSFS_NAME = Pattern.compile("[A-Za-z0-9_:+-][A-Za-z0-9_:.+-]*");
+    /** The name of an I2C bus, SPI device or PWM channel: "i2c-1", "spi0.0", "PWM0". */
+    static final Pattern BUS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    /** The device (or PWM chip) of a bus on the simulated board, which has no device node. */
+    static final String SIM_DEVICE = "sim";
     static final Set<String> PROVIDERS = Set.of("gpiod", "sim");
     static final int MAX_LINE = 1023;
     static final int MAX_CPU_CORES = 64;
 
     private static final List<String> TOP_FIELDS = List.of("version", "id", "name", "extends", "match",
-            "soc", "cpuCores", "gpio", "pins", "leds", "aliases", "serial", "chosen", "realtime", "jvm", "sources");
+            "soc", "cpuCores", "gpio", "pins", "leds", "aliases", "serial", "i2c", "spi", "pwm", "chosen", "realtime", "jvm", "sources");
     private static final List<String> GPIO_FIELDS = List.of("chipLabel", "provider");
     private static final List<String> PIN_FIELDS = List.of("name", "line", "header", "caps", "activeLow", "kernelDriver");
     private static final List<String> LED_FIELDS = List.of("sysfs", "pin");
     private static final List<String> SERIAL_FIELDS = List.of("device", "description", "enable");
+    private static final List<String> BUS_FIELDS = List.of("device", "pins", "enable");
+    private static final List<String> PWM_FIELDS = List.of("chip", "channel", "pin", "enable");
     private static final List<String> CHOSEN_FIELDS = List.of("console", "statusLed");
     private static final List<String> STATUS_LED_FIELDS = List.of("alias", "note");
     private static final List<String> REALTIME_FIELDS = List.of("priorities", "cpus", "dmaLatency");
@@ -161,6 +170,13 @@ final class ProfileReader {
         Map<String, Located<LedClassDevice>> leds = root.has("leds") ? leds(root.get("leds")) : Map.of();
         Map<String, Located<String>> aliases = root.has("aliases") ? aliases(root.get("aliases")) : Map.of();
         Map<String, Located<SerialPortSpec>> serial = root.has("serial") ? serial(root.get("serial")) : Map.of();
+        Map<String, Located<I2cBusSpec>> i2c = root.has("i2c")
+                ? buses(root.get("i2c"), "i2c", I2cBusSpec::new)
+                : Map.of();
+        Map<String, Located<SpiDeviceSpec>> spi = root.has("spi")
+                ? buses(root.get("spi"), "spi", SpiDeviceSpec::new)
+                : Map.of();
+        Map<String, Located<PwmChannelSpec>> pwm = root.has("pwm") ? pwm(root.get("pwm")) : Map.of();
 
         Located<String> console = null;
         Located<ProfileDocument.StatusLedSpec> statusLed = null;
@@ -215,7 +231,7 @@ final class ProfileReader {
         List<String> sources = root.has("sources") ? textList(root.get("sources"), "sources") : List.of();
 
         return new ProfileDocument(file, path, id, name, extendsId, match, soc, cpuCores, chipLabel, provider,
-                pins, leds, aliases, serial, console, statusLed, priorities, cpus, dmaLatency, collector, heapMb, sources);
+                pins, leds, aliases, serial, i2c, spi, pwm, console, statusLed, priorities, cpus, dmaLatency, collector, heapMb, sources);
     }
 
     private void version(JsonNode root) {
@@ -297,7 +313,7 @@ final class ProfileReader {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < sysfs.size(); i++) {
                 String nameAt = at + ".sysfs[" + i + "]";
-                String name = matching(sysfs.get(i), nameAt, SYSFS_LED_NAME,
+                String name = matching(sysfs.get(i), nameAt, SYSFS_NAME,
                         "a directory name under /sys/class/leds (no '/', not '.' or '..')");
                 if (names.contains(name)) {
                     throw problem(nameAt, "'" + name + "' is listed twice");
@@ -344,6 +360,85 @@ final class ProfileReader {
             ports.put(e.getKey(), new Located<>(new SerialPortSpec(e.getKey(), device, description, enable), file, at + ".device"));
         }
         return ports;
+    }
+
+    /** Builds the spec of one {@code i2c} or {@code spi} entry from its checked fields. */
+    private interface BusFactory<T> {
+        T create(String name, String device, List<String> pins, Optional<String> enable);
+    }
+
+    /** The {@code i2c} or {@code spi} section: entries with a device, pins and an optional enable line. */
+    private <T> Map<String, Located<T>> buses(JsonNode node, String section, BusFactory<T> factory) {
+        object(node, section);
+        Map<String, Located<T>> buses = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String at = section + "." + e.getKey();
+            busName(e.getKey(), at, section.equals("i2c") ? "i2c-1" : "spi0.0");
+            JsonNode bus = e.getValue();
+            object(bus, at);
+            onlyFields(bus, at, BUS_FIELDS);
+            String device = busDevice(required(bus, at, "device"), at + ".device",
+                    section.equals("i2c") ? "/dev/i2c-1" : "/dev/spidev0.0");
+            JsonNode pinsNode = required(bus, at, "pins");
+            list(pinsNode, at + ".pins");
+            if (pinsNode.isEmpty()) {
+                throw problem(at + ".pins", "empty; list the pins the bus uses, e.g. "
+                        + (section.equals("i2c") ? "[D2, D3]" : "[D8, D9, D10, D11]"));
+            }
+            List<String> pins = new ArrayList<>();
+            for (int i = 0; i < pinsNode.size(); i++) {
+                String pinAt = at + ".pins[" + i + "]";
+                String pin = matching(pinsNode.get(i), pinAt, PIN_NAME, "the name of a pin");
+                if (pins.contains(pin)) {
+                    throw problem(pinAt, "'" + pin + "' is listed twice");
+                }
+                pins.add(pin);
+            }
+            Optional<String> enable = bus.has("enable")
+                    ? Optional.of(text(bus.get("enable"), at + ".enable"))
+                    : Optional.empty();
+            buses.put(e.getKey(), located(factory.create(e.getKey(), device, pins, enable), at));
+        }
+        return buses;
+    }
+
+    private Map<String, Located<PwmChannelSpec>> pwm(JsonNode node) {
+        object(node, "pwm");
+        Map<String, Located<PwmChannelSpec>> channels = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String at = "pwm." + e.getKey();
+            busName(e.getKey(), at, "PWM0");
+            JsonNode pwm = e.getValue();
+            object(pwm, at);
+            onlyFields(pwm, at, PWM_FIELDS);
+            String chip = matching(required(pwm, at, "chip"), at + ".chip", SYSFS_NAME,
+                    "a device name (the last element of the link /sys/class/pwm/pwmchipN/device, e.g. fe20c000.pwm),"
+                            + " or sim on the simulated board");
+            int channel = integer(required(pwm, at, "channel"), at + ".channel", 0, Integer.MAX_VALUE);
+            String pin = matching(required(pwm, at, "pin"), at + ".pin", PIN_NAME, "the name of a pin");
+            Optional<String> enable = pwm.has("enable")
+                    ? Optional.of(text(pwm.get("enable"), at + ".enable"))
+                    : Optional.empty();
+            channels.put(e.getKey(), located(new PwmChannelSpec(e.getKey(), chip, channel, pin, enable), at));
+        }
+        return channels;
+    }
+
+    private void busName(String name, String at, String example) {
+        if (!BUS_NAME.matcher(name).matches()) {
+            throw problem(at, "'" + name + "' is not a bus or channel name (letters, digits, '_', '.' and '-', "
+                    + "starting with a letter or digit, e.g. " + example + ")");
+        }
+    }
+
+    /** A bus's device: an absolute path, or {@value #SIM_DEVICE} (only the simulated board; checked on the resolved profile). */
+    private String busDevice(JsonNode node, String at, String example) {
+        String device = text(node, at);
+        if (!device.startsWith("/") && !device.equals(SIM_DEVICE)) {
+            throw problem(at, "'" + device + "' is not a device path: give an absolute path such as " + example
+                    + ", or sim on the simulated board");
+        }
+        return device;
     }
 
     private ProfileDocument.StatusLedSpec statusLed(JsonNode node) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns a {@link ProfileDocument} into a {@link BoardProfile}: follows its {@code extends}
@@ -19,7 +20,8 @@ import java.util.Set;
  * twice) reports the file and field where the offending value was written, even when that
  * is a parent file. Inheritance rules are those of docs/board-profiles.md: identity fields
  * and {@code match} are never inherited; scalars are replaced; pins merge by name;
- * aliases, serial ports and priorities merge by key; sources append.
+ * aliases, serial ports, I2C buses, SPI devices, PWM channels and priorities merge by key;
+ * sources append.
  */
 final class ProfileResolver {
 
@@ -83,6 +85,12 @@ final class ProfileResolver {
         final Map<String, Located<LedClassDevice>> leds = new LinkedHashMap<>();
         final Map<String, Located<String>> aliases = new LinkedHashMap<>();
         final Map<String, Located<SerialPortSpec>> serial = new LinkedHashMap<>();
+        /** By bus name; a child's entry replaces the parent's of the same name in place, new ones go last. */
+        final Map<String, Located<I2cBusSpec>> i2c = new LinkedHashMap<>();
+        /** As {@link #i2c}. */
+        final Map<String, Located<SpiDeviceSpec>> spi = new LinkedHashMap<>();
+        /** As {@link #i2c}. */
+        final Map<String, Located<PwmChannelSpec>> pwm = new LinkedHashMap<>();
         Located<String> console;
         Located<ProfileDocument.StatusLedSpec> statusLed;
         final Map<String, Located<Integer>> priorities = new HashMap<>();
@@ -103,6 +111,9 @@ final class ProfileResolver {
             leds.putAll(d.leds());
             aliases.putAll(d.aliases());
             serial.putAll(d.serial());
+            i2c.putAll(d.i2c());
+            spi.putAll(d.spi());
+            pwm.putAll(d.pwm());
             console = d.console() != null ? d.console() : console;
             statusLed = d.statusLed() != null ? d.statusLed() : statusLed;
             priorities.putAll(d.priorities());
@@ -131,6 +142,12 @@ final class ProfileResolver {
                 checkPlaceholder(port.value().device(), port, simulated);
                 ports.put(port.value().name(), port.value());
             }
+            checkBusNames(aliasMap);
+            Map<String, I2cBusSpec> i2cMap = checkBuses(i2c, I2cBusSpec::device, I2cBusSpec::pins, Capability.I2C,
+                    "an I2C bus", simulated, pins);
+            Map<String, SpiDeviceSpec> spiMap = checkBuses(spi, SpiDeviceSpec::device, SpiDeviceSpec::pins,
+                    Capability.SPI, "an SPI device", simulated, pins);
+            Map<String, PwmChannelSpec> pwmMap = checkPwm(simulated);
             Located<String> console = required(this.console, leaf, chain, "chosen.console");
             checkPlaceholder(console.value(), console, simulated);
 
@@ -153,7 +170,7 @@ final class ProfileResolver {
                 throw missing(leaf, chain, "sources", "at least one citation for the profile's facts");
             }
             return new BoardProfile(leaf.id(), leaf.name(), leaf.extendsId(), leaf.file(), leaf.match(), soc,
-                    cpuCores, chipLabel, provider, pinList, ledMap, aliasMap, ports, console.value(), statusLedRef,
+                    cpuCores, chipLabel, provider, pinList, ledMap, aliasMap, ports, i2cMap, spiMap, pwmMap, console.value(), statusLedRef,
                     statusLedNote, realtime, jvm(), List.copyOf(sources));
         }
 
@@ -225,6 +242,98 @@ final class ProfileResolver {
                 map.put(e.getKey(), target.value());
             }
             return map;
+        }
+
+        /** Bus and channel names share one name space with each other and with pins, LEDs and aliases. */
+        private void checkBusNames(Map<String, String> aliasMap) {
+            Map<String, Located<?>> seen = new HashMap<>();
+            for (Map<String, ? extends Located<?>> section : List.of(i2c, spi, pwm)) {
+                for (Map.Entry<String, ? extends Located<?>> e : section.entrySet()) {
+                    String name = e.getKey();
+                    Located<?> entry = e.getValue();
+                    String clash = pins.containsKey(name) ? "a pin name"
+                            : leds.containsKey(name) ? "an LED name"
+                            : aliasMap.containsKey(name) ? "an alias"
+                            : null;
+                    if (clash != null) {
+                        throw entry.problem("'" + name + "' is " + clash + "; a bus or PWM channel needs a name of its own");
+                    }
+                    Located<?> other = seen.putIfAbsent(name, entry);
+                    if (other != null) {
+                        throw entry.problem("'" + name + "' is already the name of " + other.path()
+                                + "; buses and PWM channels need names of their own");
+                    }
+                }
+            }
+        }
+
+        /** Checks each {@code i2c} or {@code spi} entry: its device, and that its pins exist with {@code cap}. */
+        private static <T> Map<String, T> checkBuses(Map<String, Located<T>> section, Function<T, String> device,
+                                                     Function<T, List<String>> busPins, Capability cap, String what,
+                                                     boolean simulated, Map<String, Located<Pin>> pins) {
+            Map<String, T> map = new LinkedHashMap<>();
+            for (Map.Entry<String, Located<T>> e : section.entrySet()) {
+                Located<T> entry = e.getValue();
+                checkSim(device.apply(entry.value()), entry, ".device", simulated);
+                List<String> names = busPins.apply(entry.value());
+                for (int i = 0; i < names.size(); i++) {
+                    checkPin(names.get(i), entry, ".pins[" + i + "]", cap, what, pins);
+                }
+                map.put(e.getKey(), entry.value());
+            }
+            return map;
+        }
+
+        /** {@code pinName} is a pin of the resolved profile and has {@code cap}. */
+        private static void checkPin(String pinName, Located<?> entry, String field, Capability cap, String what,
+                                     Map<String, Located<Pin>> pins) {
+            Located<Pin> pin = pins.get(pinName);
+            if (pin == null) {
+                throw new ProfileException(entry.at() + field + ": unknown pin '" + pinName + "' (pins: "
+                        + String.join(", ", pins.keySet()) + ")");
+            }
+            if (!pin.value().has(cap)) {
+                List<String> caps = new ArrayList<>();
+                for (Capability c : pin.value().capabilities()) {
+                    caps.add(c.fileName());
+                }
+                throw new ProfileException(entry.at() + field + ": pin " + pinName + " has no capability "
+                        + cap.fileName() + " (its caps: " + String.join(", ", caps) + ", at " + pin.at()
+                        + "); " + what + " uses only pins with caps including " + cap.fileName()
+                        + ": add it there if the pin can do it, or name another pin");
+            }
+        }
+
+        private Map<String, PwmChannelSpec> checkPwm(boolean simulated) {
+            Map<String, Located<PwmChannelSpec>> byChipChannel = new HashMap<>();
+            Map<String, Located<PwmChannelSpec>> byPin = new HashMap<>();
+            Map<String, PwmChannelSpec> map = new LinkedHashMap<>();
+            for (Located<PwmChannelSpec> entry : pwm.values()) {
+                PwmChannelSpec c = entry.value();
+                checkSim(c.chip(), entry, ".chip", simulated);
+                checkPin(c.pin(), entry, ".pin", Capability.PWM, "a PWM channel", pins);
+                Located<PwmChannelSpec> other = byChipChannel.putIfAbsent(c.chip() + "/" + c.channel(), entry);
+                if (other != null) {
+                    throw new ProfileException(entry.at() + ".channel: channel " + c.channel() + " of chip " + c.chip()
+                            + " is already PWM channel " + other.value().name() + " (" + other.at() + ")");
+                }
+                other = byPin.putIfAbsent(c.pin(), entry);
+                if (other != null) {
+                    throw new ProfileException(entry.at() + ".pin: pin " + c.pin() + " is already driven by PWM channel "
+                            + other.value().name() + " (" + other.at() + ")");
+                }
+                map.put(c.name(), c);
+            }
+            return map;
+        }
+
+        /** {@code sim} as a device or chip belongs to the simulated board only. */
+        private static void checkSim(String value, Located<?> entry, String field, boolean simulated) {
+            if (value.equals(ProfileReader.SIM_DEVICE) && !simulated) {
+                throw new ProfileException(entry.at() + field + ": 'sim' is the simulated board's placeholder"
+                        + " (gpio.provider: sim); on a real board give the "
+                        + (field.equals(".chip") ? "PWM chip's device name, e.g. fe20c000.pwm" : "device path, e.g. /dev/i2c-1"));
+            }
         }
 
         private RealtimeTable checkRealtime(ProfileDocument leaf, List<ProfileDocument> chain, int cpuCores) {

@@ -59,7 +59,7 @@ class MissingPinTest {
     @Test
     void theVirtualBoardsMessageListsItsPinsAsRangesWithoutThePisConfigFile() {
         String m = PROFILES.get("virtual").noPinNamed("D99");
-        assertTrue(m.startsWith("board virtual has no pin or alias 'D99'; its header pins are D5, D6, D12, D13, D16-D18, D22-D27,"
+        assertTrue(m.startsWith("board virtual has no pin or alias 'D99'; its header pins are D2, D3, D5-D13, D16-D19, D22-D27,"
                 + " its aliases LED0 (D17), BTN0 (D27)"), m);
         assertTrue(m.contains("--board-file /etc/pirt/my-virtual.yaml;"), m);
         assertFalse(m.contains("pirt.conf"), m);
