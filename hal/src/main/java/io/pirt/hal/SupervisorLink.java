@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * the runtime passes in {@code pirt.supervisor.socket}. Text lines, one message each
  * (docs/runtime.md, "Supervision link"). The application sends {@code hello PID},
  * {@code beat} every {@link #BEAT_MS} ms, {@code healthy}, and answers requests; the runtime
- * sends {@code ps}, {@code stop}, {@code gpio ...}.
+ * sends {@code ps}, {@code stop}, {@code gpio ...}, {@code i2c ...}, {@code spi ...}, {@code pwm ...}.
  */
 final class SupervisorLink {
     static final long BEAT_MS = 250;
@@ -143,6 +143,7 @@ final class SupervisorLink {
                 for (Thread t : Threading.threads()) t.interrupt();
             }
             case "gpio" -> send("gpio " + GpioRequests.answer(w));
+            case "i2c", "spi", "pwm" -> send(w[0] + " " + BusRequests.answer(w));
             case "host-reply" -> { // host-reply ID STATUS MESSAGE...
                 String[] parts = line.trim().split(" ", 4);
                 var waiting = parts.length >= 3 ? hostAsks.get(Integer.parseInt(parts[1])) : null;
