@@ -24,6 +24,7 @@ public final class AnswerText {
             case StoreSlots s -> slots(s);
             case Done d -> d.message();
             case PinLevel p -> p.pin() + "=" + (p.high() ? 1 : 0);
+            case PwmStates p -> pwm(p);
             case InstallVerdict v -> v.toString();
             case AuthChallenge c -> "challenge for " + c.board() + ": " + c.nonce();
             case TestRunStarted r -> "test run " + r.run() + " started";
@@ -78,6 +79,31 @@ public final class AnswerText {
             lines.add(row);
         }
         return lines.stream().map(String::stripTrailing).collect(Collectors.joining("\n"));
+    }
+
+    /** A line per channel, its recent changes under it, oldest first, with how long ago. */
+    private static String pwm(PwmStates p) {
+        List<String> lines = new ArrayList<>();
+        if (!p.simulated()) {
+            lines.add(p.channels().isEmpty() ? "no PWM channel is open (on a real board pirt sees the channels the application has open)"
+                    : "PWM channels the application has open (a real board keeps no timeline):");
+        }
+        for (PwmStates.Channel c : p.channels()) {
+            lines.add(c.name() + " on " + c.pin() + ": " + (c.open() ? "" : "not open, ") + output(c.periodNs(), c.dutyNs(), c.enabled())
+                    + " (" + c.dutyNs() + " of " + c.periodNs() + " ns)");
+            if (c.earlierChanges() > 0) lines.add("  (" + c.earlierChanges() + " earlier change" + (c.earlierChanges() == 1 ? "" : "s") + ")");
+            for (PwmStates.Change change : c.recent()) {
+                lines.add(String.format(Locale.ROOT, "  %9.3f s ago  ", change.agoNs() / 1e9) + output(change.periodNs(), change.dutyNs(), change.enabled()));
+            }
+        }
+        return String.join("\n", lines);
+    }
+
+    /** "on, 25000 Hz, duty 40.0 %". */
+    private static String output(long periodNs, long dutyNs, boolean enabled) {
+        double hz = 1e9 / periodNs;
+        return (enabled ? "on" : "off") + ", " + String.format(Locale.ROOT, hz == Math.rint(hz) ? "%.0f" : "%.3f", hz) + " Hz, duty "
+                + String.format(Locale.ROOT, "%.1f", 100.0 * dutyNs / periodNs) + " %";
     }
 
     /** One line per check (verdict, title, what was found); the advice indented under a line that is not OK. */

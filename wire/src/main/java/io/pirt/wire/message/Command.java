@@ -24,6 +24,12 @@ public enum Command {
     ROLLBACK("rollback", Done.class),
     /** Argument {@code read PIN | write PIN 0|1 | press BUTTON | release BUTTON}; answer {@link PinLevel} for read and write, {@link Done} for press and release. */
     GPIO("gpio", Done.class),
+    /** Argument {@code temperature BUS ADDRESS CELSIUS}: a simulated TMP102's temperature; answer {@link Done}. */
+    I2C("i2c", Done.class),
+    /** Argument {@code voltage DEVICE CHANNEL VOLTS}: a simulated MCP3008's input voltage; answer {@link Done}. */
+    SPI("spi", Done.class),
+    /** Argument: a channel or its pin, or none for all; answer {@link PwmStates}. */
+    PWM("pwm", PwmStates.class),
     /** Argument {@code SHA256 TIMEOUTMS}; answer {@link InstallVerdict}. */
     INSTALL_WAIT("install-wait", InstallVerdict.class),
     /** Argument {@code SHA256}; answer {@link Done}. */
@@ -77,11 +83,12 @@ public enum Command {
      * Whether this command with {@code argument} changes the board (docs/protocol.md §5.7): a
      * board that is not in development mode runs it only for a session that proved a trusted
      * key, and its shell only when the board's configuration opens the shell. {@code gpio read}
-     * does not change the board; {@code gpio write}, {@code press} and {@code release} do.
+     * and {@code pwm} do not change the board; {@code gpio write}, {@code press} and
+     * {@code release} do, and so do {@code i2c} and {@code spi} (they set a simulated sensor).
      */
     public boolean changesBoard(String argument) {
         return switch (this) {
-            case RESTART, STOP, ROLLBACK, ALLOW_DOWNGRADE, TEST_RUN, TEST_STOP, TEST_HOST_REPLY -> true;
+            case RESTART, STOP, ROLLBACK, ALLOW_DOWNGRADE, TEST_RUN, TEST_STOP, TEST_HOST_REPLY, I2C, SPI -> true;
             case GPIO -> !argument.strip().split("\\s+", 2)[0].equals("read");
             default -> false;
         };

@@ -18,7 +18,7 @@ class AccessMessagesTest {
     @Test
     void exactlyTheCommandsThatActChangeTheBoard() {
         Set<Command> changing = EnumSet.of(Command.RESTART, Command.STOP, Command.ROLLBACK, Command.ALLOW_DOWNGRADE, Command.TEST_RUN,
-                Command.TEST_STOP, Command.TEST_HOST_REPLY, Command.GPIO);
+                Command.TEST_STOP, Command.TEST_HOST_REPLY, Command.GPIO, Command.I2C, Command.SPI);
         for (Command c : Command.values()) {
             String argument = c == Command.GPIO ? "write D5 1" : "";
             assertEquals(changing.contains(c), c.changesBoard(argument), c.wireName());
@@ -27,6 +27,8 @@ class AccessMessagesTest {
         assertFalse(Command.GPIO.changesBoard("  read   D5"));
         assertTrue(Command.GPIO.changesBoard("press BTN0"));
         assertTrue(Command.GPIO.changesBoard("readx D5"), "only the read action reads");
+        assertTrue(Command.I2C.changesBoard("temperature i2c-1 0x48 30"), "setting a simulated sensor acts on the board");
+        assertFalse(Command.PWM.changesBoard("PWM0"), "pwm only looks");
     }
 
     @Test
