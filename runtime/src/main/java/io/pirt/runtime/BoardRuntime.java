@@ -66,7 +66,7 @@ public final class BoardRuntime implements AutoCloseable {
      * ones (docs/runtime.md, "Limits").
      */
     static final Set<String> WAITING_REQUESTS = Stream.of(Command.INSTALL_WAIT, Command.RESTART, Command.STOP,
-            Command.ROLLBACK, Command.TEST_RUN, Command.TEST_STOP, Command.PS, Command.GPIO)
+            Command.ROLLBACK, Command.TEST_RUN, Command.TEST_STOP, Command.PS, Command.GPIO, Command.I2C, Command.SPI, Command.PWM)
             .map(Command::wireName).collect(Collectors.toUnmodifiableSet());
 
     private final Settings settings;

@@ -30,9 +30,9 @@ import java.util.HexFormat;
  * again at each {@code auth}, so a key copied into the directory counts without a restart.
  */
 public final class SessionProofs {
-    /** What a session that proved a test key may do: start, stop and serve a test run, and drive pins for it. */
+    /** What a session that proved a test key may do: start, stop and serve a test run, and drive pins and simulated sensors for it. */
     public static final Set<Command> TEST_SCOPE = Set.copyOf(EnumSet.of(Command.TEST_RUN, Command.TEST_STOP,
-            Command.TEST_HOST_REPLY, Command.GPIO));
+            Command.TEST_HOST_REPLY, Command.GPIO, Command.I2C, Command.SPI));
 
     private final Path trustedKeysDir;
     private final Path testKeysDir;

@@ -3,6 +3,8 @@ package io.pirt.runtime.console;
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.RealtimeTable;
 import io.pirt.hal.Board;
+import io.pirt.hal.BusRequest;
+import io.pirt.hal.BusRequests;
 import io.pirt.hal.GpioPin;
 import io.pirt.hal.GpioRequest;
 import io.pirt.hal.HalException;
@@ -19,6 +21,7 @@ import io.pirt.wire.message.DoctorReport;
 import io.pirt.wire.message.Done;
 import io.pirt.wire.message.LogLines;
 import io.pirt.wire.message.PinLevel;
+import io.pirt.wire.message.PwmStates;
 import io.pirt.wire.message.Refusal;
 import io.pirt.wire.message.StoreSlots;
 import io.pirt.wire.message.ThreadList;
@@ -51,12 +54,15 @@ public final class ShellCommands {
             "gpio read PIN        a pin's level (D17, LED0)",
             "gpio write PIN 0|1   drive a pin no application owns",
             "gpio press|release BUTTON   work a button of the simulated board",
+            "i2c temperature BUS ADDRESS CELSIUS   set a simulated TMP102 (i2c temperature i2c-1 0x48 31.5)",
+            "spi voltage DEVICE CHANNEL VOLTS      set an input of a simulated MCP3008 (spi voltage spi0.0 0 1.65)",
+            "pwm [CHANNEL]        the PWM channels: frequency, duty, on or off, and their last changes",
             "bundles              the bundle store's slots and their state",
             "doctor               check the board's setup for pirt (each check with what to do)",
             "rollback             go back to the committed (or previous) bundle");
     /** The commands a person may type; the others are the tool's. */
     private static final Set<Command> SHELL = EnumSet.of(Command.INFO, Command.PS, Command.LOGS, Command.RESTART, Command.STOP,
-            Command.GPIO, Command.BUNDLES, Command.ROLLBACK, Command.LATENCY, Command.DOCTOR);
+            Command.GPIO, Command.I2C, Command.SPI, Command.PWM, Command.BUNDLES, Command.ROLLBACK, Command.LATENCY, Command.DOCTOR);
 
     /** The bundle store's side of the shell; the runtime implements it. */
     public interface Bundles {
@@ -156,6 +162,7 @@ public final class ShellCommands {
                 return new Done(supervisor.describe());
             });
             case GPIO -> gpio(w);
+            case I2C, SPI, PWM -> bus(command, w);
             case BUNDLES -> noArgs(command, w, bundles::status);
             case ROLLBACK -> noArgs(command, w, bundles::rollback);
             case LATENCY -> latency(w);
@@ -261,6 +268,62 @@ public final class ShellCommands {
             return new PinLevel(request.pin(), eq >= 0 && text.substring(eq + 1).strip().equals("1"));
         }
         return new Done(text);
+    }
+
+    /**
+     * {@code i2c}, {@code spi} or {@code pwm}; {@code args}: the words after it. Carried out where
+     * the board's devices are: in the application's process while one runs, else on the
+     * runtime's own board.
+     */
+    private Object bus(Command command, String[] args) {
+        String[] w = new String[args.length + 1];
+        w[0] = command.wireName();
+        System.arraycopy(args, 0, w, 1, args.length);
+        BusRequest request = BusRequest.parse(w).orElseThrow(() -> refused(Refusal.BAD_ARGUMENT, "usage: " + BusRequest.usage(w[0])));
+        String reply;
+        if (supervisor.current().isPresent()) {
+            reply = supervisor.ask(request.commandLine(), 10_000); // the first use opens the application's board: slow in a cold JVM
+            if (reply.startsWith("error unknown request ")) {
+                throw refused(Refusal.NOT_SUPPORTED, "the application's pirt libraries are older than the " + w[0]
+                        + " command; build it with this pirt to use it");
+            }
+            if (!reply.startsWith(w[0] + " ")) throw refused(Refusal.FAILED, reply.replaceFirst("^error ", ""));
+            reply = reply.substring(w[0].length() + 1);
+        } else {
+            try {
+                reply = BusRequests.answer(request, localBoard.get());
+            } catch (HalException e) { // the runtime's own board cannot be opened
+                throw refused(Refusal.FAILED, e.getMessage());
+            }
+        }
+        if (reply.startsWith("unsupported ")) throw refused(Refusal.NOT_SUPPORTED, reply.substring("unsupported ".length()));
+        if (!reply.startsWith("ok ")) throw refused(Refusal.FAILED, reply.replaceFirst("^error ", ""));
+        String message = reply.substring("ok ".length());
+        return request instanceof BusRequest.ReadPwm ? pwmStates(message) : new Done(message);
+    }
+
+    /** A {@code pwm} reply's message (io.pirt.hal.BusRequests): {@code simulated|real}, then a tab-separated field per channel. */
+    private static PwmStates pwmStates(String message) {
+        String[] fields = message.split("\t");
+        List<PwmStates.Channel> channels = new ArrayList<>();
+        try {
+            for (int i = 1; i < fields.length; i++) {
+                // NAME|PIN|OPEN|PERIOD_NS|DUTY_NS|ENABLED|EARLIER|AGO,PERIOD,DUTY,ENABLED;...
+                String[] f = fields[i].split("\\|", -1);
+                if (f.length != 8) throw new NumberFormatException("not 8 fields");
+                List<PwmStates.Change> changes = new ArrayList<>();
+                for (String c : f[7].isEmpty() ? new String[0] : f[7].split(";")) {
+                    String[] n = c.split(",");
+                    if (n.length != 4) throw new NumberFormatException("change '" + c + "' is not 4 numbers");
+                    changes.add(new PwmStates.Change(Long.parseLong(n[0]), Long.parseLong(n[1]), Long.parseLong(n[2]), n[3].equals("1")));
+                }
+                channels.add(new PwmStates.Channel(f[0], f[1], f[2].equals("1"), Long.parseLong(f[3]), Long.parseLong(f[4]), f[5].equals("1"),
+                        changes, Long.parseLong(f[6])));
+            }
+        } catch (NumberFormatException e) {
+            throw refused(Refusal.FAILED, "the PWM state has a malformed field in '" + message + "': " + e.getMessage());
+        }
+        return new PwmStates(fields[0].equals("simulated"), channels);
     }
 
     private synchronized String localGpio(GpioRequest request) {

@@ -76,6 +76,29 @@ public final class TestApp {
                 loop.start(Thread.PRIO_HIGH);
                 waitUntilInterrupted();
             }
+            case "buses" -> { // a thermostat's bones: a fan's duty follows the simulated TMP102, in percent
+                io.pirt.hal.Board board = io.pirt.hal.Board.current();
+                io.pirt.hal.I2cBus i2c = board.i2c("i2c-1");
+                io.pirt.hal.PwmChannel fan = board.pwm("PWM0");
+                fan.write(1_000_000, 250_000);
+                Thread follower = new Thread(() -> {
+                    Periodic every = Periodic.everyMicros(2_000);
+                    double last = 25.0;
+                    try {
+                        for (;;) {
+                            every.waitNext();
+                            double celsius = (short) i2c.readRegisterWord(0x48, 0) / 256.0;
+                            if (celsius != last) fan.setDuty(Math.max(0, Math.min(1, celsius / 100)));
+                            last = celsius;
+                        }
+                    } catch (ThreadInterruptedException e) {
+                        System.out.println("interrupted, unwinding follower");
+                    }
+                }, "follower");
+                follower.start(Thread.PRIO_NORMAL);
+                Supervisor.markHealthy();
+                waitUntilInterrupted();
+            }
             case "run" -> {
                 Supervisor.markHealthy();
                 System.out.println("running");
