@@ -456,23 +456,47 @@ public final class TestCommand implements Callable<Integer> {
         }
     }
 
-    /** A test asked this tool to act on the board: what the rig can do goes to the board's gpio command. */
-    private static void act(BoardSession session, String id, String action, PrintWriter err) {
+    /**
+     * The board request that carries out a test's host action ({@code TestRig.askHost}):
+     * {@code press BUTTON}, {@code release BUTTON} and {@code set PIN 0|1} go to the board's
+     * {@code gpio}; {@code i2c ...}, {@code spi ...} and {@code pwm ...} to the board's commands of
+     * those names, as the shell takes them (the board checks their words). Empty for anything
+     * else: this host cannot do it.
+     */
+    static Optional<HostRequest> boardRequest(String action) {
         String[] w = action.trim().split("\\s+");
+        if (w.length == 2 && (w[0].equals("press") || w[0].equals("release"))) return Optional.of(new HostRequest(io.pirt.wire.message.Command.GPIO, w[0] + " " + w[1]));
+        if (w.length == 3 && w[0].equals("set") && (w[2].equals("0") || w[2].equals("1"))) {
+            return Optional.of(new HostRequest(io.pirt.wire.message.Command.GPIO, "write " + w[1] + " " + w[2]));
+        }
+        if (w[0].equals("i2c") || w[0].equals("spi") || w[0].equals("pwm")) {
+            return Optional.of(new HostRequest(io.pirt.wire.message.Command.of(w[0]).orElseThrow(),
+                    String.join(" ", Arrays.copyOfRange(w, 1, w.length))));
+        }
+        return Optional.empty();
+    }
+
+    /** A request to the board: a command and its argument. */
+    record HostRequest(io.pirt.wire.message.Command command, String argument) {
+    }
+
+    /** A test asked this tool to act on the board: what the rig can do goes to the board's gpio, i2c, spi and pwm commands. */
+    private static void act(BoardSession session, String id, String action, PrintWriter err) {
         String status;
         String message;
-        boolean gpio = (w.length == 2 && (w[0].equals("press") || w[0].equals("release")))
-                || (w.length == 3 && w[0].equals("set"));
-        if (!gpio) {
+        Optional<HostRequest> request = boardRequest(action);
+        if (request.isEmpty()) {
             status = "unsupported";
-            message = "this host can press PIN, release PIN and set PIN 0|1, not '" + action + "'";
+            message = "this host can press BUTTON, release BUTTON, set PIN 0|1, i2c temperature BUS ADDRESS CELSIUS, "
+                    + "spi voltage DEVICE CHANNEL VOLTS and pwm [CHANNEL], not '" + action + "'";
         } else {
             try {
-                var command = io.pirt.wire.message.Command.GPIO;
-                message = AnswerText.of(Messages.answer(session.client().request(command.wireName(), action), command.answerType(action)));
+                var command = request.get().command();
+                String argument = request.get().argument();
+                message = AnswerText.of(Messages.answer(session.client().request(command.wireName(), argument), command.answerType(argument)));
                 status = "ok";
             } catch (Refusal.RefusedException e) {
-                // What this board cannot do (press a button on a board that is not simulated) is a skip on the board, not an error.
+                // What this board cannot do (press a button or set a sensor on a board that is not simulated) is a skip on the board, not an error.
                 status = e.refusal().code().equals(Refusal.NOT_SUPPORTED) ? "unsupported" : "failed";
                 message = "the board: " + e.refusal().message();
             } catch (IOException e) {
