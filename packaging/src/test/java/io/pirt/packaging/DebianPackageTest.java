@@ -126,6 +126,43 @@ class DebianPackageTest {
         assertEquals(List.of("SUBSYSTEM==\"gpio\", KERNEL==\"gpiochip*\", GROUP=\"gpio\", MODE=\"0660\""), gpioRules);
     }
 
+    @Test
+    void udevRulesGiveGroupsI2cAndSpiTheirNodesAndGroupGpioThePwmChipsSysfsFiles() {
+        List<String> rules = file(data, "/lib/udev/rules.d/60-pirt.rules").text().lines().filter(l -> !l.startsWith("#")).toList();
+        assertTrue(rules.contains("SUBSYSTEM==\"i2c-dev\", KERNEL==\"i2c-[0-9]*\", GROUP=\"i2c\", MODE=\"0660\""), rules.toString());
+        assertTrue(rules.contains("SUBSYSTEM==\"spidev\", KERNEL==\"spidev*\", GROUP=\"spi\", MODE=\"0660\""), rules.toString());
+        List<String> pwm = rules.stream().filter(l -> l.startsWith("SUBSYSTEM==\"pwm\"")).toList();
+        assertEquals(2, pwm.size(), "one rule for a chip's add, one for a channel's export: " + pwm);
+        // A chip appears: its export and unexport open to gpio.
+        assertEquals("SUBSYSTEM==\"pwm\", KERNEL==\"pwmchip*\", ACTION==\"add\","
+                + " RUN+=\"/bin/chgrp gpio /sys%p/export /sys%p/unexport\", RUN+=\"/bin/chmod g+w /sys%p/export /sys%p/unexport\"", pwm.get(0));
+        // A channel is exported: the kernel's change event on the chip names it (EXPORT=pwmN); the
+        // channel's writable attributes open to gpio, every file both chgrp'd and chmod'ed.
+        String export = pwm.get(1);
+        assertTrue(export.startsWith("SUBSYSTEM==\"pwm\", KERNEL==\"pwmchip*\", ACTION==\"change\", ENV{EXPORT}==\"pwm[0-9]*\", "), export);
+        String chgrp = between(export, "RUN+=\"/bin/chgrp gpio ", "\"");
+        String chmod = between(export, "RUN+=\"/bin/chmod g+w ", "\"");
+        List<String> attributes = List.of("period", "duty_cycle", "polarity", "enable");
+        assertEquals(attributes.stream().map(a -> "/sys%p/$env{EXPORT}/" + a).collect(Collectors.joining(" ")), chgrp);
+        assertEquals(chgrp, chmod, "the same files get the group and its write bit");
+    }
+
+    /** The text of {@code s} after {@code start} up to the next {@code end}. */
+    private static String between(String s, String start, String end) {
+        int from = s.indexOf(start);
+        assertTrue(from >= 0, "'" + start + "' in " + s);
+        from += start.length();
+        return s.substring(from, s.indexOf(end, from));
+    }
+
+    @Test
+    void i2cDevAndSpidevAreLoadedAtBootSoTheNodesAndTheUnitsDeviceAllowExist() {
+        Entry conf = file(data, "/lib/modules-load.d/pirt-runtime.conf");
+        assertEquals(0644, conf.mode() & 07777);
+        assertEquals(List.of("i2c-dev", "spidev"),
+                conf.text().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
+    }
+
     /** What the package's postinst did, run with its commands stubbed: each command line called, its stderr, its exit code. */
     record Postinst(List<String> calls, String err, int exitCode) {
         int index(String call) {
@@ -163,7 +200,7 @@ class DebianPackageTest {
         stubs.put("getent", record + "[ \"$1\" = group ] || exit 2\nwhile read -r g; do [ \"$g\" = \"$2\" ] && exit 0; done < \"$GROUP_FILE\"\nexit 2\n");
         stubs.put("addgroup", record + "for last; do :; done\necho \"$last\" >> \"$GROUP_FILE\"\n");
         stubs.put("udevadm", record + "exit " + udevadmStatus + "\n");
-        for (String name : List.of("adduser", "install", "systemctl")) stubs.put(name, record);
+        for (String name : List.of("adduser", "install", "systemctl", "modprobe")) stubs.put(name, record);
         for (Map.Entry<String, String> stub : stubs.entrySet()) {
             Path f = bin.resolve(stub.getKey());
             Files.writeString(f, "#!/bin/sh\n" + stub.getValue());
@@ -200,10 +237,31 @@ class DebianPackageTest {
         assertTrue(debian.index("udevadm settle --timeout=30") < debian.index("systemctl start pirt-runtime.service"),
                 "the service starts with the chips open to it: " + debian);
 
-        Postinst raspberryPiOs = runPostinst(dir, List.of("gpio", "dialout"), 0, true);
+        Postinst raspberryPiOs = runPostinst(dir, List.of("gpio", "i2c", "spi", "dialout"), 0, true);
         assertEquals(0, raspberryPiOs.exitCode(), raspberryPiOs.toString());
-        assertFalse(raspberryPiOs.calls().stream().anyMatch(c -> c.startsWith("addgroup")), "the group is there: " + raspberryPiOs);
-        raspberryPiOs.index("adduser pirt gpio");
+        assertFalse(raspberryPiOs.calls().stream().anyMatch(c -> c.startsWith("addgroup")), "the groups are there: " + raspberryPiOs);
+        for (String g : List.of("gpio", "i2c", "spi", "dialout")) {
+            raspberryPiOs.index("adduser pirt " + g);
+        }
+    }
+
+    @Test
+    void postinstOnDebianMakesGroupsI2cAndSpiLoadsTheBusModulesAndAppliesTheirRulesBeforeTheServiceStarts() throws Exception {
+        Postinst debian = debianPostinst();
+        int reload = debian.index("udevadm control --reload-rules");
+        for (String g : List.of("i2c", "spi")) {
+            assertTrue(debian.index("addgroup --system " + g) < debian.index("adduser pirt " + g), debian.toString());
+            assertTrue(debian.index("addgroup --system " + g) < reload, "GROUP=" + g + " is resolved when the rules load: " + debian);
+        }
+        // The modules first, so that the buses already enabled have nodes for the replayed events to reach.
+        assertTrue(debian.index("modprobe i2c-dev") < reload && debian.index("modprobe spidev") < reload, debian.toString());
+        int settle = debian.index("udevadm settle --timeout=30");
+        for (String trigger : List.of("udevadm trigger --subsystem-match=i2c-dev", "udevadm trigger --subsystem-match=spidev",
+                "udevadm trigger --subsystem-match=pwm --action=add")) {
+            int i = debian.index(trigger);
+            assertTrue(reload < i && i < settle, trigger + " after the rules load, before the wait: " + debian);
+        }
+        assertTrue(settle < debian.index("systemctl start pirt-runtime.service"), debian.toString());
     }
 
     @Test
@@ -231,7 +289,7 @@ class DebianPackageTest {
         String postinst = file(control, "postinst").text();
         assertTrue(postinst.contains("adduser --system --group --home /var/lib/pirt"), "a system user pirt");
         assertTrue(postinst.contains("install -d -o pirt -g pirt -m 0750 /var/lib/pirt"), "the state directory, owned by pirt");
-        assertTrue(postinst.contains("for g in gpio dialout"), "pirt joins gpio and dialout");
+        assertTrue(postinst.contains("for g in gpio i2c spi dialout"), "pirt joins gpio, i2c, spi and dialout");
         assertTrue(postinst.contains("systemctl enable pirt-runtime.service"));
         assertTrue(file(control, "prerm").text().contains("systemctl stop pirt-runtime.service"));
         String postrm = file(control, "postrm").text();
@@ -369,11 +427,23 @@ class DebianPackageTest {
             assertEquals(List.of(h.getValue()), unit.get(h.getKey()), h.getKey());
         }
         List<String> devices = unit.get("DeviceAllow");
-        for (String d : List.of("char-gpiochip rw", "char-ttyGS rw", "char-ttyAMA rw", "char-ttyS rw", "/dev/cpu_dma_latency rw")) {
-            assertTrue(devices.contains(d), "GPIO chips and the consoles stay reachable: " + d + " in " + devices);
+        for (String d : List.of("char-gpiochip rw", "char-i2c rw", "char-spi rw", "char-ttyGS rw", "char-ttyAMA rw", "char-ttyS rw",
+                "/dev/cpu_dma_latency rw")) {
+            assertTrue(devices.contains(d), "GPIO chips, I2C, SPI and the consoles stay reachable: " + d + " in " + devices);
         }
-        assertEquals(List.of("-/sys/class/leds/ACT -/sys/class/leds/led0"), unit.get("ReadWritePaths"),
+        List<String> writable = unit.get("ReadWritePaths");
+        assertEquals("-/sys/class/leds/ACT -/sys/class/leds/led0", writable.get(0),
                 "ProtectKernelTunables makes /sys read-only; the ACT LED's directory (either name, if present) stays writable");
+        // Every PWM chip a built-in profile names: its device directory (export, the channels) stays writable.
+        List<String> pwmDirs = List.of(writable.get(1).split(" "));
+        for (io.pirt.boards.BoardProfile p : io.pirt.boards.BoardProfiles.builtIn().all()) {
+            for (io.pirt.boards.PwmChannelSpec c : p.pwmChannels().values()) {
+                if (c.chip().equals("sim")) continue;
+                assertTrue(pwmDirs.stream().anyMatch(d -> d.startsWith("-/sys/devices/platform/") && d.endsWith("/" + c.chip())),
+                        p.id() + "'s " + c.name() + " on " + c.chip() + " has a writable directory in " + pwmDirs);
+            }
+        }
+        assertEquals(2, writable.size(), writable.toString());
         assertNotNull(unit.get("MemoryMax"));
         assertNotNull(unit.get("TasksMax"));
         // What would break the runtime: the JIT writes code, SCHED_FIFO is the point, /var/lib/pirt must stay writable.

@@ -1,23 +1,27 @@
 package io.pirt.hal.internal;
 
+import com.sun.jna.FunctionMapper;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import io.pirt.hal.HalException;
+import java.util.Map;
 
 /**
  * The C library calls the HAL makes through JNA (the GPIO chip lookup, input lines and their
  * edge events through the GPIO character device), loaded once for all of hal, and the Unix
  * socket calls the runtime's supervisor needs to learn which process is
  * at the other end of its link (SO_PEERCRED, which Java's sockets do not give with the pid):
- * the one libc binding above threading. Each failing call throws LastErrorException (errno).
+ * the one libc binding above threading; and {@link Ioctl}, the ioctl of the I2C and SPI
+ * transfers, which allocates nothing. Each failing call throws LastErrorException (errno).
  * Not for applications.
  */
 public interface LibC extends Library {
     // Linux generic values (x86, x86-64, arm, arm64)
-    int O_RDONLY = 0, O_RDWR = 2, O_CLOEXEC = 02000000;
+    int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CLOEXEC = 02000000;
     /** {@code struct pollfd} (int fd; short events; short revents): 8 bytes, revents at 6. */
     int POLLFD_BYTES = 8;
     short POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
@@ -76,6 +80,66 @@ public interface LibC extends Library {
     /** One datagram to {@code address}, a {@code struct sockaddr_un} of {@code addressLength} bytes. */
     NativeLong sendto(int fd, byte[] buffer, NativeLong length, int flags, byte[] address, int addressLength)
             throws LastErrorException;
+
+    /**
+     * {@code ioctl} for the calls made per transfer (I2C_RDWR, SPI_IOC_MESSAGE), direct-mapped
+     * (JNA's {@code Native.register}): a call allocates nothing on the Java heap, where a method
+     * of this interface allocates its argument array and boxes (64 bytes a call with a
+     * {@code Pointer} argument, about 150 through {@link #ioctl(int, NativeLong, Object...)}'s
+     * varargs, measured with JNA 5.17 on JDK 25). Bound on first use; each failing call throws
+     * LastErrorException (errno).
+     */
+    final class Ioctl {
+        /** Why the C library could not be bound, or null when it was. */
+        private static final LinkageError ERROR;
+
+        static {
+            LinkageError error = null;
+            try {
+                // Both native methods are the C function ioctl: a direct-mapped method binds to
+                // the function of its own name unless a function mapper says otherwise.
+                FunctionMapper toIoctl = (library, method) -> "ioctl";
+                Native.register(Ioctl.class, NativeLibrary.getInstance("c", Map.of(Library.OPTION_FUNCTION_MAPPER, toIoctl)));
+            } catch (LinkageError e) {
+                error = e;
+            }
+            ERROR = error;
+        }
+
+        private Ioctl() {
+        }
+
+        /**
+         * {@code ioctl(fd, request, arg)} with {@code arg} a pointer to the request's struct.
+         *
+         * @throws HalException if JNA cannot bind the C library
+         */
+        public static int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException {
+            check();
+            return ioctlPointer(fd, request, arg);
+        }
+
+        /**
+         * {@code ioctl(fd, request, value)} with an {@code unsigned long} passed by value (I2C_TIMEOUT).
+         *
+         * @throws HalException if JNA cannot bind the C library
+         */
+        public static int ioctl(int fd, NativeLong request, NativeLong value) throws LastErrorException {
+            check();
+            return ioctlValue(fd, request, value);
+        }
+
+        private static void check() {
+            if (ERROR != null) {
+                throw new HalException("JNA cannot bind ioctl in the C library: " + ERROR.getMessage()
+                        + "; if JNA's own native library failed to load, see docs/hal.md, Native libraries", ERROR);
+            }
+        }
+
+        private static native int ioctlPointer(int fd, NativeLong request, Pointer arg) throws LastErrorException;
+
+        private static native int ioctlValue(int fd, NativeLong request, NativeLong value) throws LastErrorException;
+    }
 
     /**
      * Loads libc once, on first use; a failure is kept (not thrown from the initialiser, which
