@@ -25,7 +25,15 @@ final class SupervisorLink {
     private static volatile SupervisorLink current;
 
     private final SocketChannel channel;
+    /**
+     * Written only by the writer thread ({@link #write()}): the channel is interruptible, so a
+     * write from a thread whose interrupt is set (an application thread told to stop that
+     * prints as it ends, its output going to the runtime during a test run) would close the
+     * link, and the process with it. No thread interrupts the writer.
+     */
     private final OutputStream out;
+    /** Lines to send, each with the latch its sender waits on; taken only by the writer thread. */
+    private final java.util.concurrent.BlockingQueue<Outgoing> outgoing = new java.util.concurrent.LinkedBlockingQueue<>();
     /** Questions to the host awaiting their {@code host-reply}, by id. */
     private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.CompletableFuture<String[]>> hostAsks =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -47,6 +55,7 @@ final class SupervisorLink {
         SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(path)));
         SupervisorLink link = new SupervisorLink(ch);
         current = link;
+        daemon("pirt-supervisor-writer", link::write).start();
         link.send("hello " + ProcessHandle.current().pid());
         daemon("pirt-heartbeat", link::beat).start();
         daemon("pirt-supervisor-link", link::serve).start();
@@ -58,13 +67,46 @@ final class SupervisorLink {
         return t;
     }
 
-    /** Sends one line; a broken link means the runtime is gone, and the process ends with it. */
-    synchronized void send(String line) {
-        try {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            lost(e);
+    private record Outgoing(byte[] bytes, java.util.concurrent.CountDownLatch written) {
+    }
+
+    /**
+     * Sends one line and returns once it is written, whatever the calling thread's interrupt
+     * (which stays as it was); a broken link means the runtime is gone, and the process ends
+     * with it.
+     */
+    void send(String line) {
+        Outgoing o = new Outgoing((line + "\n").getBytes(StandardCharsets.UTF_8), new java.util.concurrent.CountDownLatch(1));
+        outgoing.add(o);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                o.written().await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // kept for the caller's next wait, once the line is out
+            }
+        }
+        if (interrupted) java.lang.Thread.currentThread().interrupt();
+    }
+
+    /** The writer thread: writes the lines in the order they were sent. */
+    private void write() {
+        while (true) {
+            Outgoing o;
+            try {
+                o = outgoing.take();
+            } catch (InterruptedException e) {
+                continue; // nothing interrupts this thread on purpose; it must outlive whoever tried
+            }
+            try {
+                out.write(o.bytes());
+                out.flush();
+            } catch (IOException e) {
+                lost(e);
+            } finally {
+                o.written().countDown();
+            }
         }
     }
 

@@ -192,6 +192,17 @@ class AppSupervisorTest {
         assertTrue(!logged("[pirt] application test-app-run did not end within 1000 ms of its interrupt; killing it"));
     }
 
+    /** The link is written by a thread of its own: a sender whose interrupt is set must not close it (the process would end). */
+    @Test
+    void aThreadWithItsInterruptSetReportsWithoutCuttingTheLink() throws Exception {
+        supervisor.start(testApp("interrupted-healthy"));
+        assertEquals("started", next());
+        assertEquals("healthy", next());
+        awaitLogged("[app] interrupt kept: true");
+        assertTrue(supervisor.ask("ps", 2_000).startsWith("threads\t"), "the link still answers");
+        assertEquals(AppState.RUNNING, supervisor.state());
+    }
+
     @Test
     void psListsTheApplicationsThreadsWithPriorities() throws Exception {
         supervisor.start(testApp("threads"));

@@ -99,6 +99,12 @@ public final class TestApp {
                 Supervisor.markHealthy();
                 waitUntilInterrupted();
             }
+            case "interrupted-healthy" -> { // a thread told to stop reports as it ends: the link must not close under it
+                java.lang.Thread.currentThread().interrupt();
+                Supervisor.markHealthy();
+                System.out.println("interrupt kept: " + java.lang.Thread.interrupted());
+                waitUntilInterrupted();
+            }
             case "run" -> {
                 Supervisor.markHealthy();
                 System.out.println("running");
