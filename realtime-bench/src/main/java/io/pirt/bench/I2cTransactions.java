@@ -23,7 +23,8 @@ import org.HdrHistogram.Histogram;
  * I2C write-then-read transactions (write a register pointer, read a 16-bit word: a TMP102's
  * temperature) per second and their latency, at three layers of the same bus:
  * <ol>
- * <li>{@code readRegisterWord}: the shorthand an application writes, which allocates its buffers;
+ * <li>{@code readRegisterWord}: the shorthand an application writes, which allocates its buffers
+ * (unless the JIT finds they do not escape: the bytes/tx column says);
  * <li>{@code I2cBus.transfer}: the API's allocation-free transaction;
  * <li>the backend alone ({@code Buses.I2cTransfers.transfer}): on a Raspberry Pi the
  *     {@code I2C_RDWR} ioctl through JNA, on the virtual board the simulated device.
@@ -47,10 +48,13 @@ public final class I2cTransactions {
     private I2cTransactions() {
     }
 
-    /** One layer's transaction, timed as a whole. */
+    /** One layer's transaction, timed as a whole; returns what it read, so the JIT cannot drop the read. */
     private interface Layer {
-        void once();
+        int once();
     }
+
+    /** The sum of everything read, printed at the end: the results are used. */
+    private static long checksum;
 
     public static void main(String[] args) throws Exception {
         int transactions = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
@@ -80,11 +84,17 @@ public final class I2cTransactions {
         Buses.I2cTransfers raw = backend.openI2c(spec);
         byte[] pointer = {(byte) register};
         byte[] word = new byte[2];
-        List<String> names = List.of("readRegisterWord (allocates)", "I2cBus.transfer", "backend alone");
+        List<String> names = List.of("readRegisterWord", "I2cBus.transfer", "backend alone");
         Layer[] layers = {
             () -> bus.readRegisterWord(address, register),
-            () -> bus.transfer(address, pointer, word, TIMEOUT_MS),
-            () -> raw.transfer(address, pointer, word, TIMEOUT_MS),
+            () -> {
+                bus.transfer(address, pointer, word, TIMEOUT_MS);
+                return word[0] + word[1];
+            },
+            () -> {
+                raw.transfer(address, pointer, word, TIMEOUT_MS);
+                return word[0] + word[1];
+            },
         };
         for (Layer l : layers) run(l, Math.min(transactions, 50_000), null); // warm-up: compile the paths
 
@@ -117,6 +127,7 @@ public final class I2cTransactions {
         }
         System.out.printf(Locale.ROOT, "%nthe API above the backend: %.1f ns per transaction (I2cBus.transfer / backend alone = %.2fx);"
                 + " readRegisterWord / backend alone = %.2fx%n", median[1] - median[2], median[1] / median[2], median[0] / median[2]);
+        System.out.println("(checksum of what was read: " + checksum + ")");
         raw.close();
         backend.close();
         board.close();
@@ -124,15 +135,17 @@ public final class I2cTransactions {
 
     /** Runs {@code n} transactions; records each one's time into {@code latency} if given. */
     private static void run(Layer layer, int n, Histogram latency) {
+        long sum = 0;
         if (latency == null) {
-            for (int k = 0; k < n; k++) layer.once();
-            return;
+            for (int k = 0; k < n; k++) sum += layer.once();
+        } else {
+            for (int k = 0; k < n; k++) {
+                long t0 = System.nanoTime();
+                sum += layer.once();
+                latency.recordValue(Math.min(System.nanoTime() - t0, latency.getHighestTrackableValue()));
+            }
         }
-        for (int k = 0; k < n; k++) {
-            long t0 = System.nanoTime();
-            layer.once();
-            latency.recordValue(Math.min(System.nanoTime() - t0, latency.getHighestTrackableValue()));
-        }
+        checksum += sum;
     }
 
     private static double median(double[] values) {
