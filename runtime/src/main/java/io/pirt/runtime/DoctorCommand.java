@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Check this board's setup for pirt: board profile, 64-bit userland, Java, kernel, real-time permission, "
-                + "GPIO chip, console and its boot configuration, memory, CPU latency device; each with what to do.",
+                + "GPIO chip, I2C, SPI and PWM, console and its boot configuration, memory, CPU latency device; each with what to do.",
                 "", "Paste its output into a bug report."},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:no check failed (some may warn)", "1:a check failed", "2:usage error"})
 final class DoctorCommand implements Callable<Integer> {

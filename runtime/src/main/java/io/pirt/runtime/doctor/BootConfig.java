@@ -117,12 +117,21 @@ final class BootConfig {
      * names it ({@code dtparam=uart0=on}, {@code dtparam=uart0}, several separated by commas).
      */
     Optional<Setting> dtparamOn(String param) {
+        return dtparamOn(Set.of(param));
+    }
+
+    /**
+     * As {@link #dtparamOn(String)} for a parameter with several names, which the base device
+     * tree maps to the same property ({@code i2c_arm} and {@code i2c}): the last applied line
+     * that names any of them decides.
+     */
+    Optional<Setting> dtparamOn(Set<String> names) {
         Optional<Setting> last = Optional.empty();
         boolean on = false;
         for (Setting s : applied("dtparam")) {
             for (String p : s.value().split(",")) {
                 String[] kv = p.strip().split("=", 2);
-                if (!kv[0].equals(param)) continue;
+                if (!names.contains(kv[0])) continue;
                 last = Optional.of(s);
                 on = kv.length == 1 || kv[1].equals("on") || kv[1].equals("1") || kv[1].equals("true") || kv[1].equals("yes");
             }

@@ -16,7 +16,7 @@ import java.util.OptionalLong;
 
 /**
  * {@code pirt doctor}: checks a board's setup for pirt (board profile, userland, Java,
- * kernel, real-time permission, GPIO, console, boot configuration, memory, CPU latency) by
+ * kernel, real-time permission, GPIO, I2C, SPI and PWM, console, boot configuration, memory, CPU latency) by
  * reading the files under a root directory, and says for each what it found and what to do
  * (docs/tool.md, "pirt doctor"). Stateless and thread-safe; {@link #examine} only reads files.
  *
@@ -27,7 +27,7 @@ import java.util.OptionalLong;
 public final class Doctor {
     /** The checks, in the order the report lists them. */
     private static final List<Check> CHECKS = List.of(new BoardCheck(), new UserlandCheck(), new JavaCheck(), new KernelCheck(),
-            new CommandLineCheck(), new RealtimeCheck(), new GpioChipCheck(), new StatusLedCheck(), new ConsoleDeviceCheck(), new GettyCheck(),
+            new CommandLineCheck(), new RealtimeCheck(), new GpioChipCheck(), new StatusLedCheck(), new BusCheck(), new ConsoleDeviceCheck(), new GettyCheck(),
             new BootConfigCheck(), new MemoryCheck(), new CpuLatencyCheck());
 
     private Doctor() {

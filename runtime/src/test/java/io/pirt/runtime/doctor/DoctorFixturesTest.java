@@ -261,7 +261,7 @@ class DoctorFixturesTest {
         String table = AnswerText.of(report);
         assertTrue(table.contains("\nFAIL  UART or USB gadget in config.txt"), table);
         assertTrue(table.contains("\n      -> comment out otg_mode=1"), table);
-        assertTrue(table.endsWith("1 failed, 0 warned, of 13 checks"), table);
+        assertTrue(table.endsWith("1 failed, 0 warned, of 14 checks"), table);
     }
 
     @Test

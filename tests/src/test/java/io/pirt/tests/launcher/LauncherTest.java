@@ -226,19 +226,19 @@ class LauncherTest {
             assertEquals("virtual", report.board(), json::toString);
             assertEquals("/", report.root(), json::toString);
             assertEquals(report.anyFailed() ? 1 : 0, json.exitCode(), json::toString);
-            assertEquals(List.of("board", "userland", "java", "kernel", "cmdline", "realtime", "gpio", "status-led", "console", "getty", "boot-config",
-                    "memory", "cpu-dma-latency"), report.checks().stream().map(DoctorReport.Check::id).toList(), json::toString);
+            assertEquals(List.of("board", "userland", "java", "kernel", "cmdline", "realtime", "gpio", "status-led", "buses", "console", "getty",
+                    "boot-config", "memory", "cpu-dma-latency"), report.checks().stream().map(DoctorReport.Check::id).toList(), json::toString);
             // The runtime answers with its own facts: its Java (21 or newer, else it would not run) and its own process.
             assertEquals(DoctorReport.Verdict.OK, report.checks().get(2).verdict(), json::toString);
             assertTrue(report.checks().get(5).found().startsWith("runtime PID "), json::toString);
             assertEquals(DoctorReport.Verdict.SKIP, report.checks().get(6).verdict(), "the virtual board has no GPIO chip: " + json);
             Launcher.Run table = pirt(60, "doctor", "--port", port);
             assertEquals(json.exitCode(), table.exitCode(), table::toString);
-            assertTrue(table.out().matches("(?s)pirt doctor: board virtual, files under /\\n.*\\d+ failed, \\d+ warned, of 13 checks\\n"), table::toString);
+            assertTrue(table.out().matches("(?s)pirt doctor: board virtual, files under /\\n.*\\d+ failed, \\d+ warned, of 14 checks\\n"), table::toString);
             try (Launcher.Live console = new Launcher.Live(dir, Map.of(), "console", "--port", port)) {
                 console.stdin().write("doctor\n".getBytes(StandardCharsets.US_ASCII));
                 console.stdin().flush();
-                console.awaitLine(l -> l.matches(".*\\d+ failed, \\d+ warned, of 13 checks"), 30_000, "the shell's doctor table");
+                console.awaitLine(l -> l.matches(".*\\d+ failed, \\d+ warned, of 14 checks"), 30_000, "the shell's doctor table");
                 console.stdin().write(0x1d); // Ctrl-]
                 console.stdin().flush();
                 assertEquals(0, console.awaitExit(30), "exit code of console");
