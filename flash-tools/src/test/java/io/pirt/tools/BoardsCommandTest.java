@@ -55,6 +55,9 @@ class BoardsCommandTest {
         assertTrue(run.out().contains("status LED   ACT (kernel LED class)"), run.out());
         assertTrue(run.out().contains("enabled by enable_uart=1 in config.txt"), run.out());
         assertTrue(run.out().contains("app JVM      collector zgc, heap 256 MiB"), run.out());
+        assertTrue(run.out().contains("buses        I2C i2c-1  /dev/i2c-1  pins D2, D3  (dtparam=i2c_arm=on in config.txt)"), run.out());
+        assertTrue(run.out().contains("SPI spi0.1  /dev/spidev0.1  pins D7, D9, D10, D11  (dtparam=spi=on in config.txt)"), run.out());
+        assertTrue(run.out().contains("PWM PWM0  chip fe20c000.pwm channel 0  pin D18  (dtoverlay=pwm-2chan in config.txt)"), run.out());
     }
 
     @Test

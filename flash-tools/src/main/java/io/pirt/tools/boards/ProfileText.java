@@ -5,7 +5,10 @@ import io.pirt.boards.Capability;
 import io.pirt.boards.LedClassDevice;
 import io.pirt.boards.Pin;
 import io.pirt.boards.RealtimeTable;
+import io.pirt.boards.I2cBusSpec;
+import io.pirt.boards.PwmChannelSpec;
 import io.pirt.boards.SerialPortSpec;
+import io.pirt.boards.SpiDeviceSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +63,22 @@ final class ProfileText {
             if (!port.enable().isEmpty()) more("  enabled by " + port.enable() + " in config.txt");
             label = "";
         }
+        String busLabel = "buses";
+        if (p.i2cBuses().isEmpty() && p.spiDevices().isEmpty() && p.pwmChannels().isEmpty()) field(busLabel, "none");
+        for (I2cBusSpec bus : p.i2cBuses().values()) {
+            field(busLabel, "I2C " + bus.name() + "  " + bus.device() + "  pins " + String.join(", ", bus.pins()) + enabledBy(bus.enable()));
+            busLabel = "";
+        }
+        for (SpiDeviceSpec device : p.spiDevices().values()) {
+            field(busLabel, "SPI " + device.name() + "  " + device.device() + "  pins " + String.join(", ", device.pins())
+                    + enabledBy(device.enable()));
+            busLabel = "";
+        }
+        for (PwmChannelSpec channel : p.pwmChannels().values()) {
+            field(busLabel, "PWM " + channel.name() + "  chip " + channel.chip() + " channel " + channel.channel() + "  pin "
+                    + channel.pin() + enabledBy(channel.enable()));
+            busLabel = "";
+        }
         List<String> levels = new ArrayList<>();
         for (int level = 1; level <= RealtimeTable.LEVELS; level++) {
             levels.add(RealtimeTable.levelName(level) + " " + p.realtime().fifoPriority(level));
@@ -78,6 +97,10 @@ final class ProfileText {
             sourceLabel = "";
         }
         return sb.toString();
+    }
+
+    private static String enabledBy(java.util.Optional<String> enable) {
+        return enable.map(line -> "  (" + line + " in config.txt)").orElse("");
     }
 
     private static String pinRow(Pin pin, List<String> aliases) {
