@@ -360,10 +360,19 @@ public final class TestRuns implements AutoCloseable {
             return;
         }
         Run r;
+        String abort;
         synchronized (this) {
             r = run;
             if (r == null || !isRun(r, app)) return;
-            if (event.kind() == TestEvent.Kind.RUN_FINISHED) r.finished = true;
+            abort = r.abortReason;
+            if (abort == null && event.kind() == TestEvent.Kind.RUN_FINISHED) r.finished = true;
+        }
+        if (abort != null && (event.kind() == TestEvent.Kind.TEST_FINISHED || event.kind() == TestEvent.Kind.RUN_FINISHED)) {
+            // The runtime is stopping the run: a result now is what the stop did (an interrupted wait), not the
+            // test's own; the run's abort event says why the tests still running did not finish.
+            log.runtime("test run " + r.number + ": " + (event.className() != null ? event.className() + "." + event.name() + " " : "")
+                    + "ended by the stop (" + abort + "), reported as that");
+            return;
         }
         describe(event);
         queue(r.number, event);
