@@ -266,6 +266,25 @@ class TestRunsTest {
         assertEquals("t3", next(received).id(), "the sender survives an exception and an Error, and sends the next event");
     }
 
+    /** A stopped run's test fails with "interrupted while waiting" because the stop interrupted it: that is not its result. */
+    @Test
+    void resultsThatComeAfterTheToolStoppedTheRunAreTheStopsAndTheAbortSaysWhy() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        tool = endpointLike(received);
+        AppSpec app = startRun();
+        runs.event(app, "{\"event\":\"test-started\",\"id\":\"t1\",\"class\":\"C\",\"name\":\"hangs\"}");
+        assertEquals(TestEvent.Kind.TEST_STARTED, next(received).kind());
+        runs.stop();
+        runs.event(app, "{\"event\":\"test-finished\",\"id\":\"t1\",\"class\":\"C\",\"name\":\"hangs\",\"status\":\"error\","
+                + "\"message\":\"interrupted while waiting\"}");
+        runs.event(app, "{\"event\":\"run-finished\",\"tests\":1,\"failures\":0,\"errors\":1,\"skipped\":0}");
+        runs.ended(app, io.pirt.runtime.supervisor.AppState.STOPPED, "stopped on request");
+        TestEvent aborted = next(received);
+        assertEquals(TestEvent.Kind.RUN_ABORTED, aborted.kind(), "the interrupted test's own error and run-finished were not passed on");
+        assertEquals("stopped by the tool", aborted.reason());
+        assertTrue(log.recent(20).stream().anyMatch(l -> l.contains("C.hangs ended by the stop (stopped by the tool)")), log.recent(20).toString());
+    }
+
     @Test
     void aHostReplyWithNewlinesReachesTheApplicationAsOneLine() throws Exception {
         runs.accept(bundle(1), sha(1), NO_LIBRARIES);
