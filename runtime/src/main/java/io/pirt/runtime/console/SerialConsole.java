@@ -170,6 +170,7 @@ public final class SerialConsole implements AutoCloseable {
             b.transfers(services.transferDir(), services.transfers()).maxTransferBytes(services.maxTransferBytes());
         }
         if (p.lineRate() != null) b.lineRate(logged(p.lineRate()));
+        if (p.reliableStream()) b.reliableStream();
         c.attach(b.build());
         return c;
     }

@@ -212,6 +212,11 @@ public final class WireSocket implements AutoCloseable {
         }
 
         @Override
+        public boolean reliableStream() {
+            return true;
+        }
+
+        @Override
         public OutputStream out() {
             return out;
         }

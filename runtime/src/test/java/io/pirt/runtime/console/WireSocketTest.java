@@ -81,8 +81,24 @@ class WireSocketTest {
         assertEquals("test-board", board.name());
         assertEquals(41, board.nonce());
         assertEquals(0, board.capabilities() & Hello.BAUD, "a socket has no baud rate to switch");
+        assertEquals(Hello.STREAM, board.capabilities() & Hello.STREAM);
+        assertEquals(Frame.MAX_PAYLOAD_BYTES, board.maxPayloadBytes(), "what a tool without STREAM reads: a serial port's limit");
         assertTrue(tool.request(1, "info", "").startsWith("info: in session "));
+        assertEquals(Frame.MAX_PAYLOAD_BYTES, tool.link.maxPayloadBytes(), "a tool without STREAM gets a serial port's frames");
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+    }
+
+    @Test
+    void aToolOnTheStreamTooGetsFramesOfThirtyTwoKibibytesBothWays() throws Exception {
+        Tool tool = new Tool(SocketChannel.open(UnixDomainSocketAddress.of(path)), true);
+        toClose.add(tool);
+        Hello board = tool.hello(42);
+        assertEquals(Frame.MAX_STREAM_PAYLOAD_BYTES, board.streamPayloadBytes());
+        assertEquals(Frame.MAX_STREAM_PAYLOAD_BYTES, tool.link.maxPayloadBytes());
+        String big = "x".repeat(20_000);
+        long framesBefore = tool.link.stats().framesReceived();
+        assertEquals("info:" + big, tool.request(2, "info", big).replaceFirst(" in session \\d+$", ""));
+        assertTrue(tool.link.stats().framesReceived() - framesBefore <= 2, "the 20 KB answer came in one frame (and maybe an ACK)");
     }
 
     @Test
@@ -165,25 +181,35 @@ class WireSocketTest {
         private final ByteArrayOutputStream text = new ByteArrayOutputStream();
         private final StringBuilder consoleText = new StringBuilder();
 
+        /** Whether this tool sets {@link Hello#STREAM}. */
+        private final boolean stream;
+
         Tool(SocketChannel channel) {
+            this(channel, false);
+        }
+
+        Tool(SocketChannel channel, boolean stream) {
+            this.stream = stream;
             WireSocket.Connection port = new WireSocket.Connection(channel);
-            link = new Link("tool", port.in(), port.out(), LinkTest.FAST, this);
+            link = new Link("tool", port.in(), port.out(), stream ? LinkTest.FAST.forStream() : LinkTest.FAST, this);
             link.start();
         }
 
         Hello hello(int nonce) throws Exception {
             ByteBuffer p = ByteBuffer.allocate(Frame.MAX_PAYLOAD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            new Hello(Hello.PROTOCOL_VERSION, Hello.PROTOCOL_VERSION, nonce, Hello.CONSOLE | Hello.REQUESTS, 1024, 16, 3000, "tool", "1").writeTo(p);
+            Hello own = new Hello(Hello.PROTOCOL_VERSION, Hello.PROTOCOL_VERSION, nonce, Hello.CONSOLE | Hello.REQUESTS | (stream ? Hello.STREAM : 0),
+                    1024, 16, 3000, "tool", "1", stream ? Frame.MAX_STREAM_PAYLOAD_BYTES : 0);
+            own.writeTo(p);
             link.sendControl(FrameType.HELLO, 0, p.flip());
             Seen reply = take(controls, FrameType.HELLO);
             Hello board = Hello.readFrom(ByteBuffer.wrap(reply.payload()).order(ByteOrder.LITTLE_ENDIAN));
-            link.openSession(board.window(), board.maxPayloadBytes(), 3000, board.idleTimeoutMs() / 4);
+            link.openSession(board.window(), own.sessionPayloadBytes(board), 3000, board.idleTimeoutMs() / 4);
             return board;
         }
 
         /** Sends a request and returns its OK body, within 5 s. */
         String request(int id, String command, String argument) throws Exception {
-            ByteBuffer p = ByteBuffer.allocate(Frame.MAX_PAYLOAD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer p = ByteBuffer.allocate(link.maxPayloadBytes()).order(ByteOrder.LITTLE_ENDIAN);
             new Request(id, command, argument).writeTo(p);
             assertEquals(Link.Offer.QUEUED, link.send(link.session(), FrameType.REQUEST, 0, p.flip(), TimeUnit.SECONDS.toNanos(5)));
             Seen r = take(frames, FrameType.RESPONSE);
