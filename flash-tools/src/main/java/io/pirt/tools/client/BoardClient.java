@@ -173,6 +173,14 @@ public final class BoardClient implements AutoCloseable {
         return session.board();
     }
 
+    /**
+     * The largest frame payload of the open session: at most 1024 bytes on a serial port, up to
+     * 32 KiB on a reliable byte stream when both ends set {@code STREAM} ({@link Options#forStream()}).
+     */
+    public int sessionPayloadBytes() {
+        return link.maxPayloadBytes();
+    }
+
     public Link.Stats linkStats() {
         return link.stats();
     }

@@ -55,7 +55,35 @@ class WireSocketOnVirtualBoardTest {
         }
     }
 
+    @Test
+    void aToolOnTheStreamFlashesWithLargerFramesAndSaysHowFast() throws Exception {
+        byte[] data = new byte[8 << 20]; // incompressible, so deflate does not hide the frame size
+        new java.util.Random(21).nextBytes(data);
+        Path file = Files.write(state.resolve("lib-" + java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(data)) + ".jar"), data);
+        long[] millis = new long[2];
+        BoardClient.Options[] options = {BoardClient.Options.defaults(), BoardClient.Options.defaults().forStream()};
+        for (int i = 0; i < 2; i++) {
+            try (BoardClient c = connect(socket(), options[i])) {
+                assertEquals(i == 0 ? 1024 : 32 * 1024, c.sessionPayloadBytes());
+                var report = c.transfer(file, file.getFileName().toString(), null);
+                assertEquals(data.length, report.fileBytes());
+                millis[i] = report.elapsedMillis();
+            }
+        }
+        System.out.printf("8 MiB over the wire socket: %d ms with serial frames (1 KiB, window 16), %d ms with STREAM (32 KiB, window 32)%n",
+                millis[0], millis[1]);
+    }
+
+    private static Path socket() {
+        return board.wireSocket();
+    }
+
     private static BoardClient connect(Path socket) throws IOException, InterruptedException {
+        return connect(socket, BoardClient.Options.defaults());
+    }
+
+    private static BoardClient connect(Path socket, BoardClient.Options options) throws IOException, InterruptedException {
         SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         InputStream in = new InputStream() {
             @Override
@@ -91,6 +119,6 @@ class WireSocketOnVirtualBoardTest {
                 channel.close();
             }
         };
-        return BoardClient.connect(in, out, BoardClient.Options.defaults(), (source, line) -> { });
+        return BoardClient.connect(in, out, options, (source, line) -> { });
     }
 }
