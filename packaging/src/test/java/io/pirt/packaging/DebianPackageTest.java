@@ -392,6 +392,10 @@ class DebianPackageTest {
         assertTrue(line.contains(" --config /etc/pirt "), line);
         assertTrue(line.contains(" --app-libs '" + LIB + "/app/*' "), line);
         assertTrue(line.endsWith(" $PIRT_OPTS"), "pirt.conf's options last, so they can add to the line: " + line);
+        assertTrue(line.contains(" --wire-socket /run/pirt/wire.sock $PIRT_OPTS"), "the wire socket, before PIRT_OPTS so it can move it: " + line);
+        assertEquals(List.of("pirt"), unit.get("RuntimeDirectory"), "/run/pirt exists for the wire socket");
+        assertEquals(List.of("0750"), unit.get("RuntimeDirectoryMode"), "group pirt may reach the socket, others may not");
+        assertEquals(List.of("pirt"), unit.get("Group"), "the socket's group is the runtime's: pirt");
         assertFalse(line.contains("--app-jvm-flag"), "the application keeps the runtime's real-time JVM flags");
         assertFalse(line.contains("--dev"), "signed bundles only");
     }
