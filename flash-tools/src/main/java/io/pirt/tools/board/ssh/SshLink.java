@@ -93,9 +93,9 @@ public final class SshLink implements BoardLink {
             try {
                 session.getService(ConnectionService.class).registerChannel(channel);
                 channel.open().verify(timeoutMs);
-            } catch (SshChannelOpenException e) {
-                throw ToolException.failure(socketRefused(address, session, e, timeoutMs), e);
             } catch (IOException e) {
+                SshChannelOpenException refused = openRefusal(e);
+                if (refused != null) throw ToolException.failure(socketRefused(address, session, refused, timeoutMs), e);
                 throw ToolException.failure(address + ": opening a channel to " + address.socket() + " failed: "
                         + e.getMessage(), e);
             }
@@ -226,6 +226,14 @@ public final class SshLink implements BoardLink {
                     + "listens on it (restart the runtime)";
             default -> refusal + "; whether the socket is there is " + answer;
         };
+    }
+
+    /** The server's refusal of the channel, which MINA wraps in the future's exception; null if the open failed otherwise. */
+    private static SshChannelOpenException openRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SshChannelOpenException r) return r;
+        }
+        return null;
     }
 
     private static String shellQuoted(String s) {
