@@ -60,6 +60,10 @@ final class StreamLocalServerChannel extends AbstractServerChannel {
                     "open failed", e));
             return f;
         }
+        // MINA's connection service sends SSH_MSG_CHANNEL_OPEN_CONFIRMATION from a channel listener on this
+        // signal, not from the open future (AbstractConnectionService.channelOpen): without it the client waits
+        // forever. It must go out before the pump below sends any data on the channel.
+        signalChannelOpenSuccess();
         OutputStream toClient = new ChannelOutputStream(this, getRemoteWindow(), log, SshConstants.SSH_MSG_CHANNEL_DATA, true);
         Thread pump = new Thread(() -> {
             ByteBuffer b = ByteBuffer.allocate(8192);
