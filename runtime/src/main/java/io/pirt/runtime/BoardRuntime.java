@@ -9,6 +9,7 @@ import io.pirt.runtime.access.SessionProofs;
 import io.pirt.runtime.console.ConsolePort;
 import io.pirt.runtime.console.SerialConsole;
 import io.pirt.runtime.console.ShellCommands;
+import io.pirt.runtime.console.WireSocket;
 import io.pirt.runtime.doctor.Doctor;
 import io.pirt.wire.message.DoctorReport;
 import io.pirt.runtime.log.ConsoleLog;
@@ -55,7 +56,7 @@ public final class BoardRuntime implements AutoCloseable {
     public record Settings(BoardProfile profile, Path stateDir, String consoleDevice, int consoleBaud, Optional<AppSpec> devApp,
                            List<Path> appLibraries, Optional<Path> wiring, long startTimeoutMs, long hangTimeoutMs, long stopGraceMs,
                            Access access, long trialMs, AppJvm appJvm,
-                           long libraryCacheBytes) {
+                           long libraryCacheBytes, Optional<Path> wireSocket) {
     }
 
     private static final long MAX_BACKOFF_MS = 30_000;
@@ -73,6 +74,8 @@ public final class BoardRuntime implements AutoCloseable {
     private final ConsoleLog log;
     private final AppSupervisor supervisor;
     private final SerialConsole console;
+    /** The wire socket while it is open; null without {@code --wire-socket} or before start(). */
+    private volatile WireSocket wireSocket;
     private final ShellCommands commands;
     private final Deployment deployment;
     private final TestRuns testRuns;
@@ -222,7 +225,12 @@ public final class BoardRuntime implements AutoCloseable {
         return p.getProperty("version", "unknown");
     }
 
-    /** Starts the console and, if there is one, the application. */
+    /**
+     * Starts the wire socket (if any), the console and, if there is one, the application.
+     *
+     * @throws IOException if the wire socket cannot be made (its message says why and what to
+     *     do); nothing was started then
+     */
     public void start() throws IOException {
         log.runtime("pirt runtime " + version() + " on " + settings.profile().id() + " (" + settings.profile().name()
                 + "), console " + settings.consoleDevice());
@@ -233,7 +241,12 @@ public final class BoardRuntime implements AutoCloseable {
             System.err.println("pirt-runtime: " + line);
         });
         log.runtime("access: " + settings.access().describe());
+        if (settings.wireSocket().isPresent()) { // first: a runtime that cannot have it starts nothing
+            wireSocket = WireSocket.bind(settings.wireSocket().get(), log);
+            log.runtime("wire socket " + wireSocket.path() + " (mode 0660): the wire protocol for tools that reach the board another way");
+        }
         console.start();
+        if (wireSocket != null) wireSocket.start(console::serve);
         try {
             if (settings.devApp().isPresent()) startApp(settings.devApp().get());
             else deployment.startFromStore();
@@ -416,6 +429,8 @@ public final class BoardRuntime implements AutoCloseable {
         deployment.close();
         supervisor.close();
         log.runtime("pirt runtime stopping");
+        WireSocket socket = wireSocket;
+        if (socket != null) socket.close();
         console.close();
         synchronized (this) {
             if (localBoard != null) localBoard.close();

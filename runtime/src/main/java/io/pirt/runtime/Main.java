@@ -76,6 +76,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--ready-file", paramLabel = "PATH", description = "Created once the console device is open, for a program that started the runtime and waits to talk to it (the virtual board).")
     Path readyFile;
 
+    @Option(names = "--wire-socket", paramLabel = "PATH", description = "Also serve the wire protocol on a Unix socket at PATH, "
+            + "mode 0660 in the runtime's group (the package: /run/pirt/wire.sock), for tools that reach the board over SSH; "
+            + "a stale socket file is replaced, a live one refused (default: none).")
+    Path wireSocket;
+
     @Option(names = "--dev", description = "Development mode: accept unsigned bundles and downgrades, and let anyone at the "
             + "console port change the board (no proof of a key, an operator shell).")
     boolean dev;
@@ -159,7 +164,7 @@ public final class Main implements Callable<Integer> {
         BoardRuntime.Settings settings = new BoardRuntime.Settings(profile, state, device, baud, app,
                 AppLibraries.resolve(appLibs), Optional.ofNullable(wiring), startTimeoutMs, hangTimeoutMs, stopGraceMs,
                 access, trialMs, appJvm,
-                libraryCacheMib * 1024 * 1024);
+                libraryCacheMib * 1024 * 1024, Optional.ofNullable(wireSocket));
         Event stopped = new Event();
         boolean usbGadget = consoleUsb || SerialDevicePort.isUsbGadget(device);
         BoardRuntime runtime = new BoardRuntime(settings, () -> {
@@ -180,7 +185,13 @@ public final class Main implements Callable<Integer> {
             notifier.ifPresent(SystemdNotifier::close);
             stopped.set();
         }, "pirt-shutdown"));
-        runtime.start();
+        try {
+            runtime.start();
+        } catch (IOException e) {
+            System.err.println("pirt-runtime: " + e.getMessage());
+            runtime.log().runtime("cannot start: " + e.getMessage());
+            return 1; // System.exit runs the shutdown hook, which closes the runtime
+        }
         notifier.ifPresent(n -> notify(n, runtime, "READY=1\nSTATUS=console on " + device));
         watchdog.ifPresent(SystemdWatchdog::start);
         stopped.await();

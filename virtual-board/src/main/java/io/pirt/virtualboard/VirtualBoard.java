@@ -18,13 +18,22 @@ public final class VirtualBoard implements AutoCloseable {
     private final Process runtime;
     private final Path stateDir;
     private final Path signingKey;
+    /** The runtime's wire socket ({@code --wire-socket}). */
+    private final Path wireSocket;
+    /** The private directory holding {@link #wireSocket} when the state directory's path was too long for it; else null. */
+    private final Path socketTempDir;
 
-    private VirtualBoard(VirtualCable cable, Process runtime, Path stateDir, Path signingKey) {
+    private VirtualBoard(VirtualCable cable, Process runtime, Path stateDir, Path signingKey, Path wireSocket, Path socketTempDir) {
         this.cable = cable;
         this.runtime = runtime;
         this.stateDir = stateDir;
         this.signingKey = signingKey;
+        this.wireSocket = wireSocket;
+        this.socketTempDir = socketTempDir;
     }
+
+    /** Longest path of a Unix domain socket on Linux (sun_path's 108 bytes with the ending NUL). */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
 
     /**
      * How to start one. {@code extraArgs} go to the runtime (e.g. {@code --app-jar});
@@ -91,8 +100,16 @@ public final class VirtualBoard implements AutoCloseable {
         Path ready = o.stateDir().resolve(READY_FILE);
         Files.deleteIfExists(ready);
         Path runtimeState = o.runtimeState() != null ? o.runtimeState() : o.stateDir();
+        // In the board's own files, not the runtime's state, which fault tests make read-only or full.
+        Path socket = o.stateDir().toAbsolutePath().resolve(WIRE_SOCKET);
+        Path socketTempDir = null;
+        if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+            socketTempDir = Files.createTempDirectory("pirt-sim-"); // rwx for this user only, like the state directory
+            socket = socketTempDir.resolve(WIRE_SOCKET);
+        }
         cmd.addAll(List.of("--board", "virtual", "--state", runtimeState.toString(), "--console", cable.boardPort().toString(),
-                "--config", o.stateDir().resolve("config").toString(), "--ready-file", ready.toString()));
+                "--config", o.stateDir().resolve("config").toString(), "--ready-file", ready.toString(),
+                "--wire-socket", socket.toString()));
         if (o.development()) cmd.add("--dev");
         if (o.baud() > 0) cmd.addAll(List.of("--baud", Integer.toString(o.baud()))); // the cable carries the rate the ends set
         if (o.wiring() != null) cmd.addAll(List.of("--wiring", o.wiring().toString()));
@@ -105,7 +122,7 @@ public final class VirtualBoard implements AutoCloseable {
             cable.close();
             throw new IOException("cannot start the virtual board's runtime: " + e.getMessage(), e);
         }
-        VirtualBoard board = new VirtualBoard(cable, p, o.stateDir(), signingKey);
+        VirtualBoard board = new VirtualBoard(cable, p, o.stateDir(), signingKey, socket, socketTempDir);
         try {
             board.awaitConsoleOpen(ready, READY_TIMEOUT_MS);
         } catch (IOException | RuntimeException e) {
@@ -117,6 +134,9 @@ public final class VirtualBoard implements AutoCloseable {
 
     /** How long a runtime may take to open its console (a JVM start; much longer on a loaded machine). */
     private static final long READY_TIMEOUT_MS = 90_000;
+
+    /** The wire socket's name, in the state directory (or a short temporary directory, see {@link #wireSocket()}). */
+    private static final String WIRE_SOCKET = "wire.sock";
 
     /** The file the runtime creates once its console is open ({@code --ready-file}), in the state directory. */
     private static final String READY_FILE = "runtime.ready";
@@ -184,6 +204,17 @@ public final class VirtualBoard implements AutoCloseable {
         return cable.hostPort();
     }
 
+    /**
+     * The runtime's wire socket (docs/runtime.md, "The wire socket"): the wire protocol on a Unix
+     * socket, one session per connection, as a board's {@code /run/pirt/wire.sock}. It is
+     * {@code STATE/wire.sock}, or, when that path is longer than a Unix socket's 107 bytes,
+     * {@code wire.sock} in a private temporary directory removed at {@link #close()}. It exists
+     * once {@link #start} has returned.
+     */
+    public Path wireSocket() {
+        return wireSocket;
+    }
+
     public VirtualCable cable() {
         return cable;
     }
@@ -212,5 +243,13 @@ public final class VirtualBoard implements AutoCloseable {
             runtime.destroyForcibly();
         }
         cable.close();
+        if (socketTempDir != null) {
+            try {
+                Files.deleteIfExists(wireSocket); // the runtime removes it when it stops; not when it was killed
+                Files.deleteIfExists(socketTempDir);
+            } catch (IOException e) {
+                System.err.println("pirt: cannot remove the virtual board's socket directory " + socketTempDir + ": " + e.getMessage());
+            }
+        }
     }
 }

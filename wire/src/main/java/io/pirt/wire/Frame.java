@@ -29,8 +29,30 @@ public final class Frame {
     public static final int MAX_ENCODED_BYTES = MAX_BODY_BYTES + MAX_BODY_BYTES / 254 + 1;
     /** Largest frame on the wire, both 0x00 delimiters included. */
     public static final int MAX_WIRE_BYTES = MAX_ENCODED_BYTES + 2;
+    /**
+     * Largest payload on a reliable byte stream (docs/protocol.md §5.1, {@link Hello#STREAM}):
+     * 32 KiB, when both sides set {@code STREAM}. Within the header's u16 {@code length}; a
+     * stream link holds {@link #MAX_WINDOW} of them each way (2 MiB), and 32 of them in flight
+     * (1 MiB) keep a 100 MB/s path full up to a 10 ms round trip.
+     */
+    public static final int MAX_STREAM_PAYLOAD_BYTES = 32 * 1024;
     /** Largest window of either side. */
     public static final int MAX_WINDOW = 32;
+
+    /** Largest body of a frame whose payload is at most {@code maxPayloadBytes}: header, payload, CRC. */
+    public static int maxBodyBytes(int maxPayloadBytes) {
+        return HEADER_BYTES + maxPayloadBytes + CRC_BYTES;
+    }
+
+    /** Largest COBS block of a frame whose payload is at most {@code maxPayloadBytes}. */
+    public static int maxEncodedBytes(int maxPayloadBytes) {
+        return Cobs.maxEncodedLength(maxBodyBytes(maxPayloadBytes));
+    }
+
+    /** Largest such frame on the wire, both 0x00 delimiters included. */
+    public static int maxWireBytes(int maxPayloadBytes) {
+        return maxEncodedBytes(maxPayloadBytes) + 2;
+    }
 
     /** The message continues in the next frame of the same type (RESPONSE). */
     public static final int FLAG_MORE = 1;

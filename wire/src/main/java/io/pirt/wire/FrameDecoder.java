@@ -50,8 +50,10 @@ public final class FrameDecoder {
     private final Listener listener;
     private final CRC32 crc = new CRC32();
     /** The open candidate while in FRAME state; after a check, the decoded body. Fixed size. */
-    private final byte[] candidate = new byte[Frame.MAX_ENCODED_BYTES];
-    private final Frame frame = new Frame(candidate);
+    private final byte[] candidate;
+    /** Largest payload a frame may declare: {@link Frame#MAX_PAYLOAD_BYTES}, more on a stream link. */
+    private final int maxPayloadBytes;
+    private final Frame frame;
     /** Bytes in {@link #candidate}, 0..candidate.length; 0 in TEXT state. */
     private int candidateLength;
     /** FRAME state: bytes are a frame candidate, not text. */
@@ -69,8 +71,24 @@ public final class FrameDecoder {
     private long lastFeedNanos;
     private boolean fed;
 
+    /** A decoder of frames of up to {@link Frame#MAX_PAYLOAD_BYTES}, the serial line's (v1) limit. */
     public FrameDecoder(Listener listener) {
+        this(listener, Frame.MAX_PAYLOAD_BYTES);
+    }
+
+    /**
+     * A decoder of frames of up to {@code maxPayloadBytes} (at most
+     * {@link Frame#MAX_STREAM_PAYLOAD_BYTES}); its buffer is sized for them, once.
+     */
+    public FrameDecoder(Listener listener, int maxPayloadBytes) {
+        if (maxPayloadBytes < Frame.MIN_PAYLOAD_LIMIT_BYTES || maxPayloadBytes > Frame.MAX_STREAM_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("maxPayloadBytes " + maxPayloadBytes + " not in " + Frame.MIN_PAYLOAD_LIMIT_BYTES
+                    + ".." + Frame.MAX_STREAM_PAYLOAD_BYTES);
+        }
         this.listener = listener;
+        this.maxPayloadBytes = maxPayloadBytes;
+        this.candidate = new byte[Frame.maxEncodedBytes(maxPayloadBytes)];
+        this.frame = new Frame(candidate);
     }
 
     /**
@@ -170,7 +188,7 @@ public final class FrameDecoder {
         if ((int) crc.getValue() != Frame.s32(candidate, crcAt)) return refuse(Refusal.BAD_CRC);
         if (candidate[0] != Frame.VERSION) return refuse(Refusal.BAD_VERSION);
         int declared = Frame.u16(candidate, 7);
-        if (declared != crcAt - Frame.HEADER_BYTES || declared > Frame.MAX_PAYLOAD_BYTES) {
+        if (declared != crcAt - Frame.HEADER_BYTES || declared > maxPayloadBytes) {
             return refuse(Refusal.BAD_LENGTH);
         }
         if (FrameType.fromCode(candidate[1]) == null) return refuse(Refusal.UNKNOWN_TYPE);

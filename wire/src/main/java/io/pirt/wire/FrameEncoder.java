@@ -9,8 +9,21 @@ import java.util.zip.CRC32;
  */
 public final class FrameEncoder {
     /** Staging area for the unstuffed body; its size never changes. */
-    private final byte[] body = new byte[Frame.MAX_BODY_BYTES];
+    private final byte[] body;
     private final CRC32 crc = new CRC32();
+    /** Largest payload this encoder takes. */
+    private final int maxPayloadBytes;
+
+    /** An encoder of payloads up to {@link Frame#MAX_PAYLOAD_BYTES}. */
+    public FrameEncoder() {
+        this(Frame.MAX_PAYLOAD_BYTES);
+    }
+
+    /** An encoder of payloads up to {@code maxPayloadBytes} (a stream link's, at most {@link Frame#MAX_STREAM_PAYLOAD_BYTES}). */
+    public FrameEncoder(int maxPayloadBytes) {
+        this.maxPayloadBytes = maxPayloadBytes;
+        this.body = new byte[Frame.maxBodyBytes(maxPayloadBytes)];
+    }
 
     /**
      * Encodes one frame into {@code out} from {@code outOffset} and returns the number of
@@ -22,9 +35,9 @@ public final class FrameEncoder {
      */
     public int encode(FrameType type, int flags, int seq, int ack,
                       byte[] payload, int payloadOffset, int payloadLength, byte[] out, int outOffset) {
-        if (payloadLength < 0 || payloadLength > Frame.MAX_PAYLOAD_BYTES) {
+        if (payloadLength < 0 || payloadLength > maxPayloadBytes) {
             throw new IllegalArgumentException("payload of " + payloadLength + " bytes; a frame carries 0.."
-                    + Frame.MAX_PAYLOAD_BYTES);
+                    + maxPayloadBytes);
         }
         if ((flags & ~0xFF) != 0 || (seq & ~0xFFFF) != 0 || (ack & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("flags " + flags + ", seq " + seq + " or ack " + ack + " out of range");

@@ -10,15 +10,18 @@ import java.nio.ByteBuffer;
  * @param minVersion      lowest protocol version the sender speaks (1..255)
  * @param maxVersion      highest protocol version the sender speaks
  * @param nonce           the host's random id for this session, echoed by the board
- * @param capabilities    {@link #CONSOLE}, {@link #REQUESTS}, {@link #TRANSFER}, {@link #DEFLATE}, {@link #EVENTS}, {@link #BAUD}
+ * @param capabilities    {@link #CONSOLE}, {@link #REQUESTS}, {@link #TRANSFER}, {@link #DEFLATE}, {@link #EVENTS}, {@link #BAUD}, {@link #STREAM}
  * @param maxPayloadBytes largest payload the sender accepts (64..1024)
  * @param window          frames the sender can hold (1..32)
  * @param idleTimeoutMs   how long the sender waits for a frame before it ends the session (200..60000)
  * @param name            host: the tool; board: the board id (at most 64 bytes of UTF-8)
  * @param software        host: the tool's version; board: the runtime's version (at most 64 bytes)
+ * @param streamPayloadBytes with {@link #STREAM}: the largest payload the sender accepts when its peer sets
+ *                        {@code STREAM} too (64..{@link Frame#MAX_STREAM_PAYLOAD_BYTES}), a field appended after
+ *                        {@code software}; 0 without {@code STREAM}
  */
 public record Hello(int minVersion, int maxVersion, int nonce, int capabilities, int maxPayloadBytes, int window,
-                    int idleTimeoutMs, String name, String software) {
+                    int idleTimeoutMs, String name, String software, int streamPayloadBytes) {
     /**
      * The protocol version this code speaks (docs/protocol.md §7): 2, where requests are
      * answered with typed records as JSON and refusals with a code. The frame format itself
@@ -34,13 +37,32 @@ public record Hello(int minVersion, int maxVersion, int nonce, int capabilities,
     public static final int EVENTS = 1 << 4;
     /** The sender's port is a UART whose rate the {@code baud} request can switch (docs/protocol.md §5.6). */
     public static final int BAUD = 1 << 5;
+    /**
+     * The sender's port is a reliable byte stream (a Unix socket, an SSH channel), not a UART,
+     * and it takes frames of up to {@link #streamPayloadBytes()}: when both sides set it, the
+     * session's payload limit is the smaller of their {@code streamPayloadBytes} instead of
+     * their {@code maxPayloadBytes} (docs/protocol.md §5.1). A peer without it gets today's limits.
+     */
+    public static final int STREAM = 1 << 6;
     public static final int MIN_IDLE_TIMEOUT_MS = 200;
     public static final int MAX_IDLE_TIMEOUT_MS = 60_000;
     static final int MAX_NAME_BYTES = 64;
     private static final int FIXED_BYTES = 15;
 
+    /** A HELLO without {@link #STREAM}'s field: a serial port's. */
+    public Hello(int minVersion, int maxVersion, int nonce, int capabilities, int maxPayloadBytes, int window,
+                 int idleTimeoutMs, String name, String software) {
+        this(minVersion, maxVersion, nonce, capabilities, maxPayloadBytes, window, idleTimeoutMs, name, software, 0);
+    }
+
     /** @throws IllegalArgumentException if a field is out of the range above */
     public Hello {
+        if ((capabilities & STREAM) != 0
+                ? streamPayloadBytes < Frame.MIN_PAYLOAD_LIMIT_BYTES || streamPayloadBytes > Frame.MAX_STREAM_PAYLOAD_BYTES
+                : streamPayloadBytes != 0) {
+            throw new IllegalArgumentException("streamPayloadBytes " + streamPayloadBytes + ": with STREAM "
+                    + Frame.MIN_PAYLOAD_LIMIT_BYTES + ".." + Frame.MAX_STREAM_PAYLOAD_BYTES + ", without it 0");
+        }
         if (minVersion < 1 || minVersion > maxVersion || maxVersion > 255) {
             throw new IllegalArgumentException("versions " + minVersion + ".." + maxVersion + " not within 1..255");
         }
@@ -65,6 +87,16 @@ public record Hello(int minVersion, int maxVersion, int nonce, int capabilities,
         return (capabilities & peer.capabilities & bit) != 0;
     }
 
+    /**
+     * The largest payload of a session between this side and {@code peer}: the smaller of both
+     * {@link #streamPayloadBytes()} when both set {@link #STREAM}, else of both
+     * {@link #maxPayloadBytes()} (what every version before {@code STREAM} used).
+     */
+    public int sessionPayloadBytes(Hello peer) {
+        return shares(peer, STREAM) ? Math.min(streamPayloadBytes, peer.streamPayloadBytes)
+                : Math.min(maxPayloadBytes, peer.maxPayloadBytes);
+    }
+
     /** The highest version both ranges contain, or -1 when they do not overlap. */
     public int commonVersion(Hello peer) {
         int v = Math.min(maxVersion, peer.maxVersion);
@@ -77,6 +109,7 @@ public record Hello(int minVersion, int maxVersion, int nonce, int capabilities,
                 .putShort((short) maxPayloadBytes).put((byte) window).putShort((short) idleTimeoutMs);
         ShortText.put(out, name, MAX_NAME_BYTES, "HELLO name");
         ShortText.put(out, software, MAX_NAME_BYTES, "HELLO software");
+        if ((capabilities & STREAM) != 0) out.putShort((short) streamPayloadBytes);
     }
 
     /**
@@ -98,8 +131,13 @@ public record Hello(int minVersion, int maxVersion, int nonce, int capabilities,
         int idle = in.getShort() & 0xFFFF;
         String name = ShortText.get(in, MAX_NAME_BYTES, "HELLO", "name");
         String software = ShortText.get(in, MAX_NAME_BYTES, "HELLO", "software");
+        int streamPayload = 0;
+        if ((caps & STREAM) != 0) {
+            if (in.remaining() < 2) throw new ProtocolException("HELLO sets STREAM but has no streamPayloadBytes after software");
+            streamPayload = in.getShort() & 0xFFFF;
+        }
         try {
-            return new Hello(min, max, nonce, caps, maxPayload, window, idle, name, software);
+            return new Hello(min, max, nonce, caps, maxPayload, window, idle, name, software, streamPayload);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("HELLO from the peer is out of range: " + e.getMessage(), e);
         }

@@ -45,9 +45,22 @@ public final class Link implements AutoCloseable {
      * @param minRtoMs           lower bound of the retransmission timeout
      * @param maxRtoMs           upper bound of the retransmission timeout
      * @param maxTransmissions   transmissions of one frame after which the session ends
+     * @param maxPayloadBytes    largest payload the link can carry either way, which sizes its fixed slots:
+     *                           {@link Frame#MAX_PAYLOAD_BYTES} (a serial line's), or up to
+     *                           {@link Frame#MAX_STREAM_PAYLOAD_BYTES} on a reliable byte stream ({@link #forStream()})
      */
-    public record Config(int receiveWindow, long initialRtoMs, long minRtoMs, long maxRtoMs, int maxTransmissions) {
+    public record Config(int receiveWindow, long initialRtoMs, long minRtoMs, long maxRtoMs, int maxTransmissions,
+                         int maxPayloadBytes) {
+        /** A link of a serial line's payloads, {@link Frame#MAX_PAYLOAD_BYTES}. */
+        public Config(int receiveWindow, long initialRtoMs, long minRtoMs, long maxRtoMs, int maxTransmissions) {
+            this(receiveWindow, initialRtoMs, minRtoMs, maxRtoMs, maxTransmissions, Frame.MAX_PAYLOAD_BYTES);
+        }
+
         public Config {
+            if (maxPayloadBytes < Frame.MAX_PAYLOAD_BYTES || maxPayloadBytes > Frame.MAX_STREAM_PAYLOAD_BYTES) {
+                throw new IllegalArgumentException("maxPayloadBytes " + maxPayloadBytes + " not in " + Frame.MAX_PAYLOAD_BYTES
+                        + ".." + Frame.MAX_STREAM_PAYLOAD_BYTES);
+            }
             if (receiveWindow < 1 || receiveWindow > Frame.MAX_WINDOW) {
                 throw new IllegalArgumentException("receiveWindow " + receiveWindow + " not in 1.." + Frame.MAX_WINDOW);
             }
@@ -66,6 +79,15 @@ public final class Link implements AutoCloseable {
          */
         public static Config defaults() {
             return new Config(16, 3000, 50, 10_000, 50);
+        }
+
+        /**
+         * This configuration on a reliable byte stream (a Unix socket, an SSH channel): slots
+         * for {@link Frame#MAX_STREAM_PAYLOAD_BYTES} and the full window of 32. A session uses
+         * that size only when both sides set {@link Hello#STREAM} (docs/protocol.md §5.1).
+         */
+        public Config forStream() {
+            return new Config(Frame.MAX_WINDOW, initialRtoMs, minRtoMs, maxRtoMs, maxTransmissions, Frame.MAX_STREAM_PAYLOAD_BYTES);
         }
     }
 
@@ -139,7 +161,7 @@ public final class Link implements AutoCloseable {
     private final Session sessions = new Session();
 
     // ---- control frames waiting to go, guarded by lock ----
-    private final byte[][] controlPayload = new byte[CONTROL_SLOTS][Frame.MAX_PAYLOAD_BYTES];
+    private final byte[][] controlPayload;
     private final int[] controlLength = new int[CONTROL_SLOTS];
     private final FrameType[] controlType = new FrameType[CONTROL_SLOTS];
     private final int[] controlFlags = new int[CONTROL_SLOTS];
@@ -154,8 +176,8 @@ public final class Link implements AutoCloseable {
     private final FrameDecoder decoder;
 
     // ---- writer thread only ----
-    private final FrameEncoder encoder = new FrameEncoder();
-    private final byte[] wire = new byte[Frame.MAX_WIRE_BYTES];
+    private final FrameEncoder encoder;
+    private final byte[] wire;
     private final byte[] ackPayload = new byte[4];
 
     // ---- counters, each written by one thread only ----
@@ -175,8 +197,11 @@ public final class Link implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.sending = new SendWindow(config);
-        this.receiving = new ReceiveWindow(config.receiveWindow(), listener);
-        this.decoder = new FrameDecoder(new Decoded());
+        this.receiving = new ReceiveWindow(config.receiveWindow(), config.maxPayloadBytes(), listener);
+        this.decoder = new FrameDecoder(new Decoded(), config.maxPayloadBytes());
+        this.encoder = new FrameEncoder(config.maxPayloadBytes());
+        this.wire = new byte[Frame.maxWireBytes(config.maxPayloadBytes())];
+        this.controlPayload = new byte[CONTROL_SLOTS][Frame.MAX_PAYLOAD_BYTES];
         this.reader = new Thread(this::readLoop, "pirt-link-" + name + "-reader");
         this.writer = new Thread(this::writeLoop, "pirt-link-" + name + "-writer");
         reader.setDaemon(true);
@@ -189,6 +214,11 @@ public final class Link implements AutoCloseable {
         writer.start();
     }
 
+    /** The largest payload this link can carry ({@link Config#maxPayloadBytes()}): what its side may announce. */
+    public int capacityPayloadBytes() {
+        return config.maxPayloadBytes();
+    }
+
     /** The frames this side can hold out of order, to announce in HELLO. */
     public int receiveWindow() {
         return config.receiveWindow();
@@ -199,7 +229,8 @@ public final class Link implements AutoCloseable {
      * restart at 0. Returns the new session's id, never 0.
      *
      * @param sendWindow          frames in flight at most: the smaller of both windows (1..32)
-     * @param maxPayloadBytes     largest payload to send: the smaller of both limits
+     * @param maxPayloadBytes     largest payload to send: the smaller of both limits, at most this link's
+     *                            {@link #capacityPayloadBytes()}
      * @param idleTimeoutMs       end the session when no valid frame arrived for this long
      * @param keepaliveIntervalMs send an ACK when nothing was sent for this long
      */
@@ -207,9 +238,9 @@ public final class Link implements AutoCloseable {
         if (sendWindow < 1 || sendWindow > Frame.MAX_WINDOW) {
             throw new IllegalArgumentException("sendWindow " + sendWindow + " not in 1.." + Frame.MAX_WINDOW);
         }
-        if (maxPayloadBytes < Frame.MIN_PAYLOAD_LIMIT_BYTES || maxPayloadBytes > Frame.MAX_PAYLOAD_BYTES) {
+        if (maxPayloadBytes < Frame.MIN_PAYLOAD_LIMIT_BYTES || maxPayloadBytes > config.maxPayloadBytes()) {
             throw new IllegalArgumentException("maxPayloadBytes " + maxPayloadBytes + " not in "
-                    + Frame.MIN_PAYLOAD_LIMIT_BYTES + ".." + Frame.MAX_PAYLOAD_BYTES);
+                    + Frame.MIN_PAYLOAD_LIMIT_BYTES + ".." + config.maxPayloadBytes());
         }
         if (idleTimeoutMs < 1 || keepaliveIntervalMs < 1) throw new IllegalArgumentException("timeouts must be positive");
         synchronized (lock) {

@@ -19,7 +19,7 @@ final class ReceiveWindow {
     /** Frames held out of order at most: seqs in [next, next + size) are taken, the rest only acknowledged. */
     private final int size;
     private final Link.Listener listener;
-    private final byte[][] heldBody = new byte[Frame.MAX_WINDOW][Frame.MAX_BODY_BYTES];
+    private final byte[][] heldBody;
     private final Frame[] heldFrame = new Frame[Frame.MAX_WINDOW];
     /** held[slot(s)] with heldSeq[slot(s)] == s: frame s arrived early and waits in that slot. */
     private final boolean[] held = new boolean[Frame.MAX_WINDOW];
@@ -29,8 +29,9 @@ final class ReceiveWindow {
     /** Next seq to deliver. */
     private int next;
 
-    ReceiveWindow(int size, Link.Listener listener) {
+    ReceiveWindow(int size, int maxPayloadBytes, Link.Listener listener) {
         this.size = size;
+        this.heldBody = new byte[Frame.MAX_WINDOW][Frame.maxBodyBytes(maxPayloadBytes)];
         this.listener = listener;
         for (int i = 0; i < Frame.MAX_WINDOW; i++) heldFrame[i] = new Frame(heldBody[i]);
     }

@@ -28,7 +28,8 @@ final class SendWindow {
     private final Link.Config config;
 
     // ---- the slots, indexed by slot(seq); meaningful for seqs in [base, next) ----
-    private final byte[][] payload = new byte[Frame.MAX_WINDOW][Frame.MAX_PAYLOAD_BYTES];
+    /** Fixed slots of the link's largest payload ({@link Link.Config#maxPayloadBytes()}). */
+    private final byte[][] payload;
     private final int[] length = new int[Frame.MAX_WINDOW];
     private final FrameType[] type = new FrameType[Frame.MAX_WINDOW];
     private final int[] flags = new int[Frame.MAX_WINDOW];
@@ -71,6 +72,7 @@ final class SendWindow {
 
     SendWindow(Link.Config config) {
         this.config = config;
+        this.payload = new byte[Frame.MAX_WINDOW][config.maxPayloadBytes()];
         this.rtoNanos = TimeUnit.MILLISECONDS.toNanos(config.initialRtoMs());
     }
 

@@ -61,39 +61,62 @@ public final class BoardClient implements AutoCloseable {
      * @param compress           send files as deflate streams when that makes them 2% smaller
      * @param link               the link's window and retransmission timing
      * @param keyProof           proves a trusted key when the board asks for one (docs/protocol.md §5.7); null: never
+     * @param streamPayloadBytes 0 on a serial port; on a reliable byte stream ({@link #forStream()}) the largest
+     *                           payload to accept from a board that sets {@link io.pirt.wire.Hello#STREAM} too
      */
     public record Options(String toolName, String toolVersion, int maxPayloadBytes, int idleTimeoutMs,
                           long helloTimeoutMs, long requestTimeoutMs, long reconnectTimeoutMs, boolean compress,
-                          Link.Config link, KeyProof keyProof) {
+                          Link.Config link, KeyProof keyProof, int streamPayloadBytes) {
+        public Options {
+            if (streamPayloadBytes < 0 || streamPayloadBytes > Frame.MAX_STREAM_PAYLOAD_BYTES) {
+                throw new IllegalArgumentException("streamPayloadBytes " + streamPayloadBytes + " not in 0.." + Frame.MAX_STREAM_PAYLOAD_BYTES);
+            }
+            // A link given later (withLink) after forStream() keeps its timing and gets a stream's slots.
+            if (streamPayloadBytes > link.maxPayloadBytes()) link = link.forStream();
+        }
+
         public static Options defaults() {
             return new Options("pirt", "0.1.0", Frame.MAX_PAYLOAD_BYTES, 3000, 3000, 5000, 15_000, true,
-                    Link.Config.defaults(), null);
+                    Link.Config.defaults(), null, 0);
         }
 
         /** Proves a trusted key with {@code proof} when a board refuses a request for want of one; null: never. */
         public Options withKeyProof(KeyProof proof) {
             return new Options(toolName, toolVersion, maxPayloadBytes, idleTimeoutMs, helloTimeoutMs, requestTimeoutMs,
-                    reconnectTimeoutMs, compress, link, proof);
+                    reconnectTimeoutMs, compress, link, proof, streamPayloadBytes);
         }
 
         public Options withTimeouts(int idleTimeoutMs, long helloTimeoutMs, long requestTimeoutMs, long reconnectTimeoutMs) {
             return new Options(toolName, toolVersion, maxPayloadBytes, idleTimeoutMs, helloTimeoutMs, requestTimeoutMs,
-                    reconnectTimeoutMs, compress, link, keyProof);
+                    reconnectTimeoutMs, compress, link, keyProof, streamPayloadBytes);
         }
 
         public Options withLink(Link.Config config) {
             return new Options(toolName, toolVersion, maxPayloadBytes, idleTimeoutMs, helloTimeoutMs, requestTimeoutMs,
-                    reconnectTimeoutMs, compress, config, keyProof);
+                    reconnectTimeoutMs, compress, config, keyProof, streamPayloadBytes);
         }
 
         public Options withCompress(boolean on) {
             return new Options(toolName, toolVersion, maxPayloadBytes, idleTimeoutMs, helloTimeoutMs, requestTimeoutMs,
-                    reconnectTimeoutMs, on, link, keyProof);
+                    reconnectTimeoutMs, on, link, keyProof, streamPayloadBytes);
+        }
+
+        /**
+         * These options for a reliable byte stream (a Unix socket, an SSH channel to the board's
+         * wire socket) rather than a serial port: the tool sets {@link io.pirt.wire.Hello#STREAM}
+         * and takes frames of up to {@link Frame#MAX_STREAM_PAYLOAD_BYTES} (32 KiB) with a window of
+         * 32 when the board sets it too; a board that does not gets a serial port's sizes
+         * (docs/protocol.md §5.1). Never on a serial line: its sizes are set by its rate.
+         */
+        public Options forStream() {
+            Link.Config stream = link.forStream();
+            return new Options(toolName, toolVersion, maxPayloadBytes, idleTimeoutMs, helloTimeoutMs, requestTimeoutMs,
+                    reconnectTimeoutMs, compress, stream, keyProof, stream.maxPayloadBytes());
         }
 
         public Options withMaxPayloadBytes(int bytes) {
             return new Options(toolName, toolVersion, bytes, idleTimeoutMs, helloTimeoutMs, requestTimeoutMs,
-                    reconnectTimeoutMs, compress, link, keyProof);
+                    reconnectTimeoutMs, compress, link, keyProof, streamPayloadBytes);
         }
     }
 
@@ -148,6 +171,14 @@ public final class BoardClient implements AutoCloseable {
     /** The board's HELLO: its id, runtime version, capabilities and limits. */
     public Hello board() {
         return session.board();
+    }
+
+    /**
+     * The largest frame payload of the open session: at most 1024 bytes on a serial port, up to
+     * 32 KiB on a reliable byte stream when both ends set {@code STREAM} ({@link Options#forStream()}).
+     */
+    public int sessionPayloadBytes() {
+        return link.maxPayloadBytes();
     }
 
     public Link.Stats linkStats() {
@@ -291,7 +322,7 @@ public final class BoardClient implements AutoCloseable {
 
     private final class Events implements Link.Listener {
         /** CONSOLE_OUT bytes on their way to the line joiner; reader thread only. */
-        private final byte[] text = new byte[Frame.MAX_PAYLOAD_BYTES];
+        private final byte[] text = new byte[options.link().maxPayloadBytes()];
 
         @Override
         public void onText(byte[] bytes, int offset, int length) {

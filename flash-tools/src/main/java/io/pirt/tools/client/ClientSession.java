@@ -56,9 +56,11 @@ final class ClientSession {
 
     /** This tool's HELLO. */
     Hello ownHello(int nonce) {
-        int caps = Hello.CONSOLE | Hello.REQUESTS | Hello.TRANSFER | Hello.EVENTS | (options.compress() ? Hello.DEFLATE : 0);
+        int caps = Hello.CONSOLE | Hello.REQUESTS | Hello.TRANSFER | Hello.EVENTS | (options.compress() ? Hello.DEFLATE : 0)
+                | (options.streamPayloadBytes() > 0 ? Hello.STREAM : 0);
         return new Hello(Hello.PROTOCOL_VERSION, Hello.PROTOCOL_VERSION, nonce, caps, options.maxPayloadBytes(),
-                options.link().receiveWindow(), options.idleTimeoutMs(), options.toolName(), options.toolVersion());
+                options.link().receiveWindow(), options.idleTimeoutMs(), options.toolName(), options.toolVersion(),
+                options.streamPayloadBytes());
     }
 
     /** The board's HELLO of the latest session; null before the first. */
@@ -253,7 +255,8 @@ final class ClientSession {
                         + own.maxVersion() + ": update the tool or the board's runtime";
             } else {
                 board = reply;
-                session = link.openSession(reply.window(), Math.min(reply.maxPayloadBytes(), own.maxPayloadBytes()),
+                // The board's larger frames only when this tool set STREAM itself (sessionPayloadBytes needs both).
+                session = link.openSession(reply.window(), own.sessionPayloadBytes(reply),
                         own.idleTimeoutMs(), Math.max(1, reply.idleTimeoutMs() / 4));
                 awaitingHello = false;
             }

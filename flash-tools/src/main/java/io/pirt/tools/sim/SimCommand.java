@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code pirt sim}: a virtual board with its cable, until Ctrl-C or SIGTERM. */
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = {"Start a virtual board: the real pirt runtime with a simulated board profile, its console on a",
-                "virtual serial cable. Prints 'port: PATH' (the host end of the cable) as its first line, then runs",
+                "virtual serial cable. Prints 'port: PATH' (the host end of the cable) as its first line and",
+                "'socket: PATH' (the runtime's wire socket, as a board's /run/pirt/wire.sock) as its second, then runs",
                 "until Ctrl-C or SIGTERM and stops everything it started.",
                 "",
                 "Talk to it with `pirt console --port PATH`, picocom or screen."},
@@ -59,6 +60,7 @@ public final class SimCommand implements Callable<Integer> {
             board.close();
         }, "pirt-sim-stop"));
         out.println("port: " + board.port());
+        out.println("socket: " + board.wireSocket());
         out.println("state: " + dir + " (the runtime's own messages: " + dir.resolve("runtime.err") + ")");
         out.println("virtual board running at " + (baud == 0 ? "full speed" : baud + " baud (the tool's --baud must match, as on a UART)")
                 + "; Ctrl-C stops it");

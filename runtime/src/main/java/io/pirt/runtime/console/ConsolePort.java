@@ -23,6 +23,15 @@ public interface ConsolePort extends Closeable {
         return null;
     }
 
+    /**
+     * Whether the port is a reliable byte stream (a connection to the wire socket) rather than
+     * a serial line: the endpoint then offers larger frames to a tool that can take them
+     * (docs/protocol.md §5.1, {@code STREAM}). False unless a port says otherwise.
+     */
+    default boolean reliableStream() {
+        return false;
+    }
+
     /** Opens the console device, or fails with an IOException saying why (missing, busy, no permission). */
     @FunctionalInterface
     interface Opener {

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -33,6 +35,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * ends by itself for any reason (one of its threads stopped on a bug), it closes the device,
  * says why in the log, and opens it again — at once, then backing off to every 2 s while it is
  * missing. Lines logged while no device is open are in the ring file for {@code log}.
+ *
+ * <p>The same service runs on each connection to the runtime's wire socket ({@link #serve},
+ * {@link WireSocket}): every port, the device and each connection, has an endpoint and a line
+ * editor of its own; the log goes to all of them, an event to every attached tool that takes
+ * events, and a typed command's answer to the port it was typed on. The shell runs one
+ * command at a time, whichever port it came from.
  *
  * <p>Threads: the endpoint's (reading the port), {@code console-shell} (runs typed
  * commands, which may wait seconds for the application), {@code console-writer} (the log),
@@ -57,13 +65,17 @@ public final class SerialConsole implements AutoCloseable {
     private final String deviceName;
     private final ConsoleLog log;
     private final Services services;
-    /** Line editing state; guarded by `this`, as is writing to the endpoint. */
-    private final LineEditor editor = new LineEditor();
-    private final BlockingQueue<String> typedLines = new ArrayBlockingQueue<>(16);
-    /** The endpoint on the open port, or null. */
-    private volatile ProtocolEndpoint endpoint;
-    /** Console lines the device refused (tool too slow, port failing); said before the next line. Guarded by `this`. */
-    private long undelivered;
+    /** A line a person typed, and the port it was typed on: the answer goes there. */
+    private record TypedLine(ConsoleConnection from, String line) {
+    }
+
+    private final BlockingQueue<TypedLine> typedLines = new ArrayBlockingQueue<>(16);
+    /** The serial device's port while it is open, or null. */
+    private volatile ConsoleConnection serial;
+    /** The wire socket's connections being served (docs/runtime.md, "The wire socket"). */
+    private final Set<ConsoleConnection> sockets = ConcurrentHashMap.newKeySet();
+    /** Numbers the wire socket's connections in the log. */
+    private final AtomicInteger socketConnections = new AtomicInteger();
     private volatile boolean closed;
     /** Set when close() is called, to cut the reopen back-off short. */
     private final Event closing = new Event();
@@ -119,55 +131,85 @@ public final class SerialConsole implements AutoCloseable {
             if (delayMs > 0) log.runtime("console " + deviceName + " is back");
             else log.runtime(OPEN_MARK + deviceName);
             delayMs = 0;
-            Event failed = new Event();
-            // The first reason wins: the input's failure, then the link's words for the same.
-            AtomicReference<String> why = new AtomicReference<>();
-            ProtocolEndpoint.Builder b = ProtocolEndpoint.builder(watch(p.in(), failed, why), p.out())
-                    .identity(services.boardId(), services.runtimeVersion()).shell(new ConsoleInput() {
-                        @Override
-                        public void accept(byte[] bytes, int offset, int length) {
-                            typed(bytes, offset, length);
-                        }
-
-                        @Override
-                        public void toolAttached() {
-                            print(ConsoleSource.SHELL, () -> {
-                                StringBuilder echo = new StringBuilder();
-                                editor.discardLine(echo);
-                                return echo;
-                            });
-                        }
-                    })
-                    .onClosed(reason -> { // the port failed, or a thread of the link died: either way the port is reopened
-                        why.compareAndSet(null, reason);
-                        failed.set();
-                    });
-            if (services.requests() != null) {
-                b.requests(services.requests()).waitingRequests(services.waitingRequests(), ProtocolEndpoint.DEFAULT_MAX_WAITING);
-            }
-            if (services.transfers() != null) {
-                b.transfers(services.transferDir(), services.transfers()).maxTransferBytes(services.maxTransferBytes());
-            }
-            if (p.lineRate() != null) b.lineRate(logged(p.lineRate()));
-            ProtocolEndpoint e = b.build();
-            endpoint = e;
-            e.start();
-            print(ConsoleSource.SHELL, () -> {
+            ConsoleConnection c = connection(p, deviceName, OUTPUT_WAIT_MS, true);
+            serial = c;
+            c.endpoint().start();
+            c.print(ConsoleSource.SHELL, editor -> {
                 StringBuilder out = new StringBuilder("\r\npirt console: type help\r\n");
                 if (services.commands() != null) out.append("access: ").append(services.commands().access()).append("\r\n");
                 editor.redraw(out);
                 return out;
             });
             try {
-                failed.await();
+                c.ended.await();
             } catch (ThreadInterruptedException ex) {
-                why.compareAndSet(null, "interrupted");
+                c.end("interrupted");
             }
-            endpoint = null;
-            e.close();
+            serial = null;
+            c.endpoint().close();
             closeQuietly(p);
-            if (!closed) log.runtime("console " + deviceName + " lost (" + why.get() + "); reopening");
+            if (!closed) log.runtime("console " + deviceName + " lost (" + c.why.get() + "); reopening");
         }
+    }
+
+    /**
+     * A port's connection with its endpoint built (not started): typed lines go to the shell,
+     * and the connection {@linkplain ConsoleConnection#end ends} when the port fails or the link ends by itself.
+     */
+    private ConsoleConnection connection(ConsolePort p, String name, long outputWaitMs, boolean alwaysWait) {
+        ConsoleConnection c = new ConsoleConnection(name, outputWaitMs, alwaysWait);
+        // The first reason wins (ConsoleConnection.end): the input's failure, then the link's words for the same.
+        ProtocolEndpoint.Builder b = ProtocolEndpoint.builder(watch(p.in(), c), p.out())
+                .identity(services.boardId(), services.runtimeVersion())
+                .shell(c.shellInput((from, line) -> typedLines.offer(new TypedLine(from, line))))
+                .onClosed(c::end); // the port failed, or a thread of the link died: either way the port is closed
+        if (services.requests() != null) {
+            b.requests(services.requests()).waitingRequests(services.waitingRequests(), ProtocolEndpoint.DEFAULT_MAX_WAITING);
+        }
+        if (services.transfers() != null) {
+            b.transfers(services.transferDir(), services.transfers()).maxTransferBytes(services.maxTransferBytes());
+        }
+        if (p.lineRate() != null) b.lineRate(logged(p.lineRate()));
+        if (p.reliableStream()) b.reliableStream();
+        c.attach(b.build());
+        return c;
+    }
+
+    /**
+     * Serves {@code port}, one connection to the wire socket, on the calling thread until it
+     * ends (the peer closed it, it failed, or the console closes), then closes it and frees
+     * everything it held: its endpoint's session, proofs, partial transfer state and threads.
+     * The same service as the console device's (sessions, console, requests, transfers,
+     * events), with no greeting: a tool speaks first, a person presses Enter for a prompt.
+     */
+    public void serve(ConsolePort port) {
+        String name = "wire socket connection " + socketConnections.incrementAndGet();
+        ConsoleConnection c = connection(port, name, OUTPUT_WAIT_MS, false);
+        sockets.add(c);
+        try {
+            if (closed) return;
+            c.endpoint().start();
+            log.runtime(name + " opened");
+            try {
+                c.ended.await();
+            } catch (ThreadInterruptedException ex) {
+                c.end("interrupted");
+            }
+        } finally {
+            sockets.remove(c);
+            c.endpoint().close();
+            closeQuietly(port);
+        }
+        if (!closed) log.runtime(name + " closed (" + c.why.get() + ")");
+    }
+
+    /** The ports open now: the console device's, if open, and the wire socket's connections. */
+    private java.util.List<ConsoleConnection> open() {
+        java.util.List<ConsoleConnection> all = new java.util.ArrayList<>(sockets.size() + 1);
+        ConsoleConnection s = serial;
+        if (s != null) all.add(s);
+        all.addAll(sockets);
+        return all;
     }
 
     /** The port's rate, saying in the log each time a tool's session changes it, and when the port refuses a rate. */
@@ -191,21 +233,17 @@ public final class SerialConsole implements AutoCloseable {
         };
     }
 
-    /** The port's input, raising {@code failed} when it ends or fails (the endpoint's reader sees the same). */
-    private static InputStream watch(InputStream in, Event failed, AtomicReference<String> why) {
+    /** The port's input, ending {@code c} when it ends or fails (the endpoint's reader sees the same). */
+    private static InputStream watch(InputStream in, ConsoleConnection c) {
         return new FilterInputStream(in) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 try {
                     int n = super.read(b, off, len);
-                    if (n < 0) {
-                        why.compareAndSet(null, "end of input");
-                        failed.set();
-                    }
+                    if (n < 0) c.end("end of input");
                     return n;
                 } catch (IOException e) {
-                    why.compareAndSet(null, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-                    failed.set();
+                    c.end(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                     throw e;
                 }
             }
@@ -219,32 +257,13 @@ public final class SerialConsole implements AutoCloseable {
         };
     }
 
-    /** Typed bytes, from the endpoint's reader: edit and echo; completed lines go to the shell thread. */
-    private void typed(byte[] bytes, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            int b = bytes[i] & 0xff;
-            print(ConsoleSource.SHELL, () -> {
-                StringBuilder echo = new StringBuilder();
-                editor.type(b, echo, line -> {
-                    if (!typedLines.offer(line)) editor.answer("error: busy, '" + line + "' ignored", echo);
-                });
-                return echo;
-            });
-        }
-    }
-
     /** Runs typed commands, without the console's lock: a command may wait seconds for the application. */
     private void shellLoop() {
         try {
             while (!closed) {
-                String line = typedLines.poll(500, TimeUnit.MILLISECONDS);
-                if (line == null) continue;
-                String output = services.commands().execute(line);
-                print(ConsoleSource.SHELL, () -> {
-                    StringBuilder out = new StringBuilder();
-                    editor.answer(output, out);
-                    return out;
-                });
+                TypedLine typed = typedLines.poll(500, TimeUnit.MILLISECONDS);
+                if (typed == null) continue;
+                typed.from().answer(services.commands().execute(typed.line()));
             }
         } catch (InterruptedException | ThreadInterruptedException e) {
             if (!closed) log.runtime("console shell interrupted");
@@ -256,21 +275,8 @@ public final class SerialConsole implements AutoCloseable {
             while (!closed) {
                 String line = log.takeForConsole(500);
                 if (line == null) continue;
-                print(sourceOf(line), () -> {
-                    StringBuilder out = new StringBuilder();
-                    String notice = undelivered == 0 ? null
-                            : "[pirt] " + undelivered + " console lines not delivered (the port was busy or failing; `log` has them)";
-                    undelivered = 0;
-                    ProtocolEndpoint e = endpoint;
-                    if (e != null && e.toolAttached()) { // a tool shows lines its own way: plain lines, no terminal editing
-                        if (notice != null) out.append(notice).append('\n');
-                        out.append(line).append('\n');
-                    } else {
-                        if (notice != null) editor.printAbove(notice, out);
-                        editor.printAbove(line, out);
-                    }
-                    return out;
-                });
+                ConsoleSource source = sourceOf(line);
+                for (ConsoleConnection c : open()) c.logLine(source, line);
             }
         } catch (InterruptedException | ThreadInterruptedException e) {
             if (!closed) log.runtime("console writer interrupted");
@@ -283,38 +289,23 @@ public final class SerialConsole implements AutoCloseable {
         return ConsoleSource.RUNTIME_LOG;
     }
 
-    /** Builds output under the console's lock and prints it through the endpoint, if a port is open. */
-    private void print(ConsoleSource source, java.util.function.Supplier<StringBuilder> build) {
-        synchronized (this) {
-            StringBuilder text = build.get();
-            ProtocolEndpoint e = endpoint;
-            if (e == null || text.isEmpty()) return;
-            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-            try {
-                if (!e.consoleOut(source, bytes, 0, bytes.length, OUTPUT_WAIT_MS)) undelivered++;
-            } catch (IOException ex) {
-                undelivered++; // the port is failing: the port thread sees it too and reopens the device
-            } catch (InterruptedException ex) {
-                java.lang.Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     /**
      * Sends one event to the attached tool (docs/protocol.md §5.5), waiting up to
      * {@code timeoutMs} for room. Returns false when no tool that takes events is attached or
      * it did not make room in time.
      */
     public boolean event(String json, long timeoutMs) throws InterruptedException {
-        ProtocolEndpoint e = endpoint;
-        return e != null && e.event(json.getBytes(StandardCharsets.UTF_8), timeoutMs);
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        boolean sent = false;
+        for (ConsoleConnection c : open()) sent |= c.endpoint().event(body, timeoutMs);
+        return sent;
     }
 
     private void closeQuietly(ConsolePort p) {
         try {
             p.close();
         } catch (IOException e) {
-            log.runtime("closing console " + deviceName + ": " + e.getMessage());
+            log.runtime("closing a console port (" + deviceName + " or a wire socket connection): " + e.getMessage());
         }
     }
 
@@ -322,8 +313,9 @@ public final class SerialConsole implements AutoCloseable {
     public void close() {
         closed = true;
         closing.set();
-        ProtocolEndpoint e = endpoint;
-        if (e != null) e.close();
+        for (ConsoleConnection c : sockets) c.end("the console closes"); // each serve() then closes its endpoint and port
+        ConsoleConnection s = serial;
+        if (s != null) s.endpoint().close();
         for (Thread t : new Thread[] {portThread, shellThread, writerThread}) {
             if (t == null) continue;
             t.interrupt();

@@ -74,6 +74,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         private int idleTimeoutMs = 3000;
         private Link.Config link = Link.Config.defaults();
         private LineRate lineRate;
+        private boolean stream;
         private Consumer<String> onClosed = reason -> { };
 
         private Builder(InputStream in, OutputStream out) {
@@ -156,6 +157,17 @@ public final class ProtocolEndpoint implements AutoCloseable {
         }
 
         /**
+         * The port is a reliable byte stream (a connection to the wire socket), not a UART: the
+         * board sets {@link Hello#STREAM} and takes frames of up to
+         * {@link Frame#MAX_STREAM_PAYLOAD_BYTES} from a tool that sets it too; other tools get
+         * a serial port's limits (docs/protocol.md §5.1). The link's slots are sized for that.
+         */
+        public Builder reliableStream() {
+            this.stream = true;
+            return this;
+        }
+
+        /**
          * Told why the endpoint ended by itself: the port failed or reached its end, or one of
          * the link's threads stopped on a bug (an unexpected exception or {@link Error}). Called
          * once, on the thread that found it, and not when {@link #close()} ended the endpoint.
@@ -207,9 +219,9 @@ public final class ProtocolEndpoint implements AutoCloseable {
     /** Orders console output and the printing of unacknowledged output as text. */
     private final Object consoleLock = new Object();
     /** Payload staging for CONSOLE_OUT; guarded by consoleLock. */
-    private final ByteBuffer consoleFrame = ByteBuffer.allocate(Frame.MAX_PAYLOAD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer consoleFrame;
     /** CONSOLE_IN bytes on their way to the shell; reader thread only. */
-    private final byte[] typed = new byte[Frame.MAX_PAYLOAD_BYTES];
+    private final byte[] typed;
     /** Nonce of the attached tool's HELLO; meaningful while a session is open. Reader thread only. */
     private int attachedNonce;
     /**
@@ -246,9 +258,13 @@ public final class ProtocolEndpoint implements AutoCloseable {
         }
         this.rateSwitch = b.lineRate != null ? new RateSwitch(b.lineRate) : null;
         if (rateSwitch != null) caps |= Hello.BAUD;
-        this.own = new Hello(Hello.PROTOCOL_VERSION, Hello.PROTOCOL_VERSION, 0, caps, Frame.MAX_PAYLOAD_BYTES, b.link.receiveWindow(),
-                b.idleTimeoutMs, b.boardId, b.runtimeVersion);
-        this.link = new Link("board", b.in, b.out, b.link, new Events());
+        Link.Config linkConfig = b.stream ? b.link.forStream() : b.link;
+        if (b.stream) caps |= Hello.STREAM;
+        this.own = new Hello(Hello.PROTOCOL_VERSION, Hello.PROTOCOL_VERSION, 0, caps, Frame.MAX_PAYLOAD_BYTES, linkConfig.receiveWindow(),
+                b.idleTimeoutMs, b.boardId, b.runtimeVersion, b.stream ? linkConfig.maxPayloadBytes() : 0);
+        this.consoleFrame = ByteBuffer.allocate(linkConfig.maxPayloadBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        this.typed = new byte[linkConfig.maxPayloadBytes()];
+        this.link = new Link("board", b.in, b.out, linkConfig, new Events());
         this.worker = new Thread(this::workLoop, "pirt-protocol-worker");
         worker.setDaemon(true);
     }
@@ -411,7 +427,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         }
         if (rateSwitch != null) rateSwitch.helloArrived();
         Hello reply = new Hello(own.minVersion(), own.maxVersion(), tool.nonce(), own.capabilities(),
-                own.maxPayloadBytes(), own.window(), own.idleTimeoutMs(), own.name(), own.software());
+                own.maxPayloadBytes(), own.window(), own.idleTimeoutMs(), own.name(), own.software(), own.streamPayloadBytes());
         ByteBuffer payload = ByteBuffer.allocate(Frame.MAX_PAYLOAD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         reply.writeTo(payload);
         payload.flip();
@@ -436,7 +452,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
             attachedNonce = tool.nonce();
             sessionNumber = SESSION_NUMBERS.incrementAndGet();
             toolTakesEvents = (tool.capabilities() & Hello.EVENTS) != 0;
-            link.openSession(tool.window(), Math.min(tool.maxPayloadBytes(), own.maxPayloadBytes()),
+            link.openSession(tool.window(), own.sessionPayloadBytes(tool),
                     own.idleTimeoutMs(), Math.max(1, tool.idleTimeoutMs() / 4));
         }
         shell.toolAttached(); // outside consoleLock: the shell prints, and printers take its lock before consoleLock
