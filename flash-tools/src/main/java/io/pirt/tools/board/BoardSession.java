@@ -62,7 +62,9 @@ public final class BoardSession implements AutoCloseable {
     }
 
     /**
-     * Opens the link to {@code address} ({@link BoardLink#open}) and says hello.
+     * Opens the link to {@code address} ({@link BoardLink#open}) and says hello. On a stream (a
+     * socket, SSH) the hello offers a stream's larger frames and window ({@link BoardClient.Options#forStream()};
+     * a board that does not take them keeps a serial port's); a serial port keeps {@code options} as given.
      *
      * @throws ToolException (exit 1) if the link cannot be opened or the board does not answer; (exit 2) a malformed address
      */
@@ -70,7 +72,8 @@ public final class BoardSession implements AutoCloseable {
                                     ConsoleListener console) throws ToolException, InterruptedException {
         BoardLink link = BoardLink.open(BoardAddress.parse(address), linkOptions);
         try {
-            return new BoardSession(link, BoardClient.connect(link.in(), link.out(), options, console));
+            BoardClient.Options o = link.isStream() ? options.forStream() : options;
+            return new BoardSession(link, BoardClient.connect(link.in(), link.out(), o, console));
         } catch (IOException e) {
             link.close();
             throw ToolException.failure(link.address() + ": " + e.getMessage(), e);
