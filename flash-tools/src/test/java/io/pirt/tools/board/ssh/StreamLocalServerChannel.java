@@ -23,8 +23,11 @@ import org.apache.sshd.server.channel.AbstractServerChannel;
  * sshd does, with "open failed" and no reason.
  */
 final class StreamLocalServerChannel extends AbstractServerChannel {
-    /** Channels that tell {@code forwarded} how many bytes they passed to their socket. */
-    static ChannelFactory factory(java.util.function.LongConsumer forwarded) {
+    /**
+     * Channels that tell {@code forwarded} how many bytes they passed to their socket, and run
+     * {@code opened} when one connected its socket.
+     */
+    static ChannelFactory factory(java.util.function.LongConsumer forwarded, Runnable opened) {
         return new ChannelFactory() {
             @Override
             public String getName() {
@@ -33,19 +36,21 @@ final class StreamLocalServerChannel extends AbstractServerChannel {
 
             @Override
             public org.apache.sshd.common.channel.Channel createChannel(org.apache.sshd.common.session.Session session) {
-                return new StreamLocalServerChannel(forwarded);
+                return new StreamLocalServerChannel(forwarded, opened);
             }
         };
     }
 
     private final java.util.function.LongConsumer forwarded;
+    private final Runnable opened;
 
     /** Set in doInit, before any data arrives. */
     private SocketChannel socket;
 
-    private StreamLocalServerChannel(java.util.function.LongConsumer forwarded) {
+    private StreamLocalServerChannel(java.util.function.LongConsumer forwarded, Runnable opened) {
         super(StreamLocalChannel.TYPE, List.of(), null);
         this.forwarded = forwarded;
+        this.opened = opened;
     }
 
     @Override
@@ -64,6 +69,7 @@ final class StreamLocalServerChannel extends AbstractServerChannel {
         // signal, not from the open future (AbstractConnectionService.channelOpen): without it the client waits
         // forever. It must go out before the pump below sends any data on the channel.
         signalChannelOpenSuccess();
+        opened.run();
         OutputStream toClient = new ChannelOutputStream(this, getRemoteWindow(), log, SshConstants.SSH_MSG_CHANNEL_DATA, true);
         Thread pump = new Thread(() -> {
             ByteBuffer b = ByteBuffer.allocate(8192);

@@ -23,22 +23,25 @@ import org.apache.sshd.server.shell.ProcessShellCommandFactory;
  * {@code direct-streamlocal} channels to Unix sockets (as OpenSSH's sshd with
  * AllowStreamLocalForwarding), plus {@code exec} of shell commands (as any sshd; the tool uses
  * it to say why a socket was refused). {@link #cut} closes every connection, as a pulled network
- * cable or a restarted sshd would.
+ * cable or a restarted sshd would. The tests module uses it too (flash-tools' test jar). Safe
+ * from any thread.
  */
-final class TestSshd implements AutoCloseable {
+public final class TestSshd implements AutoCloseable {
     private final SshServer server;
     private final KeyPair hostKey;
     private final List<PublicKey> authorized = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Bytes the clients sent into sockets so far, over all channels. */
     private final java.util.concurrent.atomic.AtomicLong forwarded = new java.util.concurrent.atomic.AtomicLong();
+    /** Channels to sockets opened so far. */
+    private final java.util.concurrent.atomic.AtomicInteger socketsOpened = new java.util.concurrent.atomic.AtomicInteger();
     /** Cut every connection once {@link #forwarded} passes this; Long.MAX_VALUE: never. */
     private final java.util.concurrent.atomic.AtomicLong cutAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
 
-    TestSshd() throws Exception {
+    public TestSshd() throws Exception {
         this(hostKeyPair());
     }
 
-    TestSshd(KeyPair hostKey) throws IOException {
+    public TestSshd(KeyPair hostKey) throws IOException {
         this.hostKey = hostKey;
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
@@ -46,38 +49,38 @@ final class TestSshd implements AutoCloseable {
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         server.setPublickeyAuthenticator((user, key, session) -> authorized.stream().anyMatch(k -> k.equals(key)));
         List<ChannelFactory> channels = new ArrayList<>(server.getChannelFactories());
-        channels.add(StreamLocalServerChannel.factory(this::forwarded));
+        channels.add(StreamLocalServerChannel.factory(this::forwarded, socketsOpened::incrementAndGet));
         server.setChannelFactories(channels);
         server.setCommandFactory(ProcessShellCommandFactory.INSTANCE);
         server.start();
     }
 
     /** A throwaway ECDSA P-256 host key (a JDK Ed25519 key pair is not one MINA can sign with). */
-    static KeyPair hostKeyPair() throws Exception {
+    public static KeyPair hostKeyPair() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(256);
         return g.generateKeyPair();
     }
 
-    int port() {
+    public int port() {
         return server.getPort();
     }
 
-    PublicKey hostKey() {
+    public PublicKey hostKey() {
         return hostKey.getPublic();
     }
 
-    void authorize(PublicKey key) {
+    public void authorize(PublicKey key) {
         authorized.add(key);
     }
 
     /** Closes every connection at once. */
-    void cut() {
+    public void cut() {
         for (Session s : server.getActiveSessions()) s.close(true);
     }
 
     /** Cuts every connection once clients have sent {@code bytes} more into sockets. */
-    void cutAfter(long bytes) {
+    public void cutAfter(long bytes) {
         cutAt.set(forwarded.get() + bytes);
     }
 
@@ -87,15 +90,21 @@ final class TestSshd implements AutoCloseable {
         if (now >= at && cutAt.compareAndSet(at, Long.MAX_VALUE)) cut();
     }
 
-    int connections() {
+    /** SSH connections open now. */
+    public int connections() {
         return server.getActiveSessions().size();
+    }
+
+    /** Channels to Unix sockets this server opened so far (one per tool connection). */
+    public int socketsOpened() {
+        return socketsOpened.get();
     }
 
     /**
      * Makes the user's key as a person does, with OpenSSH's ssh-keygen: {@code home/.ssh/id_ed25519}
      * (OpenSSH's format, unencrypted), and returns its public key.
      */
-    static PublicKey makeUserKey(Path home) throws Exception {
+    public static PublicKey makeUserKey(Path home) throws Exception {
         Path ssh = Files.createDirectories(home.resolve(".ssh"));
         Path file = ssh.resolve("id_ed25519");
         Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", file.toString())
@@ -108,7 +117,7 @@ final class TestSshd implements AutoCloseable {
     }
 
     /** A known_hosts line for this server's key at [127.0.0.1]:port. */
-    String knownHostsLine(PublicKey key) {
+    public String knownHostsLine(PublicKey key) {
         return "[127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(key);
     }
 
