@@ -68,6 +68,20 @@ class RigSettingsTest {
         assertTrue(e.getMessage().endsWith("Or unset pirt.port and PIRT_PORT to run on a fresh virtual board"), e.getMessage());
     }
 
+    /** pirt.port takes the tool's addresses: here a runtime's wire socket (ssh:// goes through the same BoardSession.open). */
+    @Test
+    void aUnixSocketAddressReachesARuntimesWireSocket() throws Exception {
+        try (io.pirt.virtualboard.VirtualBoard board = io.pirt.virtualboard.VirtualBoard.start(
+                io.pirt.virtualboard.VirtualBoard.Options.at(dir.resolve("board")))) {
+            try (BoardConnection c = BoardConnection.open(settings(Map.of("pirt.port", "unix:" + board.wireSocket()), Map.of()), 30_000)) {
+                assertEquals(false, c.isVirtual(), "a board named by pirt.port, not a fresh virtual one");
+                assertEquals("virtual", c.boardName());
+                assertEquals("unix:" + board.wireSocket(), c.port());
+                assertEquals(io.pirt.wire.Response.Status.OK, c.request("info", "").status());
+            }
+        }
+    }
+
     @Test
     void aPortWhereNoRuntimeAnswersFailsAfterTheHelloTimeoutWithWhatThePortPrinted() throws Exception {
         try (VirtualCable cable = new VirtualCable(dir.resolve("cable"), 0, CableFaults.NONE)) {
