@@ -15,15 +15,15 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A protocol session with a board on a serial port: the port opened, hello said. Requests
- * come back as text or as a {@link ToolException} a person can act on. Closing it says
- * goodbye and closes the port.
+ * A protocol session with a board at an address ({@link BoardAddress}: a serial port, a Unix
+ * socket, or a socket through SSH): the link opened, hello said. Requests come back as text
+ * or as a {@link ToolException} a person can act on. Closing it says goodbye and closes the link.
  */
 public final class BoardSession implements AutoCloseable {
-    private final SerialLink link;
+    private final BoardLink link;
     private final BoardClient client;
 
-    private BoardSession(SerialLink link, BoardClient client) {
+    private BoardSession(BoardLink link, BoardClient client) {
         this.link = link;
         this.client = client;
     }
@@ -51,18 +51,32 @@ public final class BoardSession implements AutoCloseable {
     }
 
     /**
-     * Opens {@code port} and says hello.
+     * Opens {@code port} (any address, {@link BoardAddress#parse}) at {@code baud} and says hello;
+     * an unknown SSH host key is refused.
      *
-     * @throws ToolException (exit 1) if the port cannot be opened or the board does not answer
+     * @throws ToolException (exit 1) if the link cannot be opened or the board does not answer; (exit 2) a malformed address
      */
     public static BoardSession open(String port, int baud, BoardClient.Options options, ConsoleListener console)
             throws ToolException, InterruptedException {
-        SerialLink link = SerialLink.open(port, baud);
+        return open(port, new BoardLink.Options(baud, Math.max(options.helloTimeoutMs(), 1), false), options, console);
+    }
+
+    /**
+     * Opens the link to {@code address} ({@link BoardLink#open}) and says hello. On a stream (a
+     * socket, SSH) the hello offers a stream's larger frames and window ({@link BoardClient.Options#forStream()};
+     * a board that does not take them keeps a serial port's); a serial port keeps {@code options} as given.
+     *
+     * @throws ToolException (exit 1) if the link cannot be opened or the board does not answer; (exit 2) a malformed address
+     */
+    public static BoardSession open(String address, BoardLink.Options linkOptions, BoardClient.Options options,
+                                    ConsoleListener console) throws ToolException, InterruptedException {
+        BoardLink link = BoardLink.open(BoardAddress.parse(address), linkOptions);
         try {
-            return new BoardSession(link, BoardClient.connect(link.in(), link.out(), options, console));
+            BoardClient.Options o = link.isStream() ? options.forStream() : options;
+            return new BoardSession(link, BoardClient.connect(link.in(), link.out(), o, console));
         } catch (IOException e) {
             link.close();
-            throw ToolException.failure(port + ": " + e.getMessage(), e);
+            throw ToolException.failure(link.address() + ": " + e.getMessage(), e);
         } catch (RuntimeException | InterruptedException e) {
             link.close();
             throw e;
@@ -121,10 +135,14 @@ public final class BoardSession implements AutoCloseable {
      * @throws ToolException (exit 1) if the board then answers at neither rate, or this port refuses the rate
      */
     public RateChange.Result switchBaud(int baud) throws ToolException, InterruptedException {
+        if (link.lineRate().isEmpty()) {
+            return new RateChange.Result(RateChange.Outcome.NOT_OFFERED, 0, link.address()
+                    + " is a stream (a socket or SSH), which has no baud rate; --flash-baud does nothing here");
+        }
         try {
-            return RateChange.to(client, link, baud);
+            return RateChange.to(client, link.lineRate().get(), baud);
         } catch (IOException e) {
-            throw ToolException.failure(link.path() + ": " + e.getMessage(), e);
+            throw ToolException.failure(link.address() + ": " + e.getMessage(), e);
         }
     }
 
@@ -133,7 +151,7 @@ public final class BoardSession implements AutoCloseable {
     }
 
     public String port() {
-        return link.path();
+        return link.address();
     }
 
     /**
@@ -154,9 +172,9 @@ public final class BoardSession implements AutoCloseable {
             }
             throw ToolException.failure("the board: " + why.message());
         } catch (ProtocolException e) {
-            throw ToolException.failure(link.path() + ": " + e.getMessage(), e);
+            throw ToolException.failure(link.address() + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw ToolException.failure(link.path() + ": " + e.getMessage(), e);
+            throw ToolException.failure(link.address() + ": " + e.getMessage(), e);
         }
     }
 

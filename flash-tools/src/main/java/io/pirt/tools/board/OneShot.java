@@ -60,7 +60,7 @@ abstract class OneShot implements Callable<Integer> {
         String argument = argument();
         PrintWriter out = spec.commandLine().getOut();
         Object answer;
-        try (BoardSession board = BoardSession.open(port.port(), port.baud(),
+        try (BoardSession board = BoardSession.open(port.port(), port.link(),
                 BoardSession.clientOptions(port.timeoutMs(), port.timeoutMs()).withKeyProof(key.proof()), (source, line) -> { })) {
             answer = board.ask(command(), argument);
         }

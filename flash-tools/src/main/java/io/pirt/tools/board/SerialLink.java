@@ -14,7 +14,7 @@ import java.io.OutputStream;
  * switch, docs/protocol.md §5.6). Closing its input stream ends blocked reads; closing it
  * closes the port once no read is inside ({@link SerialDevice}).
  */
-public final class SerialLink implements LineRate, AutoCloseable {
+public final class SerialLink implements LineRate, BoardLink {
     private final SerialDevice device;
 
     private SerialLink(SerialDevice device) {
@@ -56,12 +56,24 @@ public final class SerialLink implements LineRate, AutoCloseable {
     }
 
     /** The port's input. Closing it ends a read blocked in it, and all later reads, without closing the port. */
+    @Override
     public InputStream in() {
         return device.in();
     }
 
+    @Override
     public OutputStream out() {
         return device.out();
+    }
+
+    @Override
+    public java.util.Optional<LineRate> lineRate() {
+        return java.util.Optional.of(this);
+    }
+
+    @Override
+    public String address() {
+        return device.path();
     }
 
     @Override

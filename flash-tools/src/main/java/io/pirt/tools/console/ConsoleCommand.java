@@ -65,7 +65,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         try (Keyboard keyboard = openKeyboard(out)) {
             Shown shown = new Shown(keyboard, log);
             BoardClient.Options options = BoardSession.clientOptions(port.timeoutMs(), reconnectTimeoutMs);
-            BoardSession session = BoardSession.open(path, port.baud(), options, shown::line);
+            BoardSession session = BoardSession.open(path, port.link(), options, shown::line);
             err.println("pirt: connected to " + session.client().board().name() + " (runtime "
                     + session.client().board().software() + ") on " + path + "; leave with Ctrl-] or Ctrl-D");
             err.flush();
@@ -109,7 +109,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(reconnectTimeoutMs);
         while (true) {
             try {
-                BoardSession s = BoardSession.open(path, port.baud(), options, shown::line);
+                BoardSession s = BoardSession.open(path, port.link(), options, shown::line);
                 err.println("pirt: reconnected to " + path);
                 err.flush();
                 return s;

@@ -128,7 +128,7 @@ public final class FlashCommand implements Callable<Integer> {
             long deadline = 0;
             while (verdict == null) {
                 BoardSession session = lostOnce ? reopen(path, verdictOptions, deadline, err)
-                        : BoardSession.open(path, port.baud(), verdictOptions, (source, line) -> { });
+                        : BoardSession.open(path, port.link(), verdictOptions, (source, line) -> { });
                 try (session) {
                     if (flashBaud > 0 && flashBaud != port.baud() && report == null) {
                         err.println("pirt: " + session.switchBaud(flashBaud).message());
@@ -236,7 +236,7 @@ public final class FlashCommand implements Callable<Integer> {
         boolean said = false;
         while (true) {
             try {
-                BoardSession s = BoardSession.open(path, port.baud(), options, (source, line) -> { });
+                BoardSession s = BoardSession.open(path, port.link(), options, (source, line) -> { });
                 err.println("pirt: the board is back on " + path + "; resuming");
                 err.flush();
                 return s;

@@ -148,7 +148,7 @@ public final class TestCommand implements Callable<Integer> {
             return t;
         });
         String portPath = port.port();
-        try (BoardSession session = BoardSession.open(portPath, port.baud(),
+        try (BoardSession session = BoardSession.open(portPath, port.link(),
                 BoardSession.clientOptions(port.timeoutMs(), 30_000)
                         .withKeyProof(new io.pirt.tools.board.KeyFileProof(key, publicKey)), (source, line) -> {
                     if (showOutput) {

@@ -5,6 +5,7 @@ import io.pirt.wire.ConsoleSource;
 import io.pirt.wire.LineRate;
 import io.pirt.runtime.endpoint.ConsoleInput;
 import io.pirt.runtime.endpoint.ProtocolEndpoint;
+import io.pirt.runtime.endpoint.TransferSlot;
 import io.pirt.runtime.endpoint.RequestHandler;
 import io.pirt.runtime.endpoint.TransferSink;
 import io.pirt.threading.Event;
@@ -65,6 +66,8 @@ public final class SerialConsole implements AutoCloseable {
     private final String deviceName;
     private final ConsoleLog log;
     private final Services services;
+    /** The board's one incoming transfer, shared by the endpoints of the device and every socket connection. */
+    private final TransferSlot transferSlot = new TransferSlot();
     /** A line a person typed, and the port it was typed on: the answer goes there. */
     private record TypedLine(ConsoleConnection from, String line) {
     }
@@ -167,7 +170,8 @@ public final class SerialConsole implements AutoCloseable {
             b.requests(services.requests()).waitingRequests(services.waitingRequests(), ProtocolEndpoint.DEFAULT_MAX_WAITING);
         }
         if (services.transfers() != null) {
-            b.transfers(services.transferDir(), services.transfers()).maxTransferBytes(services.maxTransferBytes());
+            b.transfers(services.transferDir(), services.transfers()).maxTransferBytes(services.maxTransferBytes())
+                    .transferSlot(transferSlot);
         }
         if (p.lineRate() != null) b.lineRate(logged(p.lineRate()));
         if (p.reliableStream()) b.reliableStream();

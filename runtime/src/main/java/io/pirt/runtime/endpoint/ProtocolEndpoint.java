@@ -71,6 +71,8 @@ public final class ProtocolEndpoint implements AutoCloseable {
         private Path transferDirectory;
         private TransferSink transferSink;
         private long maxTransferBytes = BundleVerifier.MAX_BUNDLE_BYTES;
+        /** Shared by the endpoints of all the board's ports; one of its own unless told. */
+        private TransferSlot transferSlot = new TransferSlot();
         private int idleTimeoutMs = 3000;
         private Link.Config link = Link.Config.defaults();
         private LineRate lineRate;
@@ -130,6 +132,12 @@ public final class ProtocolEndpoint implements AutoCloseable {
          * what the runtime passes: the largest bundle, {@link BundleVerifier#MAX_BUNDLE_BYTES}
          * (64 MiB), since every file a board takes is a bundle or a library in one.
          */
+        /** The board's one incoming transfer, shared with its other ports' endpoints ({@link TransferSlot}). */
+        public Builder transferSlot(TransferSlot slot) {
+            this.transferSlot = Objects.requireNonNull(slot, "slot");
+            return this;
+        }
+
         public Builder maxTransferBytes(long bytes) {
             this.maxTransferBytes = bytes;
             return this;
@@ -252,7 +260,7 @@ public final class ProtocolEndpoint implements AutoCloseable {
         if (b.transferDirectory != null) {
             caps |= Hello.TRANSFER | Hello.DEFLATE;
             this.transfers = new TransferReceiver(b.transferDirectory, b.maxTransferBytes,
-                    Objects.requireNonNull(b.transferSink, "transfer sink"), new Replies());
+                    Objects.requireNonNull(b.transferSink, "transfer sink"), new Replies(), b.transferSlot);
         } else {
             this.transfers = null;
         }

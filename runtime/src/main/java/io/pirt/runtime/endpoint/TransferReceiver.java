@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -60,10 +61,12 @@ final class TransferReceiver {
     private final long maxBytes;
     private final TransferSink sink;
     private final Replies replies;
+    /** Shared with the other ports' receivers: at most one transfer receives at a time. */
+    private final TransferSlot slot;
 
     // guarded by this
-    /** The transfer receiving data; null when none. */
-    private Begin current;
+    /** The transfer receiving data; null when none. Volatile: {@link TransferSlot} reads it without this lock. */
+    private volatile Begin current;
     /** The link session {@link #current} arrives in. */
     private long currentSession;
     /** Open exactly while current != null. */
@@ -81,11 +84,12 @@ final class TransferReceiver {
     /** The session {@link #lastResult} was sent in; a BEGIN in that session never gets it replayed. */
     private long lastResultSession;
 
-    TransferReceiver(Path directory, long maxBytes, TransferSink sink, Replies replies) {
+    TransferReceiver(Path directory, long maxBytes, TransferSink sink, Replies replies, TransferSlot slot) {
         this.directory = directory;
         this.maxBytes = maxBytes;
         this.sink = sink;
         this.replies = replies;
+        this.slot = slot;
     }
 
     synchronized void begin(long session, ByteBuffer payload) {
@@ -113,6 +117,12 @@ final class TransferReceiver {
             result(b.wireSha256(), Status.REFUSED, NO_SHA, b.name() + " is " + Math.max(b.fileBytes(), b.wireBytes())
                     + " bytes; this board accepts transfers of at most " + maxBytes + " bytes (" + (maxBytes >> 20)
                     + " MiB, the largest bundle): nothing was written; make the bundle smaller");
+            return;
+        }
+        Optional<String> other = slot.claim(this, b.wireSha256());
+        if (other.isPresent()) {
+            result(b.wireSha256(), Status.REFUSED, NO_SHA, "the board is receiving " + other.get()
+                    + " over another connection; send " + b.name() + " again when that transfer has ended");
             return;
         }
         Path partPath = partPath(b.wireSha256());
@@ -200,6 +210,11 @@ final class TransferReceiver {
             verifying = null;
             result(wireSha, Status.FAILED, NO_SHA, "the board is too busy to verify " + b.name() + "; send it again");
         }
+    }
+
+    /** The transfer receiving data now, or null; for {@link TransferSlot}, without this lock. */
+    Begin receiving() {
+        return current;
     }
 
     /** Session {@code session} ended: if the current transfer came in it, stop; keep the partial copy for a resume. */

@@ -174,6 +174,62 @@ class ProtocolEndpointTest {
         }
     }
 
+    /**
+     * Two ports of one board (the console device and a wire-socket connection) share the
+     * incoming directory: a second transfer while one is receiving is refused, naming the
+     * first, instead of deleting its partial copy; the same transfer over the other port (a
+     * resume after a cut connection) goes on from what the board has.
+     */
+    @Test
+    void aSecondTransferFromAnotherPortWaitsItsTurnAndTheSameOneResumesThere() throws Exception {
+        TransferSlot slot = new TransferSlot();
+        MemoryCable otherCable = MemoryCable.clean();
+        ProtocolEndpoint other = null;
+        try {
+            board = ProtocolEndpoint.builder(cable.boardIn(), cable.boardOut()).identity("test-board", "9.9").shell(shell)
+                    .transfers(incoming, (name, file, sha) -> handedOn.incrementAndGet()).transferSlot(slot).link(LinkTest.FAST).build();
+            board.start();
+            other = ProtocolEndpoint.builder(otherCable.boardIn(), otherCable.boardOut()).identity("test-board", "9.9").shell(new Typed())
+                    .transfers(incoming, (name, file, sha) -> handedOn.incrementAndGet()).transferSlot(slot).link(LinkTest.FAST).build();
+            other.start();
+            byte[] data = new byte[3000];
+            new Random(5).nextBytes(data);
+            byte[] sha = sha256(data);
+            byte[] otherSha = sha256("another file".getBytes(StandardCharsets.US_ASCII));
+            try (Tool first = new Tool(cable); Tool second = new Tool(otherCable)) {
+                first.hello(1);
+                ByteBuffer begin = payload();
+                new Begin(TransferMessages.COMPRESSION_NONE, data.length, data.length, sha, sha, "app.pirt").writeTo(begin);
+                first.send(FrameType.TRANSFER_BEGIN, begin.flip());
+                first.awaitFrame(FrameType.TRANSFER_RESUME);
+                ByteBuffer d = payload();
+                TransferMessages.writeDataHeader(d, 0);
+                d.put(data, 0, 1000);
+                first.send(FrameType.TRANSFER_DATA, d.flip());
+
+                second.hello(1);
+                ByteBuffer begin2 = payload();
+                new Begin(TransferMessages.COMPRESSION_NONE, 12, 12, otherSha, otherSha, "other.pirt").writeTo(begin2);
+                second.send(FrameType.TRANSFER_BEGIN, begin2.flip());
+                Result refused = Result.readFrom(ByteBuffer.wrap(second.awaitFrame(FrameType.TRANSFER_RESULT).payload())
+                        .order(ByteOrder.LITTLE_ENDIAN));
+                assertEquals(TransferMessages.Status.REFUSED, refused.status(), refused.message());
+                assertEquals("the board is receiving app.pirt over another connection; send other.pirt again when that transfer has ended",
+                        refused.message());
+
+                ByteBuffer again = payload();
+                new Begin(TransferMessages.COMPRESSION_NONE, data.length, data.length, sha, sha, "app.pirt").writeTo(again);
+                second.send(FrameType.TRANSFER_BEGIN, again.flip());
+                Resume resume = Resume.readFrom(ByteBuffer.wrap(second.awaitFrame(FrameType.TRANSFER_RESUME).payload())
+                        .order(ByteOrder.LITTLE_ENDIAN));
+                assertEquals(1000, resume.haveBytes(), "the same transfer goes on over the other port from what the board kept");
+            }
+        } finally {
+            if (other != null) other.close();
+            otherCable.close();
+        }
+    }
+
     @Test
     void aTransferDeclaringMoreThanTheLargestBundleIsRefusedBeforeAnythingIsWritten() throws Exception {
         startBoard(3000);
