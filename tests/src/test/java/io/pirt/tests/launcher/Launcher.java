@@ -31,10 +31,12 @@ final class Launcher {
     record Run(List<String> command, int exitCode, String out, String err) {
         @Override
         public String toString() {
+            // The launcher shown as ./pirt, after what runs it (nsenter ...); a command without it (the tool's jar) as it is.
             int script = command.indexOf(SCRIPT.toString());
-            return String.join(" ", command.subList(0, script)) + (script > 0 ? " " : "") + "./pirt "
-                    + String.join(" ", command.subList(script + 1, command.size())) + ": exit " + exitCode
-                    + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
+            String shown = script < 0 ? String.join(" ", command)
+                    : String.join(" ", command.subList(0, script)) + (script > 0 ? " " : "") + "./pirt "
+                            + String.join(" ", command.subList(script + 1, command.size()));
+            return shown + ": exit " + exitCode + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
         }
     }
 
