@@ -1,5 +1,6 @@
 package io.pirt.tools.ports;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.SocketException;
@@ -23,11 +24,11 @@ import picocli.CommandLine.Spec;
                 + "to a board use the one likely board when --port is not given. A virtual board (`pirt sim`) is not "
                 + "listed: use the path it prints.", "",
                 "Then the boards on the network that announce themselves by mDNS (_pirt._tcp: the pirt-runtime package with "
-                + "avahi-daemon running), asked for 2 s, each with the ssh:// address to give --port."},
+                + "avahi-daemon running): one mDNS query, answers read for 2 s, each with the ssh:// address to give --port."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok (also when no port or board was found, or the network could not be asked)"})
 public final class PortsCommand implements Callable<Integer> {
-    /** How long the network is asked; the command ends a few hundred ms after it at most. */
+    /** How long the answers to the one mDNS query are read; the discovery ends then. */
     static final long DISCOVERY_MS = 2000;
 
     @Spec
@@ -68,9 +69,15 @@ public final class PortsCommand implements Callable<Integer> {
             out.println("network: not searched, no interface is up with a multicast-capable IPv4 address (--no-network skips this)");
             return;
         }
-        NetworkBoards.Result result = NetworkBoards.browse(on, DISCOVERY_MS);
+        NetworkBoards.Result result;
+        try {
+            result = NetworkBoards.browse(on, DISCOVERY_MS);
+        } catch (IOException e) {
+            out.println("network: not searched, no selector for the mDNS sockets (" + e.getMessage() + ")");
+            return;
+        }
         if (!result.failures().isEmpty()) {
-            out.println("network: could not ask on " + String.join("; ", result.failures()));
+            out.println("network: " + String.join("; ", result.failures()));
         }
         printBoards(result.boards(), out);
     }
