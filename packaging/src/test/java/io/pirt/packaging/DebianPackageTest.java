@@ -190,6 +190,17 @@ class DebianPackageTest {
      * {@code dir} ({@code udevRunning}: whether the first exists). Nothing on this machine changes.
      */
     private static Postinst runPostinst(Path dir, List<String> groups, int udevadmStatus, boolean udevRunning) throws Exception {
+        return runPostinst(dir, groups, udevadmStatus, udevRunning, Map.of());
+    }
+
+    /**
+     * As above, with {@code env} added to the postinst's environment; {@code /etc/avahi/services} and
+     * {@code /etc/pirt/pirt.conf} are pointed into {@code dir} as well (a test makes them when it wants
+     * them), and pirt-runtime is a stub that records its call and prints a line naming its arguments, or
+     * fails when {@code PIRT_RUNTIME_FAILS} is set.
+     */
+    private static Postinst runPostinst(Path dir, List<String> groups, int udevadmStatus, boolean udevRunning,
+            Map<String, String> env) throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path calls = dir.resolve("calls");
         Path groupFile = dir.resolve("groups");
@@ -201,6 +212,9 @@ class DebianPackageTest {
         stubs.put("addgroup", record + "for last; do :; done\necho \"$last\" >> \"$GROUP_FILE\"\n");
         stubs.put("udevadm", record + "exit " + udevadmStatus + "\n");
         for (String name : List.of("adduser", "install", "systemctl", "modprobe")) stubs.put(name, record);
+        stubs.put("pirt-runtime", record + "[ -z \"$PIRT_RUNTIME_FAILS\" ] || { echo 'no board profile matches' >&2; exit 1; }\n"
+                + "echo \"service file for: $*\"\n");
+        for (String tool : List.of("sed", "mv", "rm")) stubs.put(tool, "exec /bin/" + tool + " \"$@\"\n");
         for (Map.Entry<String, String> stub : stubs.entrySet()) {
             Path f = bin.resolve(stub.getKey());
             Files.writeString(f, "#!/bin/sh\n" + stub.getValue());
@@ -211,11 +225,14 @@ class DebianPackageTest {
         if (udevRunning) Files.createDirectories(run.resolve("udev"));
         Path postinst = dir.resolve("postinst");
         Files.writeString(postinst, file(control, "postinst").text()
-                .replace("/run/udev", run.resolve("udev").toString()).replace("/run/systemd/system", run.resolve("systemd/system").toString()));
+                .replace("/run/udev", run.resolve("udev").toString()).replace("/run/systemd/system", run.resolve("systemd/system").toString())
+                .replace("/etc/avahi/services", dir.resolve("avahi/services").toString())
+                .replace("/etc/pirt/pirt.conf", dir.resolve("pirt.conf").toString()));
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", postinst.toString(), "configure");
         pb.environment().put("PATH", bin.toString());
         pb.environment().put("CALLS", calls.toString());
         pb.environment().put("GROUP_FILE", groupFile.toString());
+        pb.environment().putAll(env);
         Path err = dir.resolve("err");
         pb.redirectError(err.toFile()).redirectOutput(dir.resolve("out").toFile());
         Process p = pb.start();
@@ -276,6 +293,61 @@ class DebianPackageTest {
         assertEquals(0, chroot.exitCode(), chroot.toString());
         assertTrue(chroot.err().contains("udev is not running here"), chroot.toString());
         assertFalse(chroot.calls().stream().anyMatch(c -> c.startsWith("udevadm")), chroot.toString());
+    }
+
+    @Test
+    void postinstWritesTheAvahiServiceWithTheBoardOfPirtConfAndAvahiIsOnlyRecommended(@TempDir Path dir) throws Exception {
+        Path services = Files.createDirectories(dir.resolve("avahi/services"));
+        Files.writeString(dir.resolve("pirt.conf"), "# a comment --board rpi-3b\nPIRT_OPTS=--dev --board rpi-5 --shell operator\n");
+        Postinst postinst = runPostinst(dir, List.of("dialout"), 0, true, Map.of());
+        assertEquals(0, postinst.exitCode(), postinst.toString());
+        assertEquals("", postinst.err(), postinst.toString());
+        postinst.index("pirt-runtime avahi-service --board rpi-5");
+        assertEquals("service file for: avahi-service --board rpi-5\n", Files.readString(services.resolve("pirt.service")));
+        assertFalse(Files.exists(services.resolve("pirt.service.new")), "the file is replaced whole, nothing left beside it");
+
+        Map<String, String> fields = controlFields(file(control, "control").text());
+        assertEquals("avahi-daemon", fields.get("Recommends"), "discovery is a convenience: " + fields);
+        assertFalse(fields.get("Depends").contains("avahi"), fields.get("Depends"));
+        String postrm = file(control, "postrm").text();
+        int purge = postrm.indexOf("purge)");
+        assertTrue(postrm.substring(0, purge).contains("rm -f /etc/avahi/services/pirt.service"), "remove takes the announcement away");
+        assertTrue(postrm.substring(purge).contains("rm -f /etc/avahi/services/pirt.service"), "so does purge");
+    }
+
+    @Test
+    void postinstWithoutAvahiWritesNothingAndAFailedDetectionIsSaidButDoesNotStopTheInstall(@TempDir Path dir) throws Exception {
+        Postinst withoutAvahi = runPostinst(Files.createDirectories(dir.resolve("no-avahi")), List.of("dialout"), 0, true, Map.of());
+        assertEquals(0, withoutAvahi.exitCode(), withoutAvahi.toString());
+        assertFalse(withoutAvahi.calls().stream().anyMatch(c -> c.startsWith("pirt-runtime")), withoutAvahi.toString());
+
+        Path failingDir = Files.createDirectories(dir.resolve("failing"));
+        Path services = Files.createDirectories(failingDir.resolve("avahi/services"));
+        Postinst failing = runPostinst(failingDir, List.of("dialout"), 0, true, Map.of("PIRT_RUNTIME_FAILS", "1"));
+        assertEquals(0, failing.exitCode(), failing.toString());
+        failing.index("pirt-runtime avahi-service");
+        assertTrue(failing.err().contains("no board profile matches"), "the runtime's own reason: " + failing);
+        assertTrue(failing.err().contains("not announced on the network") && failing.err().contains("sudo dpkg-reconfigure pirt-runtime"),
+                failing.toString());
+        try (Stream<Path> left = Files.list(services)) {
+            assertEquals(List.of(), left.toList(), "no half-written announcement");
+        }
+        failing.index("systemctl start pirt-runtime.service");
+    }
+
+    @Test
+    void thePackagedRuntimeWritesTheAvahiServiceForTheDetectedBoard(@TempDir Path root) throws Exception {
+        unpack(root);
+        String service = runLauncher(root, "avahi-service", "--root", DOCTOR_FIXTURES.resolve("rpi-4b-good").toString());
+        assertTrue(service.contains("<type>_pirt._tcp</type>"), service);
+        assertTrue(service.contains("<port>22</port>"), "announced on the SSH port: " + service);
+        assertTrue(service.contains("<name replace-wildcards=\"yes\">pirt on %h</name>"), service);
+        for (String txt : List.of("board=rpi-4b", "runtime=" + System.getProperty("pirt.version"), "ssh=22", "socket=/run/pirt/wire.sock")) {
+            assertTrue(service.contains("<txt-record>" + txt + "</txt-record>"), txt + " in:\n" + service);
+        }
+        String other = runLauncher(root, "avahi-service", "--board", "rpi-5", "--ssh-port", "2222", "--wire-socket", "/srv/w.sock");
+        assertTrue(other.contains("<port>2222</port>") && other.contains("<txt-record>ssh=2222</txt-record>")
+                && other.contains("<txt-record>board=rpi-5</txt-record>") && other.contains("<txt-record>socket=/srv/w.sock</txt-record>"), other);
     }
 
     @Test

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * {@code pirt-runtime}: the daemon on the board. Runs until SIGTERM/SIGINT, then stops the
  * application and the console. Exit codes: 0 stopped cleanly, 1 could not start, 2 usage.
  */
-@Command(name = "pirt-runtime", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, subcommands = DoctorCommand.class,
+@Command(name = "pirt-runtime", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, subcommands = {DoctorCommand.class, AvahiServiceCommand.class},
         description = "The pirt board runtime: serial console, application supervisor.")
 public final class Main implements Callable<Integer> {
     @Option(names = "--board", paramLabel = "ID", description = "Board profile id (rpi-4b, virtual, ...); default: detect from the device tree.")

@@ -31,8 +31,12 @@ final class Launcher {
     record Run(List<String> command, int exitCode, String out, String err) {
         @Override
         public String toString() {
-            return "./pirt " + String.join(" ", command.subList(1, command.size())) + ": exit " + exitCode
-                    + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
+            // The launcher shown as ./pirt, after what runs it (nsenter ...); a command without it (the tool's jar) as it is.
+            int script = command.indexOf(SCRIPT.toString());
+            String shown = script < 0 ? String.join(" ", command)
+                    : String.join(" ", command.subList(0, script)) + (script > 0 ? " " : "") + "./pirt "
+                            + String.join(" ", command.subList(script + 1, command.size()));
+            return shown + ": exit " + exitCode + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
         }
     }
 
@@ -46,7 +50,12 @@ final class Launcher {
     }
 
     static ProcessBuilder builder(Path workDir, Map<String, String> env, List<String> args) {
-        List<String> command = new ArrayList<>();
+        return builder(List.of(), workDir, env, args);
+    }
+
+    /** As {@link #builder(Path, Map, List)}, the launcher run by {@code prefix} (e.g. {@code nsenter -t PID -n}). */
+    static ProcessBuilder builder(List<String> prefix, Path workDir, Map<String, String> env, List<String> args) {
+        List<String> command = new ArrayList<>(prefix);
         command.add(SCRIPT.toString());
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
@@ -58,7 +67,13 @@ final class Launcher {
 
     /** Runs {@code ./pirt ARGS} with stdin closed and waits at most {@code timeoutSeconds} for it to end. */
     static Run run(Path workDir, Map<String, String> env, long timeoutSeconds, String... args) throws IOException, InterruptedException {
-        ProcessBuilder pb = builder(workDir, env, List.of(args));
+        return run(List.of(), workDir, env, timeoutSeconds, args);
+    }
+
+    /** As {@link #run(Path, Map, long, String...)}, the launcher run by {@code prefix} (e.g. {@code nsenter -t PID -n}). */
+    static Run run(List<String> prefix, Path workDir, Map<String, String> env, long timeoutSeconds, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = builder(prefix, workDir, env, List.of(args));
         Path out = Files.createTempFile(workDir, "pirt-out-", ".txt");
         Path err = Files.createTempFile(workDir, "pirt-err-", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));

@@ -117,7 +117,8 @@ class LauncherTest {
 
         @Test
         void portsListsTheSerialPorts() throws Exception {
-            Launcher.Run ports = pirt(60, "ports");
+            // --no-network: a test sends no multicast onto the real network (PortsOnTheNetworkTest asks in a namespace of its own).
+            Launcher.Run ports = pirt(60, "ports", "--no-network");
             assertOk(ports);
             assertFalse(ports.out().isBlank(), ports::toString);
         }
