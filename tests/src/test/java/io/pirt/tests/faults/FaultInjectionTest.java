@@ -342,7 +342,7 @@ class FaultInjectionTest {
                 String expectedRuns = c.expect.version == null ? "nothing" : APP + " " + c.expect.version + " committed";
                 if (!runs.startsWith(expectedRuns)) problems.add("runs " + runs + ", expected " + expectedRuns);
                 if (c.expect.logRegex != null) {
-                    String log = RuntimeProbe.text(board, "log", "700", STEP_MS); // all the runtime's lines: the app floods 3,000
+                    String log = logAfterSettling(board); // all the runtime's lines: the app floods 3,000
                     if (!Pattern.compile(c.expect.logRegex).matcher(log).find()) {
                         problems.add("the log does not say /" + c.expect.logRegex + "/:\n" + tail(log, 30));
                     }
@@ -401,6 +401,21 @@ class FaultInjectionTest {
         }
         if (info == null) throw new IOException("the board never answered info within " + STEP_MS + " ms", last);
         return info;
+    }
+
+    /**
+     * The last 700 log lines, asked again once if the session is lost on the way: while the
+     * application floods the console, 700 lines take seconds at 115200 baud, and on a loaded
+     * machine (the whole suite, three boards here at once) a session can time out meanwhile;
+     * each ask has a session of its own.
+     */
+    static String logAfterSettling(VirtualBoard board) throws IOException, InterruptedException {
+        try {
+            return RuntimeProbe.text(board, "log", "700", STEP_MS);
+        } catch (IOException first) {
+            System.out.println("FaultInjectionTest: 'log 700' lost its session (" + first.getMessage() + "); asking again");
+            return RuntimeProbe.text(board, "log", "700", STEP_MS);
+        }
     }
 
     static String describe(BoardInfo info) {
