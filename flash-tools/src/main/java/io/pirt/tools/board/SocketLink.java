@@ -2,13 +2,13 @@ package io.pirt.tools.board;
 
 import io.pirt.tools.ToolException;
 import io.pirt.wire.LineRate;
+import io.pirt.wire.SocketStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,47 +28,9 @@ public final class SocketLink implements BoardLink {
     private SocketLink(String path, SocketChannel channel) {
         this.path = path;
         this.channel = channel;
-        // Streams of our own over read/write: those of Channels.newInputStream/newOutputStream may take the
-        // channel's blocking lock, so a read blocked waiting for the board could hold up every write.
-        this.in = new InputStream() {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                java.util.Objects.checkFromIndexSize(off, len, b.length);
-                return len == 0 ? 0 : channel.read(ByteBuffer.wrap(b, off, len));
-            }
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n;
-                do {
-                    n = read(one, 0, 1);
-                } while (n == 0);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public void close() throws IOException {
-                channel.close();
-            }
-        };
-        this.out = new OutputStream() {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-                while (buffer.hasRemaining()) channel.write(buffer);
-            }
-
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void close() throws IOException {
-                channel.close();
-            }
-        };
+        SocketStreams streams = new SocketStreams(channel); // not Channels.newInputStream: see SocketStreams
+        this.in = streams.in();
+        this.out = streams.out();
     }
 
     /**

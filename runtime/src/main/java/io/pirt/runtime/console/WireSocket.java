@@ -2,6 +2,7 @@ package io.pirt.runtime.console;
 
 import io.pirt.runtime.log.ConsoleLog;
 import io.pirt.threading.Thread;
+import io.pirt.wire.SocketStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -156,10 +157,8 @@ public final class WireSocket implements AutoCloseable {
     }
 
     /**
-     * One accepted connection as a console port. Its own streams over the channel (not
-     * {@code Channels.newInputStream}, whose streams on a selectable channel may share one
-     * lock, so a blocked read would hold up every write): the link's reader and writer use it
-     * at once.
+     * One accepted connection as a console port, its streams {@link SocketStreams} (the link's
+     * reader and writer use them at once).
      */
     static final class Connection implements ConsolePort {
         private final SocketChannel channel;
@@ -168,42 +167,9 @@ public final class WireSocket implements AutoCloseable {
 
         Connection(SocketChannel channel) {
             this.channel = channel;
-            this.in = new InputStream() {
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (len == 0) return 0;
-                    return channel.read(ByteBuffer.wrap(b, off, len));
-                }
-
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    int n = read(one, 0, 1);
-                    return n < 0 ? -1 : one[0] & 0xff;
-                }
-
-                @Override
-                public void close() throws IOException {
-                    channel.close(); // the link closes its streams to end: that closes the connection
-                }
-            };
-            this.out = new OutputStream() {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-                    while (buffer.hasRemaining()) channel.write(buffer);
-                }
-
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    channel.close();
-                }
-            };
+            SocketStreams streams = new SocketStreams(channel);
+            this.in = streams.in(); // closing it (the link does, to end) closes the connection
+            this.out = streams.out();
         }
 
         @Override

@@ -9,10 +9,7 @@ import io.pirt.wire.Response;
 import io.pirt.wire.message.BoardInfo;
 import io.pirt.wire.message.Messages;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,41 +81,7 @@ class WireSocketOnVirtualBoardTest {
     }
 
     private static BoardClient connect(Path socket, BoardClient.Options options) throws IOException, InterruptedException {
-        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-        InputStream in = new InputStream() {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return len == 0 ? 0 : channel.read(ByteBuffer.wrap(b, off, len));
-            }
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public void close() throws IOException {
-                channel.close();
-            }
-        };
-        OutputStream out = new OutputStream() {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-                while (buffer.hasRemaining()) channel.write(buffer);
-            }
-
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void close() throws IOException {
-                channel.close();
-            }
-        };
-        return BoardClient.connect(in, out, options, (source, line) -> { });
+        io.pirt.wire.SocketStreams streams = new io.pirt.wire.SocketStreams(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+        return BoardClient.connect(streams.in(), streams.out(), options, (source, line) -> { });
     }
 }
