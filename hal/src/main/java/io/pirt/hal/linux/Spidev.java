@@ -125,6 +125,24 @@ final class Spidev implements Buses.SpiTransfers {
     @Override
     public synchronized void configure(int mode, int bitsPerWord, int speedHz) {
         checkOpen();
+        int oldMode = this.mode;
+        int oldBits = this.bitsPerWord;
+        try {
+            apply(mode, bitsPerWord, speedHz);
+        } catch (HalException refused) {
+            // All or nothing: what the kernel took before the refusal goes back, so the device is as the caller's
+            // SpiDevice still says (a mode taken, then a word size refused, would leave the device in the new mode).
+            try {
+                apply(oldMode, oldBits, this.speedHz);
+            } catch (HalException restoring) {
+                refused.addSuppressed(restoring);
+            }
+            throw refused;
+        }
+    }
+
+    /** Writes the settings that differ from the device's, in order; a field changes once the kernel took it. Guarded by this. */
+    private void apply(int mode, int bitsPerWord, int speedHz) {
         if (mode != this.mode) {
             setting.setByte(0, (byte) mode);
             set(SPI_IOC_WR_MODE, "clock mode " + mode + " (CPOL " + (mode >> 1) + ", CPHA " + (mode & 1) + ")");

@@ -202,6 +202,22 @@ class SpidevTest {
         }
     }
 
+    @Test
+    void aRefusedSettingLeavesTheDeviceAsItWasTheModeTakenBeforeItGoesBack() {
+        try (SpiTransfers spi = buses.openSpi(SPI)) {
+            settings.clear();
+            FakeKernel.IoctlHandler accepting = kernel.ioctl;
+            kernel.ioctl = (path, request, arg) -> {
+                if (request == WR_BITS_PER_WORD && arg.getByte(0) == 16) throw FakeKernel.error(Errno.EINVAL, "Invalid argument");
+                return accepting.ioctl(path, request, arg);
+            };
+            assertThrows(HalException.class, () -> spi.configure(3, 16, 1_000_000));
+            assertEquals(List.of("40016b01=3", "40016b01=0"), settings, "mode 3 taken, the word size refused, mode 0 again");
+            spi.configure(3, 8, 1_000_000);
+            assertEquals("40016b01=3", settings.get(settings.size() - 1), "the device knows its mode is 0, so mode 3 is written again");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "90  | Message too long | (EMSGSIZE: Message too long): longer than spidev's buffer (the kernel module's parameter bufsiz); split it, or raise the limit with spidev.bufsiz=N on the kernel command line and reboot",
