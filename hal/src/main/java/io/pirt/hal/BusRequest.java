@@ -33,7 +33,7 @@ public sealed interface BusRequest {
 
         @Override
         public String commandLine() {
-            return "i2c temperature " + bus + " " + String.format("0x%02x", address) + " " + celsius;
+            return "i2c temperature " + bus + " " + I2cBus.formatAddress(address) + " " + celsius;
         }
     }
 

@@ -46,7 +46,7 @@ public final class BusRequests {
                 case BusRequest.SetTemperature t -> {
                     if (sim == null) yield "unsupported only the simulated board has simulated sensors; this board's TMP102 measures the real temperature";
                     sim.setTemperature(t.bus(), t.address(), t.celsius());
-                    yield "ok the TMP102 at " + String.format("0x%02x", t.address()) + " on " + t.bus() + " measures " + t.celsius() + " °C";
+                    yield "ok the TMP102 at " + I2cBus.formatAddress(t.address()) + " on " + t.bus() + " measures " + t.celsius() + " °C";
                 }
                 case BusRequest.SetVoltage v -> {
                     if (sim == null) yield "unsupported only the simulated board has simulated sensors; this board's MCP3008 converts real voltages";

@@ -87,7 +87,7 @@ public final class I2cBus implements AutoCloseable {
     public void transfer(int address, byte[] write, byte[] read, long timeoutMs) {
         checkOpen();
         if (address < 0 || address > 0x7F) {
-            throw new IllegalArgumentException("I2C address " + hex(address) + " is not a 7-bit address (0x00 to 0x7f)");
+            throw new IllegalArgumentException("I2C address " + formatAddress(address) + " is not a 7-bit address (0x00 to 0x7f)");
         }
         if (write.length == 0 && read.length == 0) throw new IllegalArgumentException("an I2C transaction writes or reads at least one byte");
         if (timeoutMs <= 0) throw new IllegalArgumentException("timeoutMs must be positive, not " + timeoutMs);
@@ -134,7 +134,8 @@ public final class I2cBus implements AutoCloseable {
         return new byte[lengthBytes];
     }
 
-    static String hex(int address) {
+    /** An I2C address as pirt writes it in every message and command: {@code 0x48}. */
+    public static String formatAddress(int address) {
         return String.format("0x%02x", address);
     }
 

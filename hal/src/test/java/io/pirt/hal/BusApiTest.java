@@ -223,7 +223,7 @@ class BusApiTest {
                 @Override
                 public void transfer(int address, byte[] write, byte[] read, long timeoutMs) {
                     if (i2cError != null) throw i2cError;
-                    calls.add(bus.name() + " @" + I2cBus.hex(address) + " write " + HexFormat.of().formatHex(write) + " read "
+                    calls.add(bus.name() + " @" + I2cBus.formatAddress(address) + " write " + HexFormat.of().formatHex(write) + " read "
                             + read.length + " in " + timeoutMs + " ms");
                     System.arraycopy(i2cAnswer, 0, read, 0, Math.min(read.length, i2cAnswer.length));
                 }

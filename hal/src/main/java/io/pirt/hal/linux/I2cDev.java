@@ -8,6 +8,7 @@ import com.sun.jna.Pointer;
 import io.pirt.boards.I2cBusSpec;
 import io.pirt.hal.Buses;
 import io.pirt.hal.HalException;
+import io.pirt.hal.I2cBus;
 import io.pirt.hal.internal.LibC;
 import java.nio.file.Path;
 
@@ -205,7 +206,7 @@ final class I2cDev implements Buses.I2cTransfers {
     }
 
     private String where(int address) {
-        return "I2C bus " + spec.name() + " (" + device + "), device " + String.format("0x%02x", address);
+        return "I2C bus " + spec.name() + " (" + device + "), device " + I2cBus.formatAddress(address);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.pirt.boards.PwmChannelSpec;
 import io.pirt.boards.SpiDeviceSpec;
 import io.pirt.hal.Buses;
 import io.pirt.hal.HalException;
+import io.pirt.hal.I2cBus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,9 +69,9 @@ public final class SimulatedBuses implements Buses {
                 synchronized (SimulatedBuses.this) {
                     Tmp102 sensor = sensors.get(address);
                     if (sensor == null) {
-                        throw new HalException(bus.name() + ": no device answered at address " + Wiring.hex(address)
+                        throw new HalException(bus.name() + ": no device answered at address " + I2cBus.formatAddress(address)
                                 + " (the simulated board's wiring puts " + (sensors.isEmpty() ? "nothing on this bus"
-                                : "a TMP102 at " + String.join(", ", sensors.keySet().stream().map(Wiring::hex).toList()))
+                                : "a TMP102 at " + String.join(", ", sensors.keySet().stream().map(I2cBus::formatAddress).toList()))
                                 + "; a line 'tmp102 " + bus.name() + " ADDRESS' in the wiring file adds one)");
                     }
                     sensor.transfer(write, read);
@@ -171,7 +172,7 @@ public final class SimulatedBuses implements Buses {
      */
     public synchronized void setTemperature(String bus, int address, double celsius) {
         Tmp102 sensor = tmp102s.getOrDefault(bus, Map.of()).get(address);
-        if (sensor == null) throw new HalException("no TMP102 is wired at " + Wiring.hex(address) + " on " + bus + "; " + wired());
+        if (sensor == null) throw new HalException("no TMP102 is wired at " + I2cBus.formatAddress(address) + " on " + bus + "; " + wired());
         sensor.setTemperature(celsius);
     }
 
@@ -182,7 +183,7 @@ public final class SimulatedBuses implements Buses {
      */
     public synchronized double temperature(String bus, int address) {
         Tmp102 sensor = tmp102s.getOrDefault(bus, Map.of()).get(address);
-        if (sensor == null) throw new HalException("no TMP102 is wired at " + Wiring.hex(address) + " on " + bus + "; " + wired());
+        if (sensor == null) throw new HalException("no TMP102 is wired at " + I2cBus.formatAddress(address) + " on " + bus + "; " + wired());
         return sensor.temperatureCelsius();
     }
 
@@ -244,7 +245,7 @@ public final class SimulatedBuses implements Buses {
     /** What the wiring puts on the buses, for a message about a device that is not there. Caller holds this. */
     private String wired() {
         List<String> devices = new ArrayList<>();
-        tmp102s.forEach((bus, sensors) -> sensors.keySet().forEach(a -> devices.add("a TMP102 at " + Wiring.hex(a) + " on " + bus)));
+        tmp102s.forEach((bus, sensors) -> sensors.keySet().forEach(a -> devices.add("a TMP102 at " + I2cBus.formatAddress(a) + " on " + bus)));
         mcp3008s.forEach((device, adc) -> devices.add("an MCP3008 on " + device));
         return devices.isEmpty() ? "the wiring puts no device on the buses (docs/hal.md: tmp102 and mcp3008 lines)"
                 : "the wiring has " + String.join(", ", devices);

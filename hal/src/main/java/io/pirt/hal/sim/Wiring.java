@@ -3,6 +3,7 @@ package io.pirt.hal.sim;
 import io.pirt.boards.BoardProfile;
 import io.pirt.boards.Pin;
 import io.pirt.hal.HalException;
+import io.pirt.hal.I2cBus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,11 +124,11 @@ public final class Wiring {
                     int address = address(w[2], where);
                     if (address < Tmp102.FIRST_ADDRESS || address > Tmp102.LAST_ADDRESS) {
                         throw new HalException(where + "a TMP102 answers at 0x48 to 0x4b only (its ADD0 pin to GND, V+, SDA or SCL), not at "
-                                + hex(address));
+                                + I2cBus.formatAddress(address));
                     }
                     Integer first = i2cLines.putIfAbsent(bus + " " + address, n);
                     if (first != null) {
-                        throw new HalException(where + "a second device at " + hex(address) + " on " + bus + " (line " + first
+                        throw new HalException(where + "a second device at " + I2cBus.formatAddress(address) + " on " + bus + " (line " + first
                                 + " puts one there); each device on a bus needs an address of its own");
                     }
                     tmp102s.computeIfAbsent(bus, k -> new ArrayList<>()).add(address);
@@ -180,10 +181,6 @@ public final class Wiring {
         } catch (NumberFormatException e) {
             throw new HalException(where + "'" + word + "' is not a voltage: write volts as a number (3.3)");
         }
-    }
-
-    static String hex(int address) {
-        return String.format("0x%02x", address);
     }
 
     private static void expect(String[] words, int count, String where, String form) {
