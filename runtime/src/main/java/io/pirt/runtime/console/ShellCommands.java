@@ -252,19 +252,9 @@ public final class ShellCommands {
 
     /** {@code args}: the words after {@code gpio}. */
     private Object gpio(String[] args) {
-        String[] w = new String[args.length + 1];
-        w[0] = "gpio";
-        System.arraycopy(args, 0, w, 1, args.length);
-        GpioRequest request = GpioRequest.parse(w).orElseThrow(() -> refused(Refusal.BAD_ARGUMENT, "usage: " + GpioRequest.USAGE));
-        String text;
-        if (supervisor.current().isPresent()) {
-            String reply = supervisor.ask(request.commandLine(), 10_000); // the first use opens the application's board: slow in a cold JVM
-            if (reply.startsWith("gpio unsupported ")) throw refused(Refusal.NOT_SUPPORTED, reply.substring("gpio unsupported ".length()));
-            if (!reply.startsWith("gpio ok ")) throw refused(Refusal.FAILED, reply.replaceFirst("^(gpio )?error ", ""));
-            text = reply.substring(8);
-        } else {
-            text = localGpio(request);
-        }
+        GpioRequest request = GpioRequest.parse(withWord("gpio", args))
+                .orElseThrow(() -> refused(Refusal.BAD_ARGUMENT, "usage: " + GpioRequest.USAGE));
+        String text = supervisor.current().isPresent() ? askApplication("gpio", request.commandLine()) : localGpio(request);
         if (request.action() == GpioRequest.Action.READ || request.action() == GpioRequest.Action.WRITE) {
             int eq = text.lastIndexOf('=');
             return new PinLevel(request.pin(), eq >= 0 && text.substring(eq + 1).strip().equals("1"));
@@ -278,30 +268,51 @@ public final class ShellCommands {
      * runtime's own board.
      */
     private Object bus(Command command, String[] args) {
-        String[] w = new String[args.length + 1];
-        w[0] = command.wireName();
-        System.arraycopy(args, 0, w, 1, args.length);
-        BusRequest request = BusRequest.parse(w).orElseThrow(() -> refused(Refusal.BAD_ARGUMENT, "usage: " + BusRequest.usage(w[0])));
-        String reply;
+        String word = command.wireName();
+        BusRequest request = BusRequest.parse(withWord(word, args))
+                .orElseThrow(() -> refused(Refusal.BAD_ARGUMENT, "usage: " + BusRequest.usage(word)));
+        String message;
         if (supervisor.current().isPresent()) {
-            reply = supervisor.ask(request.commandLine(), 10_000); // the first use opens the application's board: slow in a cold JVM
-            if (reply.startsWith("error unknown request ")) {
-                throw refused(Refusal.NOT_SUPPORTED, "the application's pirt libraries are older than the " + w[0]
-                        + " command; build it with this pirt to use it");
-            }
-            if (!reply.startsWith(w[0] + " ")) throw refused(Refusal.FAILED, reply.replaceFirst("^error ", ""));
-            reply = reply.substring(w[0].length() + 1);
+            message = askApplication(word, request.commandLine());
         } else {
             try {
-                reply = BusRequests.answer(request, localBoard.get());
+                message = okMessage(BusRequests.answer(request, localBoard.get()));
             } catch (HalException e) { // the runtime's own board cannot be opened
                 throw refused(Refusal.FAILED, e.getMessage());
             }
         }
+        return request instanceof BusRequest.ReadPwm ? pwmStates(message) : new Done(message);
+    }
+
+    /** {@code word} followed by {@code args}: a command line split into words as the request grammars take it. */
+    private static String[] withWord(String word, String[] args) {
+        String[] w = new String[args.length + 1];
+        w[0] = word;
+        System.arraycopy(args, 0, w, 1, args.length);
+        return w;
+    }
+
+    /**
+     * Asks the application's process, which holds the board while it runs, to carry out a
+     * {@code gpio}, {@code i2c}, {@code spi} or {@code pwm} line; its reply is {@code WORD ok|error|unsupported MESSAGE}.
+     *
+     * @return the message of an {@code ok}
+     */
+    private String askApplication(String word, String commandLine) {
+        String reply = supervisor.ask(commandLine, 10_000); // the first use opens the application's board: slow in a cold JVM
+        if (reply.startsWith("error unknown request ")) {
+            throw refused(Refusal.NOT_SUPPORTED, "the application's pirt libraries are older than the " + word
+                    + " command; build it with this pirt to use it");
+        }
+        if (!reply.startsWith(word + " ")) throw refused(Refusal.FAILED, reply.replaceFirst("^error ", ""));
+        return okMessage(reply.substring(word.length() + 1));
+    }
+
+    /** The message of an {@code ok MESSAGE} reply; {@code unsupported} and {@code error} replies are refusals. */
+    private static String okMessage(String reply) {
         if (reply.startsWith("unsupported ")) throw refused(Refusal.NOT_SUPPORTED, reply.substring("unsupported ".length()));
         if (!reply.startsWith("ok ")) throw refused(Refusal.FAILED, reply.replaceFirst("^error ", ""));
-        String message = reply.substring("ok ".length());
-        return request instanceof BusRequest.ReadPwm ? pwmStates(message) : new Done(message);
+        return reply.substring("ok ".length());
     }
 
     /** A {@code pwm} reply's message (io.pirt.hal.BusRequests): {@code simulated|real}, then a tab-separated field per channel. */
